@@ -1,0 +1,207 @@
+package peakend
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/stats"
+	"gonum.org/v1/gonum/mat"
+)
+
+// ErrSingular reports that Fit's features are linearly dependent in the data, so that their
+// weights cannot be told apart: for example every experience lasts equally long (duration
+// is then a multiple of the intercept) or has a single moment (peak, end and mean coincide).
+var ErrSingular = stats.ErrSingular
+
+// ErrTooFew reports fewer experiences than Fit needs: one more than its five coefficients.
+var ErrTooFew = stats.ErrTooFew
+
+// featureNames are the columns of Fit's design matrix, in the order of Model.StdErr.
+var featureNames = [...]string{"intercept", "peak", "end", "mean", "duration"}
+
+// featureHints explain the usual cause of a dependent column.
+var featureHints = [...]string{
+	"",
+	"the peak is the same in every experience",
+	"the end is equal to the peak, or the same, in every experience",
+	"for example every experience has a single moment",
+	"for example every experience lasts equally long",
+}
+
+// Model is a linear model of retrospective ratings,
+//
+//	rating ≈ Intercept + Peak·peak + End·end + Mean·mean + Duration·duration
+//
+// fitted by ordinary least squares on the features of each experience: its peak and end
+// as Rule defines them, its duration-weighted mean (see Mean) and its total duration in
+// seconds (see Summary).
+type Model struct {
+	Intercept float64 `json:"intercept"`
+	Peak      float64 `json:"peak"`
+	End       float64 `json:"end"`
+	Mean      float64 `json:"mean"`
+	Duration  float64 `json:"duration"` // per second
+	// StdErr holds the standard errors of Intercept, Peak, End, Mean and Duration, in that
+	// order: √(σ̂² [(XᵀX)⁻¹]_jj) with σ̂² = RSS / (N - 5).
+	StdErr [5]float64 `json:"std_err"`
+	// R2 is the coefficient of determination 1 - RSS/TSS of the model, and MeanOnlyR2 that
+	// of the regression of the ratings on the mean alone (with an intercept): how much the
+	// peak, the end and the duration add to the moment-based average.
+	R2         float64 `json:"r2"`
+	MeanOnlyR2 float64 `json:"mean_only_r2"`
+	// AdjR2 and MeanOnlyAdjR2 are the adjusted R², 1 - (1 - R²)(N - 1)/(N - p) with p = 5
+	// and p = 2 coefficients; compare these, since R² never falls when regressors are added.
+	AdjR2         float64 `json:"adj_r2"`
+	MeanOnlyAdjR2 float64 `json:"mean_only_adj_r2"`
+	N             int     `json:"n"` // number of experiences
+	// Rule is how the peak and the end were measured; Predict measures them the same way.
+	// Only its Peak, Neutral and EndWindow matter.
+	Rule Rule `json:"rule"`
+}
+
+// Fit regresses retrospective ratings on the Summary features of each experience: the
+// peak (highest value), the end (last value), the duration-weighted mean and the total
+// duration in seconds, with an intercept, by ordinary least squares (QR factorisation, see
+// the package documentation). It is FitRule with Rule{Peak: Highest, EndWindow: 1}, which
+// suits scales where higher means more intense, such as pain or effort; on a satisfaction
+// scale, where the worst moment is the lowest, use FitRule with Lowest or MostIntense.
+//
+// experiences[i] is rated ratings[i]. Fit returns ErrLengthMismatch when the lengths
+// differ, ErrEmpty for no experiences or an experience without moments, ErrTooFew for
+// fewer than 6 experiences, an *cxmetrics.InputError for a bad moment or rating (with the
+// experience and the index), an error wrapping ErrOutOfRange when every rating is the same,
+// and ErrSingular, naming the feature, when the features are linearly dependent.
+func Fit(experiences [][]Moment, ratings []float64) (Model, error) {
+	return FitRule(Rule{Peak: Highest, EndWindow: 1}, experiences, ratings)
+}
+
+// FitRule is Fit with the peak and the end measured by r: r.Peak picks the peak (relative
+// to r.Neutral for MostIntense) and the end is the duration-weighted mean of the last
+// r.EndWindow moments. The weights of r are not used: the fit estimates them.
+func FitRule(r Rule, experiences [][]Moment, ratings []float64) (Model, error) {
+	if err := r.Validate(); err != nil {
+		return Model{}, err
+	}
+	n := len(experiences)
+	if len(ratings) != n {
+		return Model{}, fmt.Errorf("peakend: fit: %d experiences but %d ratings: %w", n, len(ratings), cxmetrics.ErrLengthMismatch)
+	}
+	if n == 0 {
+		return Model{}, fmt.Errorf("peakend: fit: no experiences: %w", cxmetrics.ErrEmpty)
+	}
+	const p = len(featureNames)
+	if n <= p {
+		return Model{}, fmt.Errorf("peakend: fit: %d experiences for %d coefficients, need at least %d: %w", n, p, p+1, ErrTooFew)
+	}
+	varies := false
+	for i, y := range ratings {
+		if !finite(y) {
+			return Model{}, &cxmetrics.InputError{Pkg: "peakend", What: "rating", Index: i, Value: y, Err: cxmetrics.ErrNotFinite}
+		}
+		varies = varies || y != ratings[0]
+	}
+	if !varies {
+		return Model{}, fmt.Errorf("peakend: fit: every rating is %g, so there is no variation to explain: %w", ratings[0], cxmetrics.ErrOutOfRange)
+	}
+
+	full := mat.NewDense(n, p, nil)
+	meanOnly := mat.NewDense(n, 2, nil)
+	for i, moments := range experiences {
+		f, err := features(r, moments, i)
+		if err != nil {
+			return Model{}, err
+		}
+		full.SetRow(i, f[:])
+		meanOnly.Set(i, 0, 1)
+		meanOnly.Set(i, 1, f[3])
+	}
+
+	fit, err := stats.OLS(full, ratings)
+	if err != nil {
+		return Model{}, fitError(err)
+	}
+	base, err := stats.OLS(meanOnly, ratings)
+	if err != nil {
+		return Model{}, fitError(err)
+	}
+	m := Model{
+		Intercept:     fit.Coef[0],
+		Peak:          fit.Coef[1],
+		End:           fit.Coef[2],
+		Mean:          fit.Coef[3],
+		Duration:      fit.Coef[4],
+		R2:            fit.R2,
+		MeanOnlyR2:    base.R2,
+		AdjR2:         adjusted(fit.R2, n, p),
+		MeanOnlyAdjR2: adjusted(base.R2, n, 2),
+		N:             n,
+		Rule:          Rule{Peak: r.Peak, Neutral: r.Neutral, EndWindow: max(r.EndWindow, 1)},
+	}
+	copy(m.StdErr[:], fit.StdErr)
+	return m, nil
+}
+
+// adjusted returns the adjusted R², 1 - (1 - R²)(n - 1)/(n - p).
+func adjusted(r2 float64, n, p int) float64 {
+	return 1 - (1-r2)*float64(n-1)/float64(n-p)
+}
+
+// fitError turns an error of the least-squares routine into one that names the feature.
+func fitError(err error) error {
+	var se *stats.SingularError
+	if errors.As(err, &se) && se.Column > 0 && se.Column < len(featureNames) {
+		name := featureNames[se.Column]
+		msg := fmt.Sprintf("peakend: fit: the %s feature is a linear combination of the %s", name, featureNames[0])
+		for _, other := range featureNames[1:se.Column] {
+			msg += ", " + other
+		}
+		if hint := featureHints[se.Column]; hint != "" {
+			msg += " (" + hint + ")"
+		}
+		return fmt.Errorf("%s: %w", msg, ErrSingular)
+	}
+	return fmt.Errorf("peakend: fit: %w", err)
+}
+
+// features returns the regressors of one experience: 1, peak, end, mean, duration (s).
+// exp is the index of the experience for error messages, or -1.
+func features(r Rule, moments []Moment, exp int) ([5]float64, error) {
+	ex, err := scan(moments, r.Neutral, exp)
+	if err != nil {
+		return [5]float64{}, err
+	}
+	if ex.overflow {
+		return [5]float64{}, fmt.Errorf("peakend: %stotal duration exceeds time.Duration's range: %w", prefix(exp), cxmetrics.ErrOutOfRange)
+	}
+	return [5]float64{1, peakOf(r.Peak, ex), endOf(r.EndWindow, moments), weightedMean(moments), ex.total.Seconds()}, nil
+}
+
+// Predict returns the rating the model predicts for an experience,
+//
+//	Intercept + Peak·peak + End·end + Mean·mean + Duration·duration
+//
+// with the features measured as in the fit. It returns an error wrapping ErrEmpty for a
+// model that was not fitted, the errors of Summarize for bad moments, and one wrapping
+// ErrNotFinite when the prediction overflows.
+func (m Model) Predict(moments []Moment) (float64, error) {
+	if m.N == 0 {
+		return 0, fmt.Errorf("peakend: predict: the model is not fitted: %w", cxmetrics.ErrEmpty)
+	}
+	if err := m.Rule.Validate(); err != nil {
+		return 0, err
+	}
+	f, err := features(m.Rule, moments, -1)
+	if err != nil {
+		return 0, err
+	}
+	var s stats.Sum
+	for j, c := range [5]float64{m.Intercept, m.Peak, m.End, m.Mean, m.Duration} {
+		s.Add(c * f[j])
+	}
+	y := s.Value()
+	if !finite(y) {
+		return 0, fmt.Errorf("peakend: predict: the prediction overflows float64: %w", cxmetrics.ErrNotFinite)
+	}
+	return y, nil
+}
