@@ -80,14 +80,14 @@ func TestColdPressor(t *testing.T) {
 	long := series(15*time.Second, 4, 6, 8, 8, 7.5, 7)
 
 	for _, c := range []struct {
-		name    string
-		sign    float64 // +1: discomfort, higher is worse; -1: valence, lower is worse
-		rule    peakend.Rule
-		short   float64 // remembered short trial, by hand
-		long    float64
-		meanS   float64 // duration-weighted means, by hand
-		meanL   float64
-		better  func(a, b float64) bool // a is better than b
+		name   string
+		sign   float64 // +1: discomfort, higher is worse; -1: valence, lower is worse
+		rule   peakend.Rule
+		short  float64 // remembered short trial, by hand
+		long   float64
+		meanS  float64 // duration-weighted means, by hand
+		meanL  float64
+		better func(a, b float64) bool // a is better than b
 	}{
 		// Discomfort: Classic short (8+8)/2 = 8, long (8+7)/2 = 7.5; means 26/4 = 6.5 and
 		// 40.5/6 = 6.75. Lower is better.
