@@ -1,0 +1,177 @@
+package journey
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/cxmetrics/cxmetrics"
+)
+
+// DefaultSessionGap is the inactivity that ends a session when [Sessions] is given a gap
+// of 0: 30 minutes, as in Google Analytics and Adobe Analytics.
+const DefaultSessionGap = 30 * time.Minute
+
+// Session is a run of one user's events in which no two consecutive events are a session
+// gap or more apart.
+type Session struct {
+	User   string
+	Start  time.Time // time of the first event
+	End    time.Time // time of the last event
+	Events []Event   // the session's events in time order; shares memory with the other sessions
+}
+
+// Duration returns End - Start: the time from the first to the last event. It is a lower
+// bound of the time spent, since a log does not say when the user left after the last event.
+func (s Session) Duration() time.Duration { return s.End.Sub(s.Start) }
+
+// Sessions splits each user's events into sessions: sorted by time, a user's event starts
+// a new session when it comes gap or more after that user's previous event. A gap of 0
+// means [DefaultSessionGap]. Sessions do not end at midnight or on a change of campaign,
+// as Google Analytics' do; split the events first if you need that.
+//
+// The events need not be sorted, and events at the same time keep their input order.
+// Sessions are returned ordered by user, then by start time; their Events are a sorted
+// copy of the input, which is not modified. An empty user name is an
+// [*cxmetrics.InputError] wrapping [cxmetrics.ErrEmpty] at the event's index, and a
+// negative gap one wrapping [cxmetrics.ErrOutOfRange]. No events give no sessions.
+func Sessions(events []Event, gap time.Duration) ([]Session, error) {
+	if gap < 0 {
+		return nil, inputErr("gap", -1, gap, cxmetrics.ErrOutOfRange, "(must be >= 0)")
+	}
+	if gap == 0 {
+		gap = DefaultSessionGap
+	}
+	for i := range events {
+		if events[i].User == "" {
+			return nil, inputErr("user", i, `""`, cxmetrics.ErrEmpty, "")
+		}
+	}
+	if len(events) == 0 {
+		return nil, nil
+	}
+	order := make([]int, len(events))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		ea, eb := &events[a], &events[b]
+		if c := cmp.Compare(ea.User, eb.User); c != 0 {
+			return c
+		}
+		if c := ea.Time.Compare(eb.Time); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	sorted := make([]Event, len(events))
+	for i, j := range order {
+		sorted[i] = events[j]
+	}
+	var out []Session
+	start := 0
+	for i := 1; i <= len(sorted); i++ {
+		if i < len(sorted) && sorted[i].User == sorted[i-1].User && sorted[i].Time.Sub(sorted[i-1].Time) < gap {
+			continue
+		}
+		evs := sorted[start:i:i]
+		out = append(out, Session{User: evs[0].User, Start: evs[0].Time, End: evs[len(evs)-1].Time, Events: evs})
+		start = i
+	}
+	return out, nil
+}
+
+// Engagement says which sessions count as engaged, after Google Analytics 4: a session is
+// engaged when it lasted at least MinDuration, had at least MinPageViews page or screen
+// views, or had a conversion (a GA4 key event). The zero value is GA4's definition where
+// every event is a page view.
+//
+// GA4 measures duration as foreground engagement time; from an event log the duration is
+// that of [Session.Duration], from the first to the last event, so a single long page view
+// counts as engaged only if it logged a later event.
+type Engagement struct {
+	MinDuration  time.Duration // 0 means 10 s
+	MinPageViews int           // 0 means 2
+	PageViews    []string      // event names that are page or screen views; nil means every event
+	Conversions  []string      // event names that are conversions (key events)
+}
+
+// SessionStats counts sessions by the two bounce definitions.
+type SessionStats struct {
+	Sessions   int `json:"sessions"`
+	SinglePage int `json:"single_page"` // sessions with fewer than two page views (Universal Analytics bounces)
+	Engaged    int `json:"engaged"`     // sessions engaged as Engagement defines
+}
+
+// SummarizeSessions counts the sessions, the single-page sessions and the engaged sessions
+// by the rules of e. A session is single-page when it has fewer than two page views: with
+// nil e.PageViews, a session of one event, Universal Analytics' bounce. No sessions is
+// [cxmetrics.ErrEmpty]; a negative MinDuration or MinPageViews is
+// [cxmetrics.ErrOutOfRange].
+func SummarizeSessions(sessions []Session, e Engagement) (SessionStats, error) {
+	var st SessionStats
+	if len(sessions) == 0 {
+		return st, inputErr("sessions", -1, "[]", cxmetrics.ErrEmpty, "")
+	}
+	if e.MinDuration < 0 {
+		return st, inputErr("minimum duration", -1, e.MinDuration, cxmetrics.ErrOutOfRange, "(must be >= 0)")
+	}
+	if e.MinPageViews < 0 {
+		return st, inputErr("minimum page views", -1, e.MinPageViews, cxmetrics.ErrOutOfRange, "(must be >= 0)")
+	}
+	minDur, minViews := e.MinDuration, e.MinPageViews
+	if minDur == 0 {
+		minDur = 10 * time.Second
+	}
+	if minViews == 0 {
+		minViews = 2
+	}
+	pageView := nameSet(e.PageViews)
+	conversion := nameSet(e.Conversions)
+	st.Sessions = len(sessions)
+	for _, s := range sessions {
+		views, converted := 0, false
+		for i := range s.Events {
+			name := s.Events[i].Name
+			if pageView == nil || pageView[name] {
+				views++
+			}
+			if conversion[name] {
+				converted = true
+			}
+		}
+		if views < 2 {
+			st.SinglePage++
+		}
+		if s.Duration() >= minDur || views >= minViews || converted {
+			st.Engaged++
+		}
+	}
+	return st, nil
+}
+
+func nameSet(names []string) map[string]bool {
+	if names == nil {
+		return nil
+	}
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// BounceRate returns [BounceRate] (Universal Analytics) of the counted sessions.
+func (s SessionStats) BounceRate() (float64, error) {
+	return BounceRate(float64(s.SinglePage), float64(s.Sessions))
+}
+
+// EngagementRate returns [EngagementRate] (Google Analytics 4) of the counted sessions.
+func (s SessionStats) EngagementRate() (float64, error) {
+	return EngagementRate(float64(s.Engaged), float64(s.Sessions))
+}
+
+// GA4BounceRate returns [GA4BounceRate] of the counted sessions.
+func (s SessionStats) GA4BounceRate() (float64, error) {
+	return GA4BounceRate(float64(s.Engaged), float64(s.Sessions))
+}
