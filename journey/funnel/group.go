@@ -1,0 +1,249 @@
+package funnel
+
+import (
+	"cmp"
+	"hash/maphash"
+	"math"
+	"slices"
+
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/journey"
+)
+
+// record is the compact form of one event that the funnel needs: who (as a hash), when,
+// where it came from and which steps it matches.
+type record struct {
+	h    uint64 // hash of the user
+	t    int64  // time in Unix nanoseconds
+	idx  uint32 // index of the event in the input
+	bits uint32 // mask of matching steps, or exclBit | exclusion name id
+}
+
+// exclBit marks a record of an excluded event; the low bits hold the exclusion name id.
+const exclBit = 1 << 31
+
+// Unix nanoseconds cover the years 1678 to 2262; event times must lie inside.
+var (
+	minTime = int64(math.MinInt64) / 1e9
+	maxTime = int64(math.MaxInt64) / 1e9
+)
+
+// matchers maps event names to the steps and exclusions they can match.
+type nameMatch struct {
+	name  string
+	steps []int // steps with this event name
+	mask  uint32
+	where bool   // some of the steps have a Where filter
+	excl  uint32 // exclBit | id for an exclusion name, 0 otherwise
+}
+
+// compile lists the distinct event names of the funnel.
+func (f Funnel) compile() []nameMatch {
+	var ms []nameMatch
+	find := func(name string) int {
+		for i := range ms {
+			if ms[i].name == name {
+				return i
+			}
+		}
+		ms = append(ms, nameMatch{name: name})
+		return len(ms) - 1
+	}
+	for k, s := range f.Steps {
+		i := find(s.Event)
+		ms[i].steps = append(ms[i].steps, k)
+		ms[i].mask |= 1 << k
+		ms[i].where = ms[i].where || s.Where != nil
+	}
+	nsteps := len(ms)
+	for _, x := range f.Exclusions {
+		i := find(x.Event)
+		if ms[i].excl == 0 {
+			ms[i].excl = exclBit | uint32(i-nsteps)
+		}
+	}
+	return ms
+}
+
+// exclID returns the exclusion name id of x, as stored in records.
+func exclID(ms []nameMatch, x Exclusion) uint32 {
+	for _, m := range ms {
+		if m.name == x.Event {
+			return m.excl
+		}
+	}
+	return 0
+}
+
+// records validates the events and returns the records of the events the funnel needs
+// (all events in Strict order, where any event breaks an attempt), grouped by user and,
+// within a user, sorted by time with ties in input order. groups receives the end of
+// each user's run of records.
+func (f Funnel) records(events []journey.Event, ms []nameMatch, buf *[2][]record) ([]record, []int, error) {
+	keepAll := f.Order == Strict
+	a := buf[0][:0]
+	if cap(a) == 0 {
+		a = make([]record, 0, len(events))
+	}
+	var counts [1 << msdBits]int
+	seed := maphash.MakeSeed()
+	for i := range events {
+		e := &events[i]
+		if e.User == "" {
+			return nil, nil, &cxmetrics.InputError{Pkg: pkg, What: "event user", Index: i, Value: `""`,
+				Err: cxmetrics.ErrEmpty}
+		}
+		if e.Time.IsZero() {
+			return nil, nil, &cxmetrics.InputError{Pkg: pkg, What: "event time", Index: i, Value: e.Time,
+				Err: cxmetrics.ErrEmpty, Detail: "(zero time)"}
+		}
+		sec := e.Time.Unix()
+		if sec <= minTime || sec >= maxTime {
+			return nil, nil, &cxmetrics.InputError{Pkg: pkg, What: "event time", Index: i, Value: e.Time,
+				Err: cxmetrics.ErrOutOfRange, Detail: "(years 1678 to 2262)"}
+		}
+		var bits uint32
+		for k := range ms {
+			m := &ms[k]
+			if m.name != e.Name {
+				continue
+			}
+			if m.excl != 0 {
+				bits = m.excl
+				break
+			}
+			if !m.where {
+				bits = m.mask
+				break
+			}
+			for _, s := range m.steps {
+				if w := f.Steps[s].Where; w == nil || w(*e) {
+					bits |= 1 << s
+				}
+			}
+			break
+		}
+		if bits == 0 && !keepAll {
+			continue
+		}
+		h := maphash.String(seed, e.User)
+		counts[h>>(64-msdBits)]++
+		a = append(a, record{h: h, t: e.Time.UnixNano(), idx: uint32(i), bits: bits})
+	}
+	buf[0] = a
+	n := len(a)
+	if cap(buf[1]) < n {
+		buf[1] = make([]record, n)
+	}
+	b := buf[1][:n]
+
+	// Most significant digit first: scatter into buckets, then sort each bucket, which
+	// fits in the cache, by the rest of the upper 32 bits of the hash.
+	var off [1<<msdBits + 1]int
+	for d, c := range counts {
+		off[d+1] = off[d] + c
+	}
+	next := off
+	for _, r := range a {
+		d := r.h >> (64 - msdBits)
+		b[next[d]] = r
+		next[d]++
+	}
+	for d := range counts {
+		lo, hi := off[d], off[d+1]
+		if hi-lo <= 32 {
+			insertionSortBy(b[lo:hi], func(r record) uint64 { return r.h >> 32 })
+			continue
+		}
+		radixPass(b[lo:hi], a[lo:hi], 32, 10)
+		radixPass(a[lo:hi], b[lo:hi], 42, 64-msdBits-42)
+	}
+
+	// Split into users and sort each user's records by time.
+	var ends []int
+	for i := 0; i < n; {
+		j := i + 1
+		same := true
+		for j < n && b[j].h>>32 == b[i].h>>32 {
+			if b[j].h != b[i].h || events[b[j].idx].User != events[b[i].idx].User {
+				same = false
+			}
+			j++
+		}
+		if !same {
+			run := b[i:j]
+			slices.SortStableFunc(run, func(x, y record) int {
+				if c := cmp.Compare(x.h, y.h); c != 0 {
+					return c
+				}
+				return cmp.Compare(events[x.idx].User, events[y.idx].User)
+			})
+			for k := i + 1; k < j; k++ {
+				if b[k].h != b[k-1].h || events[b[k].idx].User != events[b[k-1].idx].User {
+					sortByTime(b[i:k])
+					ends = append(ends, k)
+					i = k
+				}
+			}
+		}
+		sortByTime(b[i:j])
+		ends = append(ends, j)
+		i = j
+	}
+	return b, ends, nil
+}
+
+// msdBits is the width of the first radix digit.
+const msdBits = 11
+
+// radixPass sorts src into dst by the digit of the given width at shift; it is stable.
+func radixPass(src, dst []record, shift, width uint) {
+	var counts [1 << 11]int
+	mask := uint64(1)<<width - 1
+	for _, r := range src {
+		counts[r.h>>shift&mask]++
+	}
+	sum := 0
+	for d, c := range counts[:1<<width] {
+		counts[d] = sum
+		sum += c
+	}
+	for _, r := range src {
+		d := r.h >> shift & mask
+		dst[counts[d]] = r
+		counts[d]++
+	}
+}
+
+// insertionSortBy sorts a short run stably by key.
+func insertionSortBy(x []record, key func(record) uint64) {
+	for i := 1; i < len(x); i++ {
+		r := x[i]
+		k := key(r)
+		j := i
+		for j > 0 && key(x[j-1]) > k {
+			x[j] = x[j-1]
+			j--
+		}
+		x[j] = r
+	}
+}
+
+// sortByTime sorts one user's records by time, keeping input order among equal times;
+// the records arrive in input order.
+func sortByTime(x []record) {
+	sorted := true
+	for i := 1; i < len(x); i++ {
+		if x[i].t < x[i-1].t {
+			sorted = false
+			break
+		}
+	}
+	switch {
+	case sorted:
+	case len(x) <= 32:
+		insertionSortBy(x, func(r record) uint64 { return uint64(r.t) ^ 1<<63 })
+	default:
+		slices.SortStableFunc(x, func(a, b record) int { return cmp.Compare(a.t, b.t) })
+	}
+}

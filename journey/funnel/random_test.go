@@ -1,0 +1,161 @@
+package funnel
+
+import (
+	"errors"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/journey"
+)
+
+// chooser draws small integers; randomCase builds a funnel and a log from it.
+type chooser func(n int) int
+
+var base = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// randomCase builds a small funnel and event log: few users, few event names and
+// minute-resolution times, so that ties, repeats and window edges are common.
+func randomCase(c chooser) (Funnel, []journey.Event) {
+	names := []string{"A", "B", "C", "D"}
+	var f Funnel
+	nsteps := 1 + c(4)
+	used := map[string]bool{}
+	for i := range nsteps {
+		s := Step{Event: names[c(len(names))]}
+		if c(4) == 0 {
+			s.Where = func(e journey.Event) bool { return e.Props["c"] != "fr" }
+		}
+		if c(2) == 0 {
+			s.Name = "step" + string(rune('1'+i))
+		}
+		used[s.Event] = true
+		f.Steps = append(f.Steps, s)
+	}
+	f.Window = []time.Duration{0, time.Minute, 2 * time.Minute, 3 * time.Minute, 5 * time.Minute}[c(5)]
+	f.Order = Order(c(3))
+	f.Anchor = Anchor(c(2))
+	if nsteps > 1 && c(2) == 0 {
+		x := Exclusion{Event: "X"}
+		if !used["D"] && c(2) == 0 {
+			x.Event = "D"
+		}
+		x.From = c(nsteps - 1)
+		x.To = x.From + 1 + c(nsteps-1-x.From)
+		f.Exclusions = append(f.Exclusions, x)
+	}
+	if c(2) == 0 {
+		f.BreakdownBy = "c"
+	}
+	n := 1 + c(24)
+	all := append(names, "X", "Y")
+	events := make([]journey.Event, n)
+	for i := range events {
+		e := journey.Event{
+			User: []string{"u1", "u2", "u3", "u4"}[c(4)],
+			Name: all[c(len(all))],
+			Time: base.Add(time.Duration(c(9)) * time.Minute),
+		}
+		switch c(4) {
+		case 0:
+			e.Props = map[string]string{"c": "fr"}
+		case 1:
+			e.Props = map[string]string{"c": "us"}
+		case 2:
+			e.Props = map[string]string{"c": ""}
+		}
+		events[i] = e
+	}
+	return f, events
+}
+
+func TestRunMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	c := func(n int) int { return rng.IntN(n) }
+	for i := range 20000 {
+		f, events := randomCase(c)
+		got, err := f.Run(events)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := refRun(f, events)
+		if !equalResults(want, got) {
+			t.Fatalf("case %d: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, f, events, want, got)
+		}
+	}
+}
+
+func FuzzRun(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
+	f.Add([]byte{3, 0, 0, 1, 1, 2, 2, 0, 1, 0, 1, 0, 20, 0, 0, 1, 0, 1, 1, 0, 2, 2, 0, 3})
+	f.Add([]byte{2, 1, 0, 0, 0, 0, 4, 2, 1, 0, 0, 0, 1, 12, 1, 0, 3, 1, 1, 1, 1, 2, 5, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c := func(n int) int {
+			if len(data) == 0 {
+				return 0
+			}
+			v := int(data[0]) % n
+			data = data[1:]
+			return v
+		}
+		fn, events := randomCase(c)
+		got, err := fn.Run(events)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := refRun(fn, events); !equalResults(want, got) {
+			t.Fatalf("funnel %+v\nevents %v\nwant %+v\ngot  %+v", fn, events, want, got)
+		}
+	})
+}
+
+// FuzzRunInput feeds arbitrary events and funnel settings to Run: it must never panic,
+// and every error must wrap a known sentinel.
+func FuzzRunInput(f *testing.F) {
+	f.Add("A", "B", "a\x00b", int64(60), 0, 0, int64(0), int64(1), -1, 2)
+	f.Add("", "B", "", int64(-1), 5, 3, int64(0), int64(0), 0, 0)
+	f.Fuzz(func(t *testing.T, s1, s2, users string, window int64, order, anchor int, t1, t2 int64, from, to int) {
+		fn := Funnel{
+			Steps:      []Step{{Event: s1}, {Event: s2}},
+			Window:     time.Duration(window),
+			Order:      Order(order),
+			Anchor:     Anchor(anchor),
+			Exclusions: []Exclusion{{Event: "X", From: from, To: to}},
+		}
+		var events []journey.Event
+		for i := 0; i < len(users); i++ {
+			tm := time.Unix(t1, t2*int64(i))
+			events = append(events, journey.Event{User: users[i : i+1], Name: []string{s1, s2, "X", "Y"}[i%4], Time: tm})
+		}
+		_, err := fn.Run(events)
+		if err == nil {
+			return
+		}
+		for _, s := range []error{cxmetrics.ErrEmpty, cxmetrics.ErrOutOfRange, cxmetrics.ErrUnknownLabel} {
+			if errors.Is(err, s) {
+				return
+			}
+		}
+		t.Fatalf("error wraps no known sentinel: %v", err)
+	})
+}
+
+// equalResults compares results exactly, treating nil and empty maps alike.
+func equalResults(a, b Result) bool {
+	if a.Users != b.Users || len(a.Steps) != len(b.Steps) || len(a.Breakdown) != len(b.Breakdown) {
+		return false
+	}
+	for i := range a.Steps {
+		if a.Steps[i] != b.Steps[i] {
+			return false
+		}
+	}
+	for k, v := range a.Breakdown {
+		w, ok := b.Breakdown[k]
+		if !ok || !equalResults(v, w) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,305 @@
+package funnel
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+	"time"
+
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/journey"
+)
+
+// Run computes the funnel over an event log. The events may come in any order; events
+// with equal times keep their input order. Each user counts once, with their best attempt
+// (see the package documentation). Run returns an *[cxmetrics.InputError] for an invalid
+// funnel definition or for an event without a user or a time, and an error wrapping
+// [cxmetrics.ErrEmpty] when there are no steps or no events. A log in which nobody
+// reaches the first step gives a Result with zero counts.
+func (f Funnel) Run(events []journey.Event) (Result, error) {
+	if err := f.validate(); err != nil {
+		return Result{}, err
+	}
+	if len(events) == 0 {
+		return Result{}, fmt.Errorf("funnel: no events: %w", cxmetrics.ErrEmpty)
+	}
+	if uint64(len(events)) > math.MaxUint32 {
+		return Result{}, &cxmetrics.InputError{Pkg: pkg, What: "event count", Index: -1,
+			Value: len(events), Err: cxmetrics.ErrOutOfRange, Detail: "(at most 2^32-1)"}
+	}
+	ms := f.compile()
+	var buf [2][]record
+	recs, ends, err := f.records(events, ms, &buf)
+	if err != nil {
+		return Result{}, err
+	}
+	buf[0] = nil
+
+	s := len(f.Steps)
+	w := newWalker(f)
+	excl := make([]uint32, len(f.Exclusions))
+	for i, x := range f.Exclusions {
+		excl[i] = exclID(ms, x)
+	}
+	var acc users
+	acc.init(s, f.BreakdownBy != "")
+	start := 0
+	for _, end := range ends {
+		g := recs[start:end]
+		start = end
+		switch {
+		case f.Order == Ordered && f.Anchor == LatestStart:
+			w.orderedLatest(g)
+		case f.Order == Ordered:
+			w.orderedFirst(g)
+		case f.Order == Strict && f.Anchor == LatestStart:
+			w.strictLatest(g)
+		case f.Order == Strict:
+			w.strictFirst(g)
+		case f.Anchor == LatestStart:
+			w.anyLatest(g)
+		default:
+			w.anyFirst(g)
+		}
+		b := &w.best
+		if b.reach == 0 || (len(excl) > 0 && w.excluded(g, f.Exclusions, excl)) {
+			continue
+		}
+		key := ""
+		if f.BreakdownBy != "" {
+			key = events[g[b.anchor].idx].Props[f.BreakdownBy]
+		}
+		acc.add(g, b, key)
+	}
+	return acc.result(f), nil
+}
+
+// excluded reports whether the best attempt has an excluded event between its steps.
+func (w *walker) excluded(g []record, xs []Exclusion, ids []uint32) bool {
+	b := &w.best
+	// The end of the attempt's window: the first position outside it.
+	end := len(g)
+	if w.window != 0 {
+		ta := g[b.anchor].t
+		end = b.anchor
+		for end < len(g) && w.within(ta, g[end].t) {
+			end++
+		}
+	}
+	for p, r := range g {
+		if r.bits&exclBit == 0 {
+			continue
+		}
+		for i, x := range xs {
+			if r.bits != ids[i] || x.From >= b.reach {
+				continue
+			}
+			lo, hi := int(b.comp[x.From]), end
+			if x.To < b.reach {
+				hi = int(b.comp[x.To])
+			}
+			if p > lo && p < hi {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// users accumulates the counted attempts: O(users x steps) memory.
+type users struct {
+	nsteps int
+	reach  []uint8
+	durs   []int64 // nsteps-1 per user: time from step i-1 to step i, if reached
+	group  []int32
+	keys   map[string]int32
+	names  []string
+}
+
+func (u *users) init(nsteps int, breakdown bool) {
+	u.nsteps = nsteps
+	if breakdown {
+		u.keys = make(map[string]int32)
+	}
+}
+
+func (u *users) add(g []record, b *attempt, key string) {
+	u.reach = append(u.reach, uint8(b.reach))
+	for i := 1; i < u.nsteps; i++ {
+		var d int64
+		if i < b.reach {
+			// Completion times never decrease; the unsigned difference is exact and
+			// saturates at the longest Duration.
+			diff := uint64(g[b.comp[i]].t - g[b.comp[i-1]].t)
+			d = int64(min(diff, math.MaxInt64))
+		}
+		u.durs = append(u.durs, d)
+	}
+	if u.keys != nil {
+		id, ok := u.keys[key]
+		if !ok {
+			id = int32(len(u.names))
+			u.keys[key] = id
+			u.names = append(u.names, key)
+		}
+		u.group = append(u.group, id)
+	}
+}
+
+// result summarises all users and, with a breakdown, each group.
+func (u *users) result(f Funnel) Result {
+	n := len(u.reach)
+	all := make([]int32, n)
+	for i := range all {
+		all[i] = int32(i)
+	}
+	scratch := make([]int64, 0, n)
+	r := u.summary(f, all, scratch)
+	if u.keys == nil {
+		return r
+	}
+	// Bucket the users by group.
+	off := make([]int, len(u.names)+1)
+	for _, g := range u.group {
+		off[g+1]++
+	}
+	for i := range u.names {
+		off[i+1] += off[i]
+	}
+	next := slices.Clone(off)
+	byGroup := make([]int32, n)
+	for i, g := range u.group {
+		byGroup[next[g]] = int32(i)
+		next[g]++
+	}
+	r.Breakdown = make(map[string]Result, len(u.names))
+	for i, name := range u.names {
+		r.Breakdown[name] = u.summary(f, byGroup[off[i]:off[i+1]], scratch)
+	}
+	return r
+}
+
+// summary computes the step results over the given users.
+func (u *users) summary(f Funnel, who []int32, scratch []int64) Result {
+	s := u.nsteps
+	reached := make([]int, s+1)
+	for _, i := range who {
+		reached[u.reach[i]]++
+	}
+	for k := s - 1; k >= 0; k-- {
+		reached[k] += reached[k+1]
+	}
+	// reached[k] is now the number of users whose attempt reached at least k steps.
+	res := Result{Users: reached[1], Steps: make([]StepResult, s)}
+	for i := range s {
+		st := &res.Steps[i]
+		st.Name = f.Steps[i].Name
+		if st.Name == "" {
+			st.Name = f.Steps[i].Event
+		}
+		st.Reached = reached[i+1]
+		st.FromStart = share(reached[i+1], reached[1])
+		if i == 0 {
+			st.FromPrevious = share(reached[1], reached[1])
+		} else {
+			st.FromPrevious = share(reached[i+1], reached[i])
+		}
+		if i+1 < s {
+			st.DroppedAfter = reached[i+1] - reached[i+2]
+		}
+		if i == 0 || st.Reached == 0 {
+			continue
+		}
+		x := scratch[:0]
+		for _, k := range who {
+			if int(u.reach[k]) > i {
+				x = append(x, u.durs[int(k)*(s-1)+i-1])
+			}
+		}
+		st.MeanTimeToConvert = time.Duration(mean(x))
+		st.MedianTimeToConvert = time.Duration(median(x))
+	}
+	return res
+}
+
+// share returns a/b, or 0 when b is 0.
+func share(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// mean returns the mean of non-negative values rounded to the nearest integer, exactly:
+// the sum is kept in 128 bits.
+func mean(x []int64) int64 {
+	var hi, lo uint64
+	for _, v := range x {
+		var c uint64
+		lo, c = bits.Add64(lo, uint64(v), 0)
+		hi += c
+	}
+	n := uint64(len(x))
+	q, r := bits.Div64(hi, lo, n) // hi < n because every value is below 2^63
+	if r >= n-r {
+		q++
+	}
+	return int64(q)
+}
+
+// median returns the median of x, the mean of the two middle values rounded down when
+// len(x) is even. It reorders x.
+func median(x []int64) int64 {
+	n := len(x)
+	k := (n - 1) / 2
+	lo := selectKth(x, k)
+	if n%2 == 1 {
+		return lo
+	}
+	hi := slices.Min(x[k+1:])
+	return lo + (hi-lo)/2
+}
+
+// selectKth puts the k-th smallest value of x at x[k], smaller or equal values before it
+// and larger or equal values after it, and returns it. It falls back to sorting when
+// the partitions stay unbalanced, so it never takes more than O(n log n).
+func selectKth(x []int64, k int) int64 {
+	lo, hi := 0, len(x)-1
+	budget := 2 * bits.Len(uint(len(x)))
+	for hi-lo > 16 {
+		if budget == 0 {
+			slices.Sort(x[lo : hi+1])
+			return x[k]
+		}
+		budget--
+		// Median of three as the pivot.
+		mid := lo + (hi-lo)/2
+		a, b, c := x[lo], x[mid], x[hi]
+		pivot := max(min(a, b), min(max(a, b), c))
+		i, j := lo, hi
+		for i <= j {
+			for x[i] < pivot {
+				i++
+			}
+			for x[j] > pivot {
+				j--
+			}
+			if i <= j {
+				x[i], x[j] = x[j], x[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return x[k]
+		}
+	}
+	slices.Sort(x[lo : hi+1])
+	return x[k]
+}
