@@ -1,0 +1,242 @@
+package attribution
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/stats"
+)
+
+// Path is one customer journey, or many identical ones aggregated: the channels touched,
+// in order, and how many of the journeys ended in a conversion and how many did not.
+//
+// Conversions and Nulls are counts (they may be fractional, for example after weighting)
+// and must be finite and not negative. Value is the total conversion value of the
+// journeys; it must be finite and may be negative (refunds). Touchpoints must not be empty
+// and no touchpoint may be the empty string.
+type Path struct {
+	Touchpoints []string `json:"path"`
+	Conversions float64  `json:"conversions"`
+	Value       float64  `json:"value"`
+	Nulls       float64  `json:"nulls"`
+}
+
+// Touch is one touchpoint of a [TimedPath]: the channel, and how long before the
+// conversion it happened.
+type Touch struct {
+	Channel string        `json:"channel"`
+	Before  time.Duration `json:"before"` // from the touch to the conversion; not negative
+}
+
+// TimedPath is a [Path] whose touchpoints carry their time before the conversion, as
+// [TimeDecay] needs. For a path without conversions Before is measured to the path's last
+// touch.
+type TimedPath struct {
+	Touches     []Touch `json:"touches"`
+	Conversions float64 `json:"conversions"`
+	Value       float64 `json:"value"`
+	Nulls       float64 `json:"nulls"`
+}
+
+// Path returns p without the times.
+func (p TimedPath) Path() Path {
+	tp := make([]string, len(p.Touches))
+	for i, t := range p.Touches {
+		tp[i] = t.Channel
+	}
+	return Path{Touchpoints: tp, Conversions: p.Conversions, Value: p.Value, Nulls: p.Nulls}
+}
+
+// Credit is what one channel earned: a share of the conversions and of their value.
+type Credit struct {
+	Channel     string  `json:"channel"`
+	Conversions float64 `json:"conversions"`
+	Value       float64 `json:"value"`
+}
+
+// Result is the outcome of an attribution model: one credit for every channel that appears
+// in the paths (zero for a channel that earned nothing), sorted by Conversions, largest
+// first, ties by channel name. The credits sum to the total conversions and the total
+// value of the paths.
+type Result struct {
+	Credits []Credit `json:"credits"`
+}
+
+// Channel returns the credit of the named channel, and false if the channel is not in r.
+func (r Result) Channel(name string) (Credit, bool) {
+	for _, c := range r.Credits {
+		if c.Channel == name {
+			return c, true
+		}
+	}
+	return Credit{}, false
+}
+
+// channels gives every distinct channel name a dense id, in order of first appearance.
+// A small direct-mapped cache in front of the map serves most look-ups with one string
+// comparison, which is cheap for the interned names that ReadPathsCSV returns.
+type channels struct {
+	index map[string]int32
+	names []string
+	cache [256]cached
+}
+
+type cached struct {
+	name string
+	id   int32
+}
+
+func newChannels() *channels {
+	return &channels{index: make(map[string]int32)}
+}
+
+// id returns the id of name, registering it if it is new. name must not be empty.
+func (c *channels) id(name string) int32 {
+	n := len(name)
+	slot := &c.cache[(uint(name[0])*31+uint(name[n/2])*7+uint(name[n-1])+uint(n)*131)&255]
+	if slot.name == name {
+		return slot.id
+	}
+	id, ok := c.index[name]
+	if !ok {
+		id = int32(len(c.names))
+		c.index[name] = id
+		c.names = append(c.names, name)
+	}
+	*slot = cached{name, id}
+	return id
+}
+
+// totals holds the sums over all paths.
+type totals struct {
+	conversions, value, nulls float64
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// checkCounts validates the numbers of path i.
+func checkCounts(i int, conversions, value, nulls float64) error {
+	if conversions >= 0 && conversions <= math.MaxFloat64 && nulls >= 0 && nulls <= math.MaxFloat64 && math.Abs(value) <= math.MaxFloat64 {
+		return nil
+	}
+	for _, f := range []struct {
+		what string
+		v    float64
+	}{{"conversions", conversions}, {"nulls", nulls}, {"value", value}} {
+		if !finite(f.v) {
+			return &cxmetrics.InputError{Pkg: "attribution", What: f.what, Index: i, Value: f.v, Err: cxmetrics.ErrNotFinite}
+		}
+		if f.v < 0 && f.what != "value" {
+			return &cxmetrics.InputError{Pkg: "attribution", What: f.what, Index: i, Value: f.v, Err: cxmetrics.ErrOutOfRange, Detail: "[0, +Inf)"}
+		}
+	}
+	return nil
+}
+
+// compiled is a validated set of paths with every channel replaced by a dense id.
+type compiled struct {
+	names  []string // channel names by id, in order of first appearance
+	ids    []int32  // the touchpoints of every path, concatenated
+	ends   []int    // path i is ids[ends[i-1]:ends[i]], with ends[-1] = 0
+	paths  []Path
+	totals totals
+}
+
+// path returns the channel ids of path i.
+func (c *compiled) path(i int) []int32 {
+	start := 0
+	if i > 0 {
+		start = c.ends[i-1]
+	}
+	return c.ids[start:c.ends[i]]
+}
+
+func errNoPaths() error {
+	return &cxmetrics.InputError{Pkg: "attribution", What: "paths", Index: -1, Value: 0, Err: cxmetrics.ErrEmpty}
+}
+
+func errEmptyPath(i int) error {
+	return &cxmetrics.InputError{Pkg: "attribution", What: "path", Index: i, Value: `""`, Err: cxmetrics.ErrEmpty, Detail: "(no touchpoints)"}
+}
+
+func errEmptyTouchpoint(i int) error {
+	return &cxmetrics.InputError{Pkg: "attribution", What: "touchpoint", Index: i, Value: `""`, Err: cxmetrics.ErrEmpty}
+}
+
+// compile validates paths and replaces their channels by ids.
+func compile(paths []Path) (*compiled, error) {
+	if len(paths) == 0 {
+		return nil, errNoPaths()
+	}
+	n := 0
+	for _, p := range paths {
+		n += len(p.Touchpoints)
+	}
+	c := &compiled{
+		ids:   make([]int32, 0, n),
+		ends:  make([]int, len(paths)),
+		paths: paths,
+	}
+	ch := newChannels()
+	var conv, val, nul stats.Sum
+	for i := range paths {
+		p := &paths[i]
+		if err := checkCounts(i, p.Conversions, p.Value, p.Nulls); err != nil {
+			return nil, err
+		}
+		if len(p.Touchpoints) == 0 {
+			return nil, errEmptyPath(i)
+		}
+		for _, tp := range p.Touchpoints {
+			if tp == "" {
+				return nil, errEmptyTouchpoint(i)
+			}
+			c.ids = append(c.ids, ch.id(tp))
+		}
+		c.ends[i] = len(c.ids)
+		conv.Add(p.Conversions)
+		val.Add(p.Value)
+		nul.Add(p.Nulls)
+	}
+	c.names = ch.names
+	c.totals = totals{conv.Value(), val.Value(), nul.Value()}
+	return c, nil
+}
+
+// ledger accumulates the credits of every channel with compensated sums.
+type ledger struct {
+	conv, value []stats.Sum
+}
+
+func newLedger(n int) ledger {
+	return ledger{conv: make([]stats.Sum, n), value: make([]stats.Sum, n)}
+}
+
+// add credits channel id with the given conversions and value.
+func (l ledger) add(id int32, conv, value float64) {
+	l.conv[id].Add(conv)
+	l.value[id].Add(value)
+}
+
+// result turns the ledger into a sorted Result.
+func (l ledger) result(names []string) Result {
+	credits := make([]Credit, len(names))
+	for i, name := range names {
+		credits[i] = Credit{Channel: name, Conversions: l.conv[i].Value(), Value: l.value[i].Value()}
+	}
+	sortCredits(credits)
+	return Result{Credits: credits}
+}
+
+// sortCredits orders credits by conversions, largest first, then by channel name.
+func sortCredits(c []Credit) {
+	slices.SortFunc(c, func(a, b Credit) int {
+		if r := cmp.Compare(b.Conversions, a.Conversions); r != 0 {
+			return r
+		}
+		return cmp.Compare(a.Channel, b.Channel)
+	})
+}
