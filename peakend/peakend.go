@@ -159,6 +159,11 @@ func peakOf(k PeakKind, ex extremes) float64 {
 	case Lowest:
 		return ex.lo
 	case HighestAndLowest:
+		// (hi+lo)/2 is correctly rounded unless the sum overflows; halving first is exact
+		// for such large values but not for subnormal ones.
+		if math.Abs(ex.hi) < 0x1p1022 && math.Abs(ex.lo) < 0x1p1022 {
+			return (ex.hi + ex.lo) / 2
+		}
 		return ex.hi/2 + ex.lo/2
 	default:
 		return ex.intense
@@ -183,8 +188,7 @@ func combine(a, wa, b, wb float64) float64 {
 	if big == 0 {
 		return 0
 	}
-	_, e := math.Frexp(big)
-	inv := math.Ldexp(1, -e)
+	inv, e := scaling(big)
 	v := math.Ldexp((wa*(a*inv)+wb*(b*inv))/(wa+wb), e)
 	return min(max(v, lo), hi)
 }
@@ -218,8 +222,7 @@ func weightedMean(moments []Moment) float64 {
 	if lo == hi {
 		return lo
 	}
-	_, e := math.Frexp(max(math.Abs(lo), math.Abs(hi)))
-	inv := math.Ldexp(1, -e)
+	inv, e := scaling(max(math.Abs(lo), math.Abs(hi)))
 	var num, den stats.Sum
 	for _, m := range moments {
 		w := seconds(m.Duration)
@@ -227,6 +230,18 @@ func weightedMean(moments []Moment) float64 {
 		den.Add(w)
 	}
 	return min(max(math.Ldexp(num.Value()/den.Value(), e), lo), hi)
+}
+
+// scaling returns 2^-e and e such that |v|·2^-e <= 1 for every |v| <= big, when big is so
+// large that sums of products with durations could overflow; otherwise 1 and 0, so that
+// small values are never scaled into the subnormal range. Multiplying by a power of two is
+// exact.
+func scaling(big float64) (inv float64, e int) {
+	if big < 0x1p500 {
+		return 1, 0
+	}
+	_, e = math.Frexp(big)
+	return math.Ldexp(1, -e), e
 }
 
 // seconds returns the weight of a duration: its length in seconds, one second for zero.
@@ -350,8 +365,7 @@ func summarize(moments []Moment, ex extremes) (Summary, error) {
 // moments, for validated moments of which at least two differ. The values are scaled by a
 // power of two so that no product overflows.
 func slope(moments []Moment, mean float64, ex extremes) float64 {
-	_, e := math.Frexp(max(math.Abs(ex.lo), math.Abs(ex.hi)))
-	inv := math.Ldexp(1, -e)
+	inv, e := scaling(max(math.Abs(ex.lo), math.Abs(ex.hi)))
 	var w, wt stats.Sum
 	elapsed := 0.0
 	for _, m := range moments {

@@ -1,0 +1,232 @@
+package peakend_test
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/peakend"
+)
+
+// known reports whether err wraps one of the errors the package documents.
+func known(err error) bool {
+	for _, s := range []error{
+		cxmetrics.ErrEmpty, cxmetrics.ErrNotFinite, cxmetrics.ErrNegativeWeight, cxmetrics.ErrOutOfRange,
+		cxmetrics.ErrUnknownLabel, cxmetrics.ErrLengthMismatch, peakend.ErrSingular, peakend.ErrTooFew,
+	} {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeMoments reads 10 bytes per moment: a float64 value (little-endian bits) and an
+// int16 duration in seconds.
+func decodeMoments(data []byte) []peakend.Moment {
+	var m []peakend.Moment
+	for len(data) >= 10 {
+		v := math.Float64frombits(binary.LittleEndian.Uint64(data))
+		d := time.Duration(int16(binary.LittleEndian.Uint16(data[8:]))) * time.Second
+		m = append(m, peakend.Moment{Value: v, Duration: d})
+		data = data[10:]
+	}
+	return m
+}
+
+func encodeMoments(m []peakend.Moment) []byte {
+	var b []byte
+	for _, x := range m {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(x.Value))
+		b = binary.LittleEndian.AppendUint16(b, uint16(int16(x.Duration/time.Second)))
+	}
+	return b
+}
+
+// rememberedSlow is the rule written out directly, for moderate values.
+func rememberedSlow(r peakend.Rule, m []peakend.Moment) float64 {
+	peak := m[0].Value
+	hi, lo := m[0].Value, m[0].Value
+	for _, x := range m {
+		hi = math.Max(hi, x.Value)
+		lo = math.Min(lo, x.Value)
+		if math.Abs(x.Value-r.Neutral) > math.Abs(peak-r.Neutral) {
+			peak = x.Value
+		}
+	}
+	switch r.Peak {
+	case peakend.Highest:
+		peak = hi
+	case peakend.Lowest:
+		peak = lo
+	case peakend.HighestAndLowest:
+		peak = (hi + lo) / 2
+	}
+	k := max(r.EndWindow, 1)
+	end := meanSlow(m[max(len(m)-k, 0):])
+	wp, we := r.PeakWeight, r.EndWeight
+	if wp == 0 && we == 0 {
+		wp, we = 1, 1
+	}
+	w := math.Max(wp, we)
+	return (wp/w*peak + we/w*end) / (wp/w + we/w)
+}
+
+func FuzzRemembered(f *testing.F) {
+	f.Add(encodeMoments(patientA), uint8(0), 0.0, 1, 0.5, 0.5)
+	f.Add(encodeMoments(patientB), uint8(1), 3.0, 3, 2.0, 1.0)
+	f.Add(encodeMoments(series(7*time.Second, -3, 3, 2, -1)), uint8(3), 0.0, 2, 0.0, 0.0)
+	f.Add(encodeMoments(series(0, math.MaxFloat64, -math.MaxFloat64, 1)), uint8(2), 0.0, 5, 1e308, 1e-308)
+	f.Add([]byte{}, uint8(0), 0.0, 1, 1.0, 1.0)
+	f.Fuzz(func(t *testing.T, data []byte, peak uint8, neutral float64, window int, wp, we float64) {
+		m := decodeMoments(data)
+		r := peakend.Rule{Peak: peakend.PeakKind(peak % 5), Neutral: neutral, EndWindow: window, PeakWeight: wp, EndWeight: we}
+
+		got, err := peakend.Remembered(r, m)
+		if err != nil {
+			if !known(err) {
+				t.Fatalf("Remembered: unknown error %v", err)
+			}
+		} else {
+			lo, hi := m[0].Value, m[0].Value
+			moderate := true
+			for _, x := range m {
+				lo, hi = math.Min(lo, x.Value), math.Max(hi, x.Value)
+				moderate = moderate && math.Abs(x.Value) < 1e100 && math.Abs(x.Value-neutral) < 1e100
+			}
+			if math.IsNaN(got) || got < lo || got > hi {
+				t.Fatalf("Remembered = %g outside [%g, %g]", got, lo, hi)
+			}
+			if moderate {
+				want := rememberedSlow(r, m)
+				if math.Abs(got-want) > 1e-9*math.Max(math.Abs(lo), math.Abs(hi)) {
+					t.Fatalf("Remembered = %.17g, reference %.17g", got, want)
+				}
+			}
+		}
+
+		mean, err := peakend.Mean(m)
+		if err != nil {
+			if !known(err) {
+				t.Fatalf("Mean: unknown error %v", err)
+			}
+			return
+		}
+		s, err := peakend.Summarize(m)
+		if err != nil {
+			if !known(err) {
+				t.Fatalf("Summarize: unknown error %v", err)
+			}
+			return
+		}
+		if s.Mean != mean || s.End != m[len(m)-1].Value || m[s.PeakIndex].Value != s.Peak || m[s.TroughIndex].Value != s.Trough {
+			t.Fatalf("Summary %+v inconsistent with the moments", s)
+		}
+		if s.Trough > mean || mean > s.Peak || math.IsNaN(s.Slope) || math.IsInf(s.Slope, 0) {
+			t.Fatalf("Summary %+v: mean outside [trough, peak] or slope not finite", s)
+		}
+		var total time.Duration
+		for _, x := range m {
+			if x.Value > s.Peak || x.Value < s.Trough {
+				t.Fatalf("value %g outside [%g, %g]", x.Value, s.Trough, s.Peak)
+			}
+			d := x.Duration
+			if d == 0 {
+				d = time.Second
+			}
+			total += d
+		}
+		if total != s.Duration {
+			t.Fatalf("Duration %v, want %v", s.Duration, total)
+		}
+	})
+}
+
+// decodeExperiences reads a small data set: byte 0 chooses the number of experiences
+// (6 to 13); then each experience has a length byte (1 to 5 moments), and each moment a
+// value byte (int8/4) and a duration byte (minutes, 0 allowed); the remaining bytes give
+// the ratings (int8/8). Small integers make ties and collinear designs common.
+func decodeExperiences(data []byte) ([][]peakend.Moment, []float64) {
+	next := func() byte {
+		if len(data) == 0 {
+			return 0
+		}
+		b := data[0]
+		data = data[1:]
+		return b
+	}
+	n := 6 + int(next()%8)
+	exps := make([][]peakend.Moment, n)
+	for i := range exps {
+		m := make([]peakend.Moment, 1+int(next()%5))
+		for j := range m {
+			m[j] = peakend.Moment{Value: float64(int8(next())) / 4, Duration: time.Duration(next()) * time.Minute}
+		}
+		exps[i] = m
+	}
+	ratings := make([]float64, n)
+	for i := range ratings {
+		ratings[i] = float64(int8(next())) / 8
+	}
+	return exps, ratings
+}
+
+func FuzzFit(f *testing.F) {
+	f.Add([]byte{4, 3, 8, 1, 20, 1, 12, 1, 2, 40, 2, 4, 1, 28, 3, 0, 4, 5, 0, 0, 1, 36, 1, 8, 2,
+		1, 32, 3, 2, 1, 0, 1, 0, 2, 24, 6, 16, 5, 33, 1, 8, 4, 2, 4, 12, 4, 28, 1, 8, 7, 3, 9, 1, 30, 2, 20, 33, 47, 50, 40, 35, 38, 27, 60, 22, 44},
+		uint8(1), 0.0, 1)
+	f.Add([]byte{0}, uint8(0), 0.0, 0)
+	f.Add([]byte{7, 1, 4, 1, 1, 8, 2}, uint8(2), 5.0, 3)
+	f.Fuzz(func(t *testing.T, data []byte, peak uint8, neutral float64, window int) {
+		exps, ratings := decodeExperiences(data)
+		r := peakend.Rule{Peak: peakend.PeakKind(peak % 5), Neutral: neutral, EndWindow: window}
+		m, err := peakend.FitRule(r, exps, ratings)
+		if err != nil {
+			if !known(err) {
+				t.Fatalf("FitRule: unknown error %v", err)
+			}
+			return
+		}
+		fields := []float64{m.Intercept, m.Peak, m.End, m.Mean, m.Duration, m.R2, m.MeanOnlyR2, m.AdjR2, m.MeanOnlyAdjR2}
+		fields = append(fields, m.StdErr[:]...)
+		for k, v := range fields {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("field %d of the model is %g: %+v", k, v, m)
+			}
+		}
+		if m.N != len(exps) || m.R2 > 1+1e-9 || m.R2 < -1e-9 || m.MeanOnlyR2 > m.R2+1e-9 {
+			t.Fatalf("model %+v: N, R2 or MeanOnlyR2 impossible", m)
+		}
+		for _, e := range exps {
+			y, err := m.Predict(e)
+			if err != nil && !errors.Is(err, cxmetrics.ErrNotFinite) {
+				t.Fatalf("Predict: %v", err)
+			}
+			if err == nil && (math.IsNaN(y) || math.IsInf(y, 0)) {
+				t.Fatalf("Predict = %g", y)
+			}
+		}
+	})
+}
+
+func FuzzPeakKindUnmarshalText(f *testing.F) {
+	for _, s := range []string{"MostIntense", "Highest", "Lowest", "HighestAndLowest", "", "highest"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var k peakend.PeakKind
+		if err := k.UnmarshalText([]byte(s)); err != nil {
+			if !errors.Is(err, cxmetrics.ErrUnknownLabel) {
+				t.Fatalf("unknown error %v", err)
+			}
+			return
+		}
+		b, err := k.MarshalText()
+		if err != nil || string(b) != s {
+			t.Fatalf("round trip of %q: %q, %v", s, b, err)
+		}
+	})
+}
