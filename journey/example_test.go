@@ -1,0 +1,130 @@
+package journey_test
+
+import (
+	"fmt"
+	"log"
+	"strings"
+
+	"github.com/cxmetrics/cxmetrics/journey"
+)
+
+func ExampleStage() {
+	for _, s := range journey.Stages() {
+		fmt.Printf("%s: %s\n", s, s.Question())
+		for _, m := range s.Metrics() {
+			fmt.Printf("  %s (%s)\n", m.Name, m.Func[strings.LastIndex(m.Func, "/")+1:])
+		}
+	}
+	// Output:
+	// Awareness: Do customers know the brand, its products and their features?
+	//   share of voice (journey.ShareOfVoice)
+	//   total site visits (journey.TotalSiteVisits)
+	// Consideration: When they decide to buy, do they think of us?
+	//   organic keyword traffic (journey.OrganicKeywordTraffic)
+	//   retail visits (journey.RetailVisitsPerStore)
+	// Purchase: Once they start buying, do they finish?
+	//   cart abandonment rate (journey.CartAbandonmentRate)
+	//   store visits vs purchases (journey.StoreVisitConversion)
+	// Retention: Do customers come back to buy again?
+	//   customer lifetime value (journey.CustomerLifetimeValue)
+	//   repeat purchase rate (journey.RepeatPurchaseRate)
+	//   average order value (journey.AverageOrderValue)
+	//   support ticket volume (journey.TicketsPerCustomer)
+	// Advocacy: Are customers willing to recommend us?
+	//   net promoter score (nps.Compute)
+	//   social sentiment (journey.SocialSentiment)
+	//   referrals (journey.ReferralRate)
+}
+
+func ExampleParseStage() {
+	s, err := journey.ParseStage("retention")
+	fmt.Println(s, err)
+	_, err = journey.ParseStage("delight")
+	fmt.Println(err)
+	// Output:
+	// Retention <nil>
+	// journey: stage delight: unknown label (want Awareness, Consideration, Purchase, Retention or Advocacy)
+}
+
+func ExampleCartAbandonmentRate() {
+	// 1,000 carts were created and 312 became orders.
+	r, err := journey.CartAbandonmentRate(312, 1000)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%.1f%%\n", 100*r)
+
+	_, err = journey.CartAbandonmentRate(1200, 1000)
+	fmt.Println(err)
+	// Output:
+	// 68.8%
+	// journey: orders 1200: out of range (must not exceed carts)
+}
+
+func ExampleCustomerLifetimeValueMargin() {
+	// Gupta & Lehmann (2003): a margin of 100 a year, 80 % retention, 10 % discount rate.
+	v, err := journey.CustomerLifetimeValueMargin(100, 0.8, 0.1)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%.2f\n", v)
+	// Output:
+	// 266.67
+}
+
+func ExampleReadEventsCSV() {
+	const log_ = `user,event,time,channel,value
+u1,page_view,2024-03-01T09:00:00Z,search,
+u1,page_view,2024-03-01T09:00:04Z,search,
+u1,purchase,2024-03-01T09:03:00Z,search,49.90
+u2,page_view,2024-03-01T10:00:00Z,email,
+u2,page_view,2024-03-01T11:00:00Z,email,
+u3,page_view,1709290800,social,
+`
+	events, err := journey.ReadEventsCSV(strings.NewReader(log_))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(events), "events; u3 at", events[5].Time)
+	// Output:
+	// 6 events; u3 at 2024-03-01 11:00:00 +0000 UTC
+}
+
+func ExampleSessions() {
+	const log_ = `user,event,time
+u1,page_view,2024-03-01T09:00:00Z
+u1,page_view,2024-03-01T09:00:04Z
+u1,purchase,2024-03-01T09:03:00Z
+u2,page_view,2024-03-01T10:00:00Z
+u2,page_view,2024-03-01T11:00:00Z
+u3,page_view,2024-03-01T11:00:00Z
+u3,scroll,2024-03-01T11:00:30Z
+`
+	events, err := journey.ReadEventsCSV(strings.NewReader(log_))
+	if err != nil {
+		log.Fatal(err)
+	}
+	sessions, err := journey.Sessions(events, 0) // 30 minutes of inactivity end a session
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, s := range sessions {
+		fmt.Println(s.User, len(s.Events), "events over", s.Duration())
+	}
+	st, err := journey.SummarizeSessions(sessions, journey.Engagement{
+		PageViews:   []string{"page_view"},
+		Conversions: []string{"purchase"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ua, _ := st.BounceRate()
+	ga4, _ := st.GA4BounceRate()
+	fmt.Printf("%d sessions, bounce rate %.0f%% (Universal Analytics), %.0f%% (GA4)\n", st.Sessions, 100*ua, 100*ga4)
+	// Output:
+	// u1 3 events over 3m0s
+	// u2 1 events over 0s
+	// u2 1 events over 0s
+	// u3 2 events over 30s
+	// 4 sessions, bounce rate 75% (Universal Analytics), 50% (GA4)
+}
