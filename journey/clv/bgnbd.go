@@ -1,0 +1,196 @@
+package clv
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/mathext"
+
+	"github.com/cxmetrics/cxmetrics"
+)
+
+// BGNBD is a fitted beta-geometric/negative binomial distribution model (Fader, Hardie &
+// Lee 2005): while active, a customer buys as a Poisson process with rate
+// lambda ~ Gamma(R, Alpha) (shape R, rate Alpha); after each purchase they drop out for
+// good with probability p ~ Beta(A, B). Alpha is in the time unit of the customers the
+// model was fitted to; R, A and B have no unit.
+type BGNBD struct {
+	R, Alpha, A, B float64
+	LogLikelihood  float64 // at the fitted parameters, over the fitted customers
+}
+
+// FitBGNBD fits a [BGNBD] model to customers by maximum likelihood. The log-likelihood of
+// one customer (x, t_x, T) is (Fader, Hardie & Lee 2005, eq. 6)
+//
+//	ln L = ln Γ(r+x) - ln Γ(r) + r ln α + ln B(a, b+x) - ln B(a, b)
+//	     + ln( exp(A3) + [x > 0] exp(A4) )
+//	A3   = -(r+x) ln(α+T)
+//	A4   = ln a - ln(b+x-1) - (r+x) ln(α+t_x)
+//
+// with the last logarithm taken in log-sum-exp form, so that it neither overflows nor
+// underflows. The sum over customers is maximized over the logarithms of the parameters
+// with BFGS and the analytic gradient, starting from r = a = b = 1 and
+// alpha = sum of T / sum of x, which puts the mean purchase rate near the observed one
+// whatever the time unit.
+//
+// It returns an [*cxmetrics.InputError] naming the first bad customer (see [Customer]:
+// negative, NaN or infinite fields, a fractional frequency, recency above T), an error
+// wrapping [cxmetrics.ErrEmpty] when there are no customers or none made a repeat
+// purchase (the purchase rate is then not identified), and a [*ConvergenceError] when the
+// optimizer does not converge to an interior maximum.
+func FitBGNBD(customers []Customer) (BGNBD, error) {
+	if len(customers) == 0 {
+		return BGNBD{}, fmt.Errorf("clv: no customers: %w", cxmetrics.ErrEmpty)
+	}
+	d, err := newBGData(customers)
+	if err != nil {
+		return BGNBD{}, err
+	}
+	if d.sumX == 0 {
+		return BGNBD{}, fmt.Errorf("clv: no customer made a repeat purchase, so the BG/NBD model is not identified: %w", cxmetrics.ErrEmpty)
+	}
+	if d.sumT == 0 {
+		return BGNBD{}, fmt.Errorf("clv: every customer has age T = 0: %w", cxmetrics.ErrEmpty)
+	}
+	x0 := []float64{0, math.Log(d.sumT / d.sumX), 0, 0}
+	x, err := fitMaxLikelihood("BG/NBD", x0, d.negLL, len(customers))
+	if err != nil {
+		return BGNBD{}, err
+	}
+	if err := checkParams("BG/NBD", x, d.negLL(nil, x), len(customers)); err != nil {
+		return BGNBD{}, err
+	}
+	m := BGNBD{R: math.Exp(x[0]), Alpha: math.Exp(x[1]), A: math.Exp(x[2]), B: math.Exp(x[3])}
+	m.LogLikelihood = -d.negLL(nil, x) * float64(len(customers))
+	return m, nil
+}
+
+// bgData holds customers in the layout the likelihood loop wants: the terms that depend
+// only on x are computed once per distinct x.
+type bgData struct {
+	xs     []float64 // distinct frequencies, ascending
+	counts []float64 // customers with each frequency
+	idx    []int32   // per customer: index into xs
+	tx, T  []float64 // per customer
+	sumX   float64
+	sumT   float64
+
+	// per distinct x, refreshed on every evaluation
+	lg, dlgR, dlgA, dlgB, c4 []float64
+}
+
+func newBGData(customers []Customer) (*bgData, error) {
+	d := &bgData{idx: make([]int32, len(customers)), tx: make([]float64, len(customers)), T: make([]float64, len(customers))}
+	for i, c := range customers {
+		if err := checkCustomer(c, i); err != nil {
+			return nil, err
+		}
+		d.sumX += c.Frequency
+		d.sumT += c.T
+		d.tx[i], d.T[i] = c.Recency, c.T
+	}
+	xs := make([]float64, len(customers))
+	for i, c := range customers {
+		xs[i] = c.Frequency
+	}
+	slices.Sort(xs)
+	d.xs = slices.Compact(xs)
+	d.counts = make([]float64, len(d.xs))
+	for i, c := range customers {
+		k, _ := slices.BinarySearch(d.xs, c.Frequency)
+		d.idx[i] = int32(k)
+		d.counts[k]++
+	}
+	k := len(d.xs)
+	d.lg, d.dlgR, d.dlgA, d.dlgB, d.c4 = make([]float64, k), make([]float64, k), make([]float64, k), make([]float64, k), make([]float64, k)
+	return d, nil
+}
+
+// negLL returns the negative mean log-likelihood at the log parameters
+// x = (ln r, ln alpha, ln a, ln b) and, when grad is not nil, stores its gradient.
+func (d *bgData) negLL(grad, x []float64) float64 {
+	for _, v := range x {
+		if !(math.Abs(v) <= maxLogParam) {
+			for i := range grad {
+				grad[i] = 0
+			}
+			return math.Inf(1)
+		}
+	}
+	r, alpha, a, b := math.Exp(x[0]), math.Exp(x[1]), math.Exp(x[2]), math.Exp(x[3])
+	n := float64(len(d.T))
+
+	// Terms that depend on x only: ln Γ(r+x) - ln Γ(r) + ln B(a, b+x) - ln B(a, b), their
+	// derivatives, and ln a - ln(b+x-1).
+	lgR, lgB, lgAB := lgamma(r), lgamma(b), lgamma(a+b)
+	psR, psB, psAB := mathext.Digamma(r), mathext.Digamma(b), mathext.Digamma(a+b)
+	var ll, gr, ga, gb float64
+	for k, xv := range d.xs {
+		if xv == 0 {
+			d.lg[k], d.dlgR[k], d.dlgA[k], d.dlgB[k], d.c4[k] = 0, 0, 0, 0, 0
+			continue
+		}
+		d.lg[k] = lgamma(r+xv) - lgR + lgamma(b+xv) - lgB + lgAB - lgamma(a+b+xv)
+		psABX := mathext.Digamma(a + b + xv)
+		d.dlgR[k] = mathext.Digamma(r+xv) - psR
+		d.dlgA[k] = psAB - psABX
+		d.dlgB[k] = mathext.Digamma(b+xv) - psB + psAB - psABX
+		d.c4[k] = x[2] - math.Log(b+xv-1)
+		c := d.counts[k]
+		ll += c * d.lg[k]
+		gr += c * d.dlgR[k]
+		ga += c * d.dlgA[k]
+		gb += c * d.dlgB[k]
+	}
+	lnAlpha := x[1]
+	ll += n * r * lnAlpha
+	gr += n * lnAlpha
+	galpha := n * r / alpha
+
+	for i, T := range d.T {
+		k := d.idx[i]
+		xv := d.xs[k]
+		l3 := math.Log(alpha + T)
+		if xv == 0 {
+			ll -= r * l3
+			gr -= l3
+			galpha -= r / (alpha + T)
+			continue
+		}
+		tx := d.tx[i]
+		l4 := math.Log(alpha + tx)
+		rx := r + xv
+		a3 := -rx * l3
+		a4 := d.c4[k] - rx*l4
+		// ln(e^a3 + e^a4) and the share w4 = e^a4 / (e^a3 + e^a4).
+		var w4 float64
+		if a4 > a3 {
+			e := math.Exp(a3 - a4)
+			ll += a4 + math.Log1p(e)
+			w4 = 1 / (1 + e)
+		} else {
+			e := math.Exp(a4 - a3)
+			ll += a3 + math.Log1p(e)
+			w4 = e / (1 + e)
+		}
+		w3 := 1 - w4
+		gr -= w3*l3 + w4*l4
+		galpha -= rx * (w3/(alpha+T) + w4/(alpha+tx))
+		ga += w4 / a
+		gb -= w4 / (b + xv - 1)
+	}
+	if grad != nil {
+		// Chain rule for log parameters, and the sign and scale of -ll/n.
+		grad[0] = -gr * r / n
+		grad[1] = -galpha * alpha / n
+		grad[2] = -ga * a / n
+		grad[3] = -gb * b / n
+	}
+	return -ll / n
+}
+
+func lgamma(x float64) float64 {
+	v, _ := math.Lgamma(x)
+	return v
+}
