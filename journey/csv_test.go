@@ -197,7 +197,6 @@ func TestWriteEventsCSVErrors(t *testing.T) {
 	}
 }
 
-
 // FuzzReadEventsCSV checks that ReadEventsCSV never panics, that every rejection wraps one
 // of the documented sentinels, and that every accepted file survives a round trip through
 // WriteEventsCSV unchanged.
