@@ -174,7 +174,7 @@ func features(r Rule, moments []Moment, exp int) ([5]float64, error) {
 	if ex.overflow {
 		return [5]float64{}, fmt.Errorf("peakend: %stotal duration exceeds time.Duration's range: %w", prefix(exp), cxmetrics.ErrOutOfRange)
 	}
-	return [5]float64{1, peakOf(r.Peak, ex), endOf(r.EndWindow, moments), weightedMean(moments), ex.total.Seconds()}, nil
+	return [5]float64{1, peakOf(r.Peak, ex), endOf(r.EndWindow, moments), meanWithin(moments, ex.lo, ex.hi), ex.total.Seconds()}, nil
 }
 
 // Predict returns the rating the model predicts for an experience,

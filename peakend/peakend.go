@@ -204,10 +204,11 @@ func combine(a, wa, b, wb float64) float64 {
 // It returns ErrEmpty for no moments and an *cxmetrics.InputError for a non-finite value
 // or a negative duration, with its index. It does not allocate.
 func Mean(moments []Moment) (float64, error) {
-	if _, err := scan(moments, 0, -1); err != nil {
+	ex, err := scan(moments, 0, -1)
+	if err != nil {
 		return 0, err
 	}
-	return weightedMean(moments), nil
+	return meanWithin(moments, ex.lo, ex.hi), nil
 }
 
 // weightedMean returns Σ d_i·v_i / Σ d_i for validated, non-empty moments. The values are
@@ -219,13 +220,18 @@ func weightedMean(moments []Moment) float64 {
 		lo = min(lo, m.Value)
 		hi = max(hi, m.Value)
 	}
+	return meanWithin(moments, lo, hi)
+}
+
+// meanWithin is weightedMean for moments whose values lie in [lo, hi].
+func meanWithin(moments []Moment, lo, hi float64) float64 {
 	if lo == hi {
 		return lo
 	}
 	inv, e := scaling(max(math.Abs(lo), math.Abs(hi)))
 	var num, den stats.Sum
 	for _, m := range moments {
-		w := seconds(m.Duration)
+		w := weight(m.Duration)
 		num.Add(w * (m.Value * inv))
 		den.Add(w)
 	}
@@ -244,12 +250,13 @@ func scaling(big float64) (inv float64, e int) {
 	return math.Ldexp(1, -e), e
 }
 
-// seconds returns the weight of a duration: its length in seconds, one second for zero.
-func seconds(d time.Duration) float64 {
+// weight returns the weight of a duration: its length in nanoseconds, one second for zero.
+// Only ratios of weights matter, so the unit is free; nanoseconds avoid a division.
+func weight(d time.Duration) float64 {
 	if d == 0 {
-		return 1
+		return float64(time.Second)
 	}
-	return d.Seconds()
+	return float64(d)
 }
 
 // extremes holds what one pass over the moments finds.
@@ -349,7 +356,7 @@ func summarize(moments []Moment, ex extremes) (Summary, error) {
 		Trough:      ex.lo,
 		TroughIndex: ex.loAt,
 		End:         moments[len(moments)-1].Value,
-		Mean:        weightedMean(moments),
+		Mean:        meanWithin(moments, ex.lo, ex.hi),
 		Duration:    ex.total,
 	}
 	if len(moments) > 1 && ex.lo != ex.hi {
@@ -369,7 +376,7 @@ func slope(moments []Moment, mean float64, ex extremes) float64 {
 	var w, wt stats.Sum
 	elapsed := 0.0
 	for _, m := range moments {
-		d := seconds(m.Duration)
+		d := weight(m.Duration)
 		w.Add(d)
 		wt.Add(d * (elapsed + d/2))
 		elapsed += d
@@ -379,13 +386,14 @@ func slope(moments []Moment, mean float64, ex extremes) float64 {
 	var sxx, sxy stats.Sum
 	elapsed = 0
 	for _, m := range moments {
-		d := seconds(m.Duration)
+		d := weight(m.Duration)
 		dt := elapsed + d/2 - tbar
 		sxx.Add(d * dt * dt)
 		sxy.Add(d * dt * (m.Value*inv - mbar))
 		elapsed += d
 	}
-	return math.Ldexp(sxy.Value()/sxx.Value(), e)
+	// The times are in nanoseconds: the slope per second is 1e9 times larger.
+	return math.Ldexp(sxy.Value()/sxx.Value(), e) * float64(time.Second)
 }
 
 // prefix names experience exp in an error about one of its moments.
