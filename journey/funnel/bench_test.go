@@ -1,0 +1,69 @@
+package funnel
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cxmetrics/cxmetrics/journey"
+)
+
+// benchLog is a log of 10 million events by 1 million users, 10 events each over a few
+// hours, sorted by time as an event store would export it. Each event is one of the five
+// funnel steps or one of three other events.
+var benchLog = sync.OnceValue(func() []journey.Event {
+	const users, perUser = 1_000_000, 10
+	rng := rand.New(rand.NewPCG(1, 1))
+	names := []string{"visit", "view", "cart", "checkout", "purchase", "search", "scroll", "help"}
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	events := make([]journey.Event, 0, users*perUser)
+	for u := range users {
+		id := "user-" + strconv.Itoa(u)
+		t := start.Add(time.Duration(rng.Int64N(int64(30 * 24 * time.Hour))))
+		for range perUser {
+			t = t.Add(time.Duration(rng.Int64N(int64(30 * time.Minute))))
+			events = append(events, journey.Event{User: id, Name: names[rng.IntN(len(names))], Time: t})
+		}
+	}
+	slices.SortStableFunc(events, func(a, b journey.Event) int { return a.Time.Compare(b.Time) })
+	return events
+})
+
+func benchFunnel(order Order, anchor Anchor) Funnel {
+	return Funnel{
+		Steps:  []Step{{Event: "visit"}, {Event: "view"}, {Event: "cart"}, {Event: "checkout"}, {Event: "purchase"}},
+		Window: 2 * time.Hour,
+		Order:  order,
+		Anchor: anchor,
+	}
+}
+
+func benchmarkRun(b *testing.B, f Funnel) {
+	events := benchLog()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := f.Run(events); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(events))*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkRun10M runs a five-step ordered funnel over 10 million events by 1 million
+// users. The target is 20 million events per second on one core.
+func BenchmarkRun10M(b *testing.B) { benchmarkRun(b, benchFunnel(Ordered, LatestStart)) }
+
+func BenchmarkRun10MFirstStart(b *testing.B) { benchmarkRun(b, benchFunnel(Ordered, FirstStart)) }
+
+func BenchmarkRun10MStrict(b *testing.B) { benchmarkRun(b, benchFunnel(Strict, LatestStart)) }
+
+func BenchmarkRun10MAny(b *testing.B) { benchmarkRun(b, benchFunnel(Any, LatestStart)) }
+
+func BenchmarkRun10MBreakdown(b *testing.B) {
+	f := benchFunnel(Ordered, LatestStart)
+	f.BreakdownBy = "country"
+	benchmarkRun(b, f)
+}

@@ -1,0 +1,109 @@
+// Package funnel measures conversion funnels over event logs: how many users did the
+// first step, how many of them went on to each later step, where they dropped out and
+// how long each step took.
+//
+//	f := funnel.Funnel{
+//		Steps:  []funnel.Step{{Event: "visit"}, {Event: "cart"}, {Event: "purchase"}},
+//		Window: 24 * time.Hour,
+//	}
+//	res, err := f.Run(events)
+//
+// # Attempts
+//
+// Each user's events are taken in time order; events with equal times keep their input
+// order, and the input need not be sorted. An event matches a step when its Name equals
+// the step's Event and the step's Where filter, if any, accepts it. An attempt starts at
+// an anchoring event and collects later events as steps; one event never advances two
+// steps, so a funnel A → A needs two distinct A events.
+//
+// The window is closed and measured from the anchoring event: an event exactly Window
+// after the anchor is inside it, one nanosecond later is not. A zero Window means no
+// limit.
+//
+// In [Ordered] order (the default) the anchor is a first-step event, and each later step
+// is the first event after the previous step that matches it and lies inside the window.
+// Other events may come between the steps.
+//
+// In [Strict] order the steps must be consecutive events of the user: any event of the
+// user that is not the next step breaks the attempt, including events that match no step
+// and events that a step's Where filter rejects (as PostHog's strict order). Pass only
+// the events that should count, if others should not break attempts.
+//
+// In [Any] order the anchor is any event that matches some step, the attempt covers the
+// events from the anchor to the end of its window, and it reaches step i when steps 0 to
+// i can each be given a distinct event of that span, in any order. Step i is completed
+// by the first event at which that becomes possible.
+//
+// # Anchors
+//
+// With [LatestStart] (the default, as PostHog) every first-step event (in Any order, every
+// event that matches a step) starts an attempt, so a newer first-step event gives a fresh
+// window. With [FirstStart] (as Mixpanel) the
+// first first-step event holds: later first-step events are ignored until its attempt
+// ends, when it converts or its window expires (or, in Strict order, when it is broken);
+// the next attempt then starts at the first first-step event after that. Mixpanel's
+// documented example, A at 1:00, A at 1:30, B at 1:45 and C at 2:15 with a one-hour window
+// for the funnel A → B → C, converts with LatestStart (1:30 to 2:15) but not with
+// FirstStart, whose attempt from 1:00 reaches B and expires before C.
+//
+// # Counting users
+//
+// A user counts once, with their best attempt: the one that reached the most steps; among
+// those, the one that completed its last step earliest; and among those (possible with
+// LatestStart) the one with the latest anchor. Result.Users counts the users who reached
+// the first step. For step i, with R(i) the number of users whose counted attempt reached
+// step i or a later one:
+//
+//	Reached      = R(i)
+//	FromStart    = R(i) / R(0)
+//	FromPrevious = R(i) / R(i-1), and 1 for the first step
+//	DroppedAfter = R(i) - R(i+1), and 0 for the last step, which nobody leaves
+//
+// A share with a zero denominator is 0. The time to convert to step i is, in the counted
+// attempt, the time of the event that completed step i minus that of the event that
+// completed step i-1 (in Ordered and Strict order simply the time between the two step
+// events); the median (the mean of the two middle values, rounded down to the nanosecond,
+// for an even count) and the mean (rounded to the nearest nanosecond) are taken over the
+// users who reached step i. Both are 0 for the first step. A time to convert longer than
+// the longest [time.Duration], about 292 years, counts as the longest Duration.
+//
+// # Exclusions
+//
+// An [Exclusion] names an event that must not happen between two steps, given as 0-based
+// step indexes From < To, as PostHog's exclusion steps. A user is dropped from the funnel,
+// from every count, when their counted attempt reached step From and an event named
+// Exclusion.Event happened after the event that completed step From and before the event
+// that completed step To; or, if the attempt never reached step To, anywhere after step
+// From inside the attempt's window (to the user's last event when there is no window).
+// The counted attempt is chosen before exclusions apply. An exclusion event may not be
+// the event of a step; exclusions match the event name only.
+//
+// # Breakdown
+//
+// With BreakdownBy set, Result.Breakdown holds one Result per value of that property,
+// read from Event.Props of the anchoring event of each user's counted attempt (the
+// first-step event in Ordered and Strict order, the attempt's first event in Any order).
+// Users whose anchoring event lacks the property, or has it empty, are under the key "".
+// The breakdown Results have no Breakdown of their own.
+//
+// # Errors
+//
+// Run validates the funnel and the events before computing anything: no steps or no
+// events wrap [cxmetrics.ErrEmpty]; a step without an event name, a negative window, an
+// unknown Order or Anchor, an exclusion with bad step indexes or the event of a step, and
+// an event without a user, with a zero time or a time outside the years 1678 to 2262 are
+// reported as an *[cxmetrics.InputError] with the position of the offending step,
+// exclusion or event. A funnel has at most [MaxSteps] steps.
+//
+// # Performance
+//
+// Run makes one pass over the events to validate them and match them to steps, keeping a
+// 24-byte record of each event the funnel needs (in Strict order every event; otherwise
+// only events that match a step or an exclusion). It groups the records by user with a
+// hash radix sort that works bucket by bucket in the cache, sorts each user's records by
+// time only when they are out of order, and walks each user once: Ordered and Strict
+// order in time linear in the user's events and memory linear in the steps, Any order
+// in time linear in the user's events times a small matching cost per event. Besides
+// the records, memory is O(users x steps) for the counted attempts. Where filters are
+// called once per event with a matching name, from the calling goroutine.
+package funnel

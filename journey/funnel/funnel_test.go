@@ -1,0 +1,355 @@
+package funnel
+
+import (
+	"errors"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/journey"
+)
+
+// at returns the time h:m on the test day.
+func at(h, m int) time.Time { return time.Date(2024, 3, 1, h, m, 0, 0, time.UTC) }
+
+func ev(user, name string, t time.Time) journey.Event {
+	return journey.Event{User: user, Name: name, Time: t}
+}
+
+func steps(names ...string) []Step {
+	s := make([]Step, len(names))
+	for i, n := range names {
+		s[i] = Step{Event: n}
+	}
+	return s
+}
+
+// reached returns Reached of every step.
+func reached(r Result) []int {
+	out := make([]int, len(r.Steps))
+	for i, s := range r.Steps {
+		out[i] = s.Reached
+	}
+	return out
+}
+
+func run(t *testing.T, f Funnel, events []journey.Event) Result {
+	t.Helper()
+	r, err := f.Run(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := refRun(f, events); !equalResults(want, r) {
+		t.Fatalf("Run and the reference disagree:\nrun %+v\nref %+v", r, want)
+	}
+	return r
+}
+
+func wantReached(t *testing.T, r Result, want ...int) {
+	t.Helper()
+	got := reached(r)
+	if len(got) != len(want) {
+		t.Fatalf("reached %v, want %v", got, want)
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("reached %v, want %v", got, want)
+		}
+	}
+}
+
+// Mixpanel's documented example (docs.mixpanel.com, Funnels: conversion criteria):
+// A 1:00, A 1:30, B 1:45, C 2:15 with a one-hour window.
+func TestMixpanelExample(t *testing.T) {
+	events := []journey.Event{ev("u", "A", at(1, 0)), ev("u", "A", at(1, 30)), ev("u", "B", at(1, 45)), ev("u", "C", at(2, 15))}
+	f := Funnel{Steps: steps("A", "B", "C"), Window: time.Hour, Anchor: FirstStart}
+	r := run(t, f, events)
+	wantReached(t, r, 1, 1, 0)
+	if got := r.Steps[1].MedianTimeToConvert; got != 45*time.Minute {
+		t.Errorf("first start: time to B %v, want 45m", got)
+	}
+	f.Anchor = LatestStart
+	r = run(t, f, events)
+	wantReached(t, r, 1, 1, 1)
+	if got := r.Steps[1].MedianTimeToConvert; got != 15*time.Minute {
+		t.Errorf("latest start: time to B %v, want 15m", got)
+	}
+	if got := r.Steps[2].MeanTimeToConvert; got != 30*time.Minute {
+		t.Errorf("latest start: time to C %v, want 30m", got)
+	}
+}
+
+func TestFirstStartReentersAfterWindow(t *testing.T) {
+	events := []journey.Event{ev("u", "A", at(0, 0)), ev("u", "A", at(0, 59)), ev("u", "A", at(2, 0)), ev("u", "B", at(2, 30))}
+	f := Funnel{Steps: steps("A", "B"), Window: time.Hour, Anchor: FirstStart}
+	r := run(t, f, events)
+	wantReached(t, r, 1, 1)
+	if got := r.Steps[1].MedianTimeToConvert; got != 30*time.Minute {
+		t.Errorf("time to B %v, want 30m from the 2:00 attempt", got)
+	}
+	// Without a window the first attempt never ends, and it converts at 2:30.
+	f.Window = 0
+	r = run(t, f, events)
+	if got := r.Steps[1].MedianTimeToConvert; got != 150*time.Minute {
+		t.Errorf("no window: time to B %v, want 2h30m", got)
+	}
+}
+
+func TestRepeatedStep(t *testing.T) {
+	f := Funnel{Steps: steps("A", "A")}
+	wantReached(t, run(t, f, []journey.Event{ev("u", "A", at(1, 0))}), 1, 0)
+	r := run(t, f, []journey.Event{ev("u", "A", at(1, 0)), ev("u", "A", at(1, 5)), ev("v", "A", at(1, 0))})
+	wantReached(t, r, 2, 1)
+	if r.Users != 2 || r.Steps[1].MedianTimeToConvert != 5*time.Minute {
+		t.Errorf("got %+v", r)
+	}
+	// A → B → A needs a second A after B.
+	f = Funnel{Steps: steps("A", "B", "A")}
+	wantReached(t, run(t, f, []journey.Event{ev("u", "A", at(1, 0)), ev("u", "B", at(1, 1))}), 1, 1, 0)
+	wantReached(t, run(t, f, []journey.Event{ev("u", "A", at(1, 0)), ev("u", "B", at(1, 1)), ev("u", "A", at(1, 2))}), 1, 1, 1)
+}
+
+func TestTiesKeepInputOrder(t *testing.T) {
+	f := Funnel{Steps: steps("A", "B")}
+	wantReached(t, run(t, f, []journey.Event{ev("u", "B", at(1, 0)), ev("u", "A", at(1, 0))}), 1, 0)
+	r := run(t, f, []journey.Event{ev("u", "A", at(1, 0)), ev("u", "B", at(1, 0))})
+	wantReached(t, r, 1, 1)
+	if r.Steps[1].MeanTimeToConvert != 0 {
+		t.Errorf("time to convert %v, want 0", r.Steps[1].MeanTimeToConvert)
+	}
+}
+
+func TestUnsortedInput(t *testing.T) {
+	f := Funnel{Steps: steps("A", "B", "C"), Window: 10 * time.Minute}
+	sorted := []journey.Event{
+		ev("u", "A", at(1, 0)), ev("v", "A", at(1, 1)), ev("u", "B", at(1, 2)), ev("v", "B", at(1, 3)),
+		ev("u", "C", at(1, 4)), ev("v", "C", at(1, 30)),
+	}
+	shuffled := []journey.Event{sorted[5], sorted[2], sorted[4], sorted[0], sorted[3], sorted[1]}
+	a, b := run(t, f, sorted), run(t, f, shuffled)
+	if !equalResults(a, b) {
+		t.Fatalf("sorted %+v, shuffled %+v", a, b)
+	}
+	wantReached(t, a, 2, 2, 1)
+}
+
+func TestWindowEdge(t *testing.T) {
+	f := Funnel{Steps: steps("A", "B"), Window: time.Hour}
+	wantReached(t, run(t, f, []journey.Event{ev("u", "A", at(1, 0)), ev("u", "B", at(2, 0))}), 1, 1)
+	late := at(2, 0).Add(time.Nanosecond)
+	wantReached(t, run(t, f, []journey.Event{ev("u", "A", at(1, 0)), ev("u", "B", late)}), 1, 0)
+	// The window runs from the anchor, not from the previous step.
+	f.Steps = steps("A", "B", "C")
+	wantReached(t, run(t, f, []journey.Event{ev("u", "A", at(1, 0)), ev("u", "B", at(1, 50)), ev("u", "C", at(2, 10))}), 1, 1, 0)
+}
+
+func TestStrict(t *testing.T) {
+	f := Funnel{Steps: steps("A", "B", "C"), Order: Strict}
+	events := []journey.Event{ev("u", "A", at(1, 0)), ev("u", "B", at(1, 1)), ev("u", "X", at(1, 2)), ev("u", "C", at(1, 3))}
+	wantReached(t, run(t, f, events), 1, 1, 0)
+	f.Order = Ordered
+	wantReached(t, run(t, f, events), 1, 1, 1)
+	// A second attempt that is not broken converts.
+	f.Order = Strict
+	events = append(events, ev("u", "A", at(2, 0)), ev("u", "B", at(2, 1)), ev("u", "C", at(2, 2)))
+	wantReached(t, run(t, f, events), 1, 1, 1)
+	// An event rejected by a step's filter breaks the attempt too.
+	f = Funnel{Steps: []Step{{Event: "A"}, {Event: "B", Where: func(e journey.Event) bool { return e.Value > 0 }}}, Order: Strict}
+	events = []journey.Event{ev("u", "A", at(1, 0)), ev("u", "B", at(1, 1)), ev("u", "B", at(1, 2))}
+	events[2].Value = 1
+	wantReached(t, run(t, f, events), 1, 0)
+	// With FirstStart the event that breaks an attempt may start the next one.
+	f = Funnel{Steps: steps("A", "B"), Order: Strict, Anchor: FirstStart}
+	wantReached(t, run(t, f, []journey.Event{ev("u", "A", at(1, 0)), ev("u", "A", at(1, 1)), ev("u", "B", at(1, 2))}), 1, 1)
+}
+
+func TestAnyOrder(t *testing.T) {
+	f := Funnel{Steps: steps("A", "B", "C"), Order: Any, Window: 10 * time.Minute}
+	events := []journey.Event{ev("u", "C", at(1, 0)), ev("u", "A", at(1, 2)), ev("u", "B", at(1, 5))}
+	r := run(t, f, events)
+	wantReached(t, r, 1, 1, 1)
+	// Steps 0..2 are all done at 1:05; A is done at 1:02, A and B at 1:05.
+	if r.Steps[1].MedianTimeToConvert != 3*time.Minute || r.Steps[2].MedianTimeToConvert != 0 {
+		t.Errorf("times %v %v, want 3m 0s", r.Steps[1].MedianTimeToConvert, r.Steps[2].MedianTimeToConvert)
+	}
+	f.Order = Ordered
+	wantReached(t, run(t, f, events), 1, 1, 0)
+	// The attempt from A (1:02 to 1:12) has A and B; the one from C (to 1:10) has C and A.
+	f.Order = Any
+	events[2].Time = at(1, 11)
+	wantReached(t, run(t, f, events), 1, 1, 0)
+	// Outside every window the steps do not count.
+	events[2].Time = at(1, 13)
+	wantReached(t, run(t, f, events), 1, 0, 0)
+	// Two steps with the same event need two events.
+	f = Funnel{Steps: steps("A", "A"), Order: Any}
+	wantReached(t, run(t, f, []journey.Event{ev("u", "A", at(1, 0))}), 1, 0)
+}
+
+func TestExclusions(t *testing.T) {
+	f := Funnel{Steps: steps("A", "B", "C"), Exclusions: []Exclusion{{Event: "X", From: 0, To: 1}}}
+	tests := []struct {
+		name   string
+		events []journey.Event
+		want   []int
+	}{
+		{"between", []journey.Event{ev("u", "A", at(1, 0)), ev("u", "X", at(1, 1)), ev("u", "B", at(1, 2))}, []int{0, 0, 0}},
+		{"before", []journey.Event{ev("u", "X", at(1, 0)), ev("u", "A", at(1, 1)), ev("u", "B", at(1, 2))}, []int{1, 1, 0}},
+		{"after", []journey.Event{ev("u", "A", at(1, 0)), ev("u", "B", at(1, 1)), ev("u", "X", at(1, 2))}, []int{1, 1, 0}},
+		{"never reached To", []journey.Event{ev("u", "A", at(1, 0)), ev("u", "X", at(1, 1))}, []int{0, 0, 0}},
+		{"other user", []journey.Event{ev("u", "A", at(1, 0)), ev("v", "X", at(1, 1)), ev("u", "B", at(1, 2))}, []int{1, 1, 0}},
+		{"tie before step", []journey.Event{ev("u", "A", at(1, 0)), ev("u", "X", at(1, 1)), ev("u", "B", at(1, 1))}, []int{0, 0, 0}},
+		{"tie after step", []journey.Event{ev("u", "A", at(1, 0)), ev("u", "B", at(1, 1)), ev("u", "X", at(1, 1))}, []int{1, 1, 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantReached(t, run(t, f, tt.events), tt.want...)
+		})
+	}
+	// Outside the window of an attempt that never reached To, the event does not count.
+	f.Window = time.Hour
+	wantReached(t, run(t, f, []journey.Event{ev("u", "A", at(1, 0)), ev("u", "X", at(2, 1))}), 1, 0, 0)
+}
+
+func TestBreakdown(t *testing.T) {
+	with := func(e journey.Event, country string) journey.Event {
+		e.Props = map[string]string{"country": country}
+		return e
+	}
+	events := []journey.Event{
+		with(ev("u", "A", at(1, 0)), "us"), with(ev("u", "A", at(1, 10)), "fr"), ev("u", "B", at(1, 20)),
+		with(ev("v", "A", at(1, 0)), "fr"),
+		ev("w", "A", at(1, 0)), ev("w", "B", at(1, 1)),
+	}
+	f := Funnel{Steps: steps("A", "B"), BreakdownBy: "country"}
+	r := run(t, f, events)
+	// With LatestStart u's counted attempt starts at 1:10 (fr).
+	wantReached(t, r.Breakdown["fr"], 2, 1)
+	wantReached(t, r.Breakdown[""], 1, 1)
+	if len(r.Breakdown) != 2 || r.Breakdown["fr"].Steps[1].MedianTimeToConvert != 10*time.Minute {
+		t.Errorf("latest start breakdown %+v", r.Breakdown)
+	}
+	f.Anchor = FirstStart
+	r = run(t, f, events)
+	wantReached(t, r.Breakdown["us"], 1, 1)
+	wantReached(t, r.Breakdown["fr"], 1, 0)
+	if r.Breakdown["us"].Steps[1].MedianTimeToConvert != 20*time.Minute {
+		t.Errorf("first start breakdown %+v", r.Breakdown)
+	}
+}
+
+func TestStepResults(t *testing.T) {
+	// Five users: times to B of 1, 2 and 4 minutes, one stops at A, one never starts.
+	events := []journey.Event{
+		ev("a", "A", at(1, 0)), ev("a", "B", at(1, 1)), ev("a", "C", at(1, 2)),
+		ev("b", "A", at(1, 0)), ev("b", "B", at(1, 2)), ev("b", "C", at(1, 5)),
+		ev("c", "A", at(1, 0)), ev("c", "B", at(1, 4)),
+		ev("d", "A", at(1, 0)),
+		ev("e", "B", at(1, 0)),
+	}
+	r := run(t, Funnel{Steps: []Step{{Name: "land", Event: "A"}, {Event: "B"}, {Event: "C"}}}, events)
+	want := Result{Users: 4, Steps: []StepResult{
+		{Name: "land", Reached: 4, FromStart: 1, FromPrevious: 1, DroppedAfter: 1},
+		// (1 + 2 + 4) / 3 minutes = 2m20s; median 2m.
+		{Name: "B", Reached: 3, FromStart: 0.75, FromPrevious: 0.75, DroppedAfter: 1,
+			MedianTimeToConvert: 2 * time.Minute, MeanTimeToConvert: 140 * time.Second},
+		// Times of 1 and 3 minutes: median and mean 2m.
+		{Name: "C", Reached: 2, FromStart: 0.5, FromPrevious: 2.0 / 3, DroppedAfter: 0,
+			MedianTimeToConvert: 2 * time.Minute, MeanTimeToConvert: 2 * time.Minute},
+	}}
+	if !equalResults(want, r) {
+		t.Fatalf("got  %+v\nwant %+v", r, want)
+	}
+}
+
+func TestMeanMedianRounding(t *testing.T) {
+	if got := mean([]int64{1, 2}); got != 2 {
+		t.Errorf("mean(1, 2) = %d, want 2 (1.5 rounds half up)", got)
+	}
+	if got := mean([]int64{1, 1, 2}); got != 1 {
+		t.Errorf("mean(1, 1, 2) = %d, want 1", got)
+	}
+	if got := mean([]int64{math.MaxInt64, math.MaxInt64, math.MaxInt64 - 2}); got != math.MaxInt64-1 {
+		t.Errorf("mean near MaxInt64 = %d, want %d", got, int64(math.MaxInt64-1))
+	}
+	if got := median([]int64{2, 1}); got != 1 {
+		t.Errorf("median(2, 1) = %d, want 1 (1.5 rounds down)", got)
+	}
+	if got := median([]int64{5, 1, 9, 3, 7}); got != 5 {
+		t.Errorf("median = %d, want 5", got)
+	}
+	x := make([]int64, 1001)
+	for i := range x {
+		x[i] = int64((i * 7919) % 1001)
+	}
+	if got := median(x); got != 500 {
+		t.Errorf("median of a permutation of 0..1000 = %d, want 500", got)
+	}
+}
+
+func TestNobodyStarts(t *testing.T) {
+	r := run(t, Funnel{Steps: steps("A", "B")}, []journey.Event{ev("u", "B", at(1, 0))})
+	if r.Users != 0 || r.Steps[0].FromStart != 0 || r.Steps[1].FromPrevious != 0 {
+		t.Errorf("got %+v", r)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	good := []journey.Event{ev("u", "A", at(1, 0))}
+	tests := []struct {
+		name   string
+		f      Funnel
+		events []journey.Event
+		want   error
+		index  int // of the InputError; -2 when the error is not one
+	}{
+		{"no steps", Funnel{}, good, cxmetrics.ErrEmpty, -2},
+		{"no events", Funnel{Steps: steps("A")}, nil, cxmetrics.ErrEmpty, -2},
+		{"too many steps", Funnel{Steps: make([]Step, MaxSteps+1)}, good, cxmetrics.ErrOutOfRange, -1},
+		{"empty step event", Funnel{Steps: steps("A", "")}, good, cxmetrics.ErrEmpty, 1},
+		{"negative window", Funnel{Steps: steps("A"), Window: -1}, good, cxmetrics.ErrOutOfRange, -1},
+		{"unknown order", Funnel{Steps: steps("A"), Order: 3}, good, cxmetrics.ErrUnknownLabel, -1},
+		{"unknown anchor", Funnel{Steps: steps("A"), Anchor: -1}, good, cxmetrics.ErrUnknownLabel, -1},
+		{"exclusion to out of range", Funnel{Steps: steps("A", "B"), Exclusions: []Exclusion{{"X", 0, 1}, {"X", 0, 2}}}, good, cxmetrics.ErrOutOfRange, 1},
+		{"exclusion from after to", Funnel{Steps: steps("A", "B"), Exclusions: []Exclusion{{"X", 1, 1}}}, good, cxmetrics.ErrOutOfRange, 0},
+		{"exclusion negative", Funnel{Steps: steps("A", "B"), Exclusions: []Exclusion{{"X", -1, 1}}}, good, cxmetrics.ErrOutOfRange, 0},
+		{"exclusion empty", Funnel{Steps: steps("A", "B"), Exclusions: []Exclusion{{"", 0, 1}}}, good, cxmetrics.ErrEmpty, 0},
+		{"exclusion is a step", Funnel{Steps: steps("A", "B"), Exclusions: []Exclusion{{"B", 0, 1}}}, good, cxmetrics.ErrOutOfRange, 0},
+		{"empty user", Funnel{Steps: steps("A")}, []journey.Event{good[0], ev("", "Z", at(1, 0))}, cxmetrics.ErrEmpty, 1},
+		{"zero time", Funnel{Steps: steps("A")}, []journey.Event{good[0], good[0], ev("u", "A", time.Time{})}, cxmetrics.ErrEmpty, 2},
+		{"time too late", Funnel{Steps: steps("A")}, []journey.Event{ev("u", "A", time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC))}, cxmetrics.ErrOutOfRange, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := tt.f.Run(tt.events)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("error %v, want %v", err, tt.want)
+			}
+			var ie *cxmetrics.InputError
+			switch {
+			case errors.As(err, &ie) && tt.index == -2:
+				t.Fatalf("got InputError %v, want a plain error", err)
+			case ie == nil && tt.index != -2:
+				t.Fatalf("error %v is not an InputError", err)
+			case ie != nil && ie.Index != tt.index:
+				t.Fatalf("error %v at index %d, want %d", err, ie.Index, tt.index)
+			}
+			if msg := err.Error(); msg[:len("funnel: ")] != "funnel: " {
+				t.Errorf("message %q does not start with the package name", msg)
+			}
+		})
+	}
+}
+
+func TestStrings(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{Ordered.String(), "ordered"}, {Strict.String(), "strict"}, {Any.String(), "any"},
+		{Order(7).String(), "Order(7)"}, {LatestStart.String(), "latest start"},
+		{FirstStart.String(), "first start"}, {Anchor(5).String(), "Anchor(5)"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
