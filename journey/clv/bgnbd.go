@@ -31,8 +31,9 @@ type BGNBD struct {
 // with the last logarithm taken in log-sum-exp form, so that it neither overflows nor
 // underflows. The sum over customers is maximized over the logarithms of the parameters
 // with BFGS and the analytic gradient, starting from r = a = b = 1 and
-// alpha = sum of T / sum of x, which puts the mean purchase rate near the observed one
-// whatever the time unit.
+// alpha = sum of T / sum of x, which puts the mean purchase rate near the observed one.
+// Times are divided by the largest T before the fit (and alpha multiplied back after), so
+// that the fit behaves the same whatever the time unit.
 //
 // It returns an [*cxmetrics.InputError] naming the first bad customer (see [Customer]:
 // negative, NaN or infinite fields, a fractional frequency, recency above T), an error
@@ -53,17 +54,21 @@ func FitBGNBD(customers []Customer) (BGNBD, error) {
 	if d.sumT == 0 {
 		return BGNBD{}, fmt.Errorf("clv: every customer has age T = 0: %w", cxmetrics.ErrEmpty)
 	}
+	n := len(customers)
+	// Times are divided by the largest T, so alpha is fitted as alpha/scale; the
+	// likelihood of the original times is the scaled one times scale^-Σx.
+	sc := scaled{scale: []float64{1, d.scale, 1, 1}, llOffset: -d.sumX * math.Log(d.scale)}
 	x0 := []float64{0, math.Log(d.sumT / d.sumX), 0, 0}
-	x, err := fitMaxLikelihood("BG/NBD", x0, d.negLL, len(customers))
+	x, err := fitMaxLikelihood("BG/NBD", x0, d.negLL, n, sc)
 	if err != nil {
 		return BGNBD{}, err
 	}
-	if err := checkParams("BG/NBD", x, d.negLL(nil, x), len(customers)); err != nil {
+	fx := d.negLL(nil, x)
+	if err := checkParams("BG/NBD", x, fx, n, sc); err != nil {
 		return BGNBD{}, err
 	}
-	m := BGNBD{R: math.Exp(x[0]), Alpha: math.Exp(x[1]), A: math.Exp(x[2]), B: math.Exp(x[3])}
-	m.LogLikelihood = -d.negLL(nil, x) * float64(len(customers))
-	return m, nil
+	p := sc.params(x)
+	return BGNBD{R: p[0], Alpha: p[1], A: p[2], B: p[3], LogLikelihood: -fx*float64(n) + sc.llOffset}, nil
 }
 
 // bgData holds customers in the layout the likelihood loop wants: the terms that depend
@@ -74,7 +79,8 @@ type bgData struct {
 	idx    []int32   // per customer: index into xs
 	tx, T  []float64 // per customer
 	sumX   float64
-	sumT   float64
+	sumT   float64 // of the scaled T
+	scale  float64 // the largest T; tx and T are divided by it
 
 	// per distinct x, refreshed on every evaluation
 	lg, dlgR, dlgA, dlgB, c4 []float64
@@ -87,8 +93,13 @@ func newBGData(customers []Customer) (*bgData, error) {
 			return nil, err
 		}
 		d.sumX += c.Frequency
-		d.sumT += c.T
-		d.tx[i], d.T[i] = c.Recency, c.T
+		d.scale = math.Max(d.scale, c.T)
+	}
+	if d.scale > 0 {
+		for i, c := range customers {
+			d.tx[i], d.T[i] = c.Recency/d.scale, c.T/d.scale
+			d.sumT += d.T[i]
+		}
 	}
 	xs := make([]float64, len(customers))
 	for i, c := range customers {

@@ -47,25 +47,39 @@ const (
 // grad is not nil, stores its gradient.
 type objective func(grad, x []float64) float64
 
+// scaled describes how the optimizer's parameters relate to the model's: the data were
+// divided by a scale (the mean age T, the mean spend) so that the optimizer works on
+// numbers near 1 whatever the unit, and the model's parameter i is exp(x_i)·scale[i]; the
+// log-likelihood of the original data is that of the scaled data plus llOffset.
+type scaled struct {
+	scale    []float64
+	llOffset float64
+}
+
+// params returns the model's parameters at the optimizer's log parameters x.
+func (s scaled) params(x []float64) []float64 {
+	p := make([]float64, len(x))
+	for i, v := range x {
+		p[i] = math.Exp(v) * s.scale[i]
+	}
+	return p
+}
+
 // fitMaxLikelihood minimizes f from x0 with BFGS (Nocedal & Wright 2006, Algorithm 6.1)
 // and a backtracking line search under the Armijo condition; the inverse-Hessian update is
 // skipped when the curvature condition y's > 0 fails. It returns the minimizing log
 // parameters, or a *ConvergenceError with the last state.
-func fitMaxLikelihood(model string, x0 []float64, f objective, n int) ([]float64, error) {
+func fitMaxLikelihood(model string, x0 []float64, f objective, n int, sc scaled) ([]float64, error) {
 	dim := len(x0)
 	x := append([]float64(nil), x0...)
 	g := make([]float64, dim)
 	fx := f(g, x)
 	fail := func(reason string, iters int) error {
-		params := make([]float64, dim)
-		for i, v := range x {
-			params[i] = math.Exp(v)
-		}
-		ll := -fx * float64(n)
+		ll := -fx*float64(n) + sc.llOffset
 		if math.IsInf(fx, 0) || math.IsNaN(fx) {
 			ll = math.Inf(-1)
 		}
-		return &ConvergenceError{Model: model, Params: params, LogLikelihood: ll, Iterations: iters, Reason: reason}
+		return &ConvergenceError{Model: model, Params: sc.params(x), LogLikelihood: ll, Iterations: iters, Reason: reason}
 	}
 	if math.IsNaN(fx) || math.IsInf(fx, 0) {
 		return nil, fail("log-likelihood not finite at the starting values", 0)
@@ -181,6 +195,18 @@ func fitMaxLikelihood(model string, x0 []float64, f objective, n int) ([]float64
 	return nil, fail("iteration limit reached", maxIter)
 }
 
+// checkParams reports whether the fitted log parameters x stayed inside the region where
+// the model is identified.
+func checkParams(model string, x []float64, fx float64, n int, sc scaled) error {
+	for _, v := range x {
+		if !(math.Abs(v) < maxLogParam-1) {
+			return &ConvergenceError{Model: model, Params: sc.params(x), LogLikelihood: -fx*float64(n) + sc.llOffset,
+				Reason: "a parameter went to 0 or infinity (the data do not identify the model)"}
+		}
+	}
+	return nil
+}
+
 func maxAbs(v []float64) float64 {
 	var m float64
 	for _, x := range v {
@@ -189,18 +215,3 @@ func maxAbs(v []float64) float64 {
 	return m
 }
 
-// checkParams reports whether the fitted log parameters x stayed inside the region where
-// the model is identified.
-func checkParams(model string, x []float64, fx float64, n int) error {
-	for _, v := range x {
-		if !(math.Abs(v) < maxLogParam-1) {
-			params := make([]float64, len(x))
-			for i, v := range x {
-				params[i] = math.Exp(v)
-			}
-			return &ConvergenceError{Model: model, Params: params, LogLikelihood: -fx * float64(n),
-				Reason: "a parameter went to 0 or infinity (the data do not identify the model)"}
-		}
-	}
-	return nil
-}

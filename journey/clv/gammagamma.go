@@ -1,0 +1,268 @@
+package clv
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/mathext"
+
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/stats"
+)
+
+// GammaGamma is a fitted Gamma-Gamma spend model (Fader, Hardie & Lee 2005, "RFM and
+// CLV: Using Iso-Value Curves for Customer Base Analysis"; Fader & Hardie 2013, "The
+// Gamma-Gamma Model of Monetary Value"): each transaction of a customer is worth
+// z ~ Gamma(P, ν), and ν ~ Gamma(Q, Gamma) across customers (shapes P, Q; rates ν,
+// Gamma). Gamma is in the currency of the fitted spend.
+//
+// The model assumes that a customer's spend per transaction does not depend on how often
+// they buy. Check that with [SpendFrequencyCorrelation] before using it: a clear
+// correlation means the model's spend predictions are biased for frequent (or rare)
+// buyers.
+type GammaGamma struct {
+	P, Q, Gamma   float64
+	LogLikelihood float64 // at the fitted parameters, over the repeat customers
+}
+
+// FitGammaGamma fits a [GammaGamma] model by maximum likelihood to the customers with at
+// least one repeat purchase (x > 0); the others carry no spend information under the
+// model and are skipped. The log-likelihood of a customer with x repeat purchases of
+// mean value z̄ is (Fader & Hardie 2013)
+//
+//	ln L = ln Γ(px+q) - ln Γ(px) - ln Γ(q) + q ln γ + (px-1) ln z̄ + px ln x
+//	     - (px+q) ln(γ + x z̄)
+//
+// It is maximized over the logarithms of the parameters with BFGS and the analytic
+// gradient, starting from p = 1, q = 2 and γ = mean z̄ (so that the model's mean spend
+// p·γ/(q-1) equals the observed one). Spends are divided by their mean before the fit
+// (and γ multiplied back after), so that the currency unit does not matter.
+//
+// It returns an [*cxmetrics.InputError] naming the first bad customer (as for
+// [FitBGNBD], and a repeat customer whose MonetaryValue is not positive), an error
+// wrapping [cxmetrics.ErrEmpty] when no customer made a repeat purchase, and a
+// [*ConvergenceError] when the optimizer does not converge to an interior maximum (for
+// example when every repeat customer has the same mean spend).
+func FitGammaGamma(customers []Customer) (GammaGamma, error) {
+	d := &ggData{}
+	for i, c := range customers {
+		if err := checkCustomer(c, i); err != nil {
+			return GammaGamma{}, err
+		}
+		if c.Frequency == 0 {
+			continue
+		}
+		if c.MonetaryValue <= 0 {
+			return GammaGamma{}, &cxmetrics.InputError{Pkg: "clv", What: "customer monetary value", Index: i, Value: c.MonetaryValue, Err: cxmetrics.ErrOutOfRange, Detail: "(must be positive for a customer with repeat purchases)"}
+		}
+		d.x = append(d.x, c.Frequency)
+		d.z = append(d.z, c.MonetaryValue)
+	}
+	if len(d.x) == 0 {
+		return GammaGamma{}, fmt.Errorf("clv: no customer made a repeat purchase, so the Gamma-Gamma model has no data: %w", cxmetrics.ErrEmpty)
+	}
+	n := len(d.x)
+	// Spends are divided by their mean, so gamma is fitted as gamma/scale; the likelihood
+	// of the original spends is the scaled one times scale^-n.
+	scale := meanOf(d.z)
+	if !(scale > 0) || math.IsInf(scale, 0) {
+		return GammaGamma{}, fmt.Errorf("clv: mean spend %v of the repeat customers cannot be used: %w", scale, cxmetrics.ErrNotFinite)
+	}
+	for i := range d.z {
+		d.z[i] /= scale
+	}
+	d.prepare()
+	sc := scaled{scale: []float64{1, 1, scale}, llOffset: -float64(n) * math.Log(scale)}
+	x0 := []float64{0, math.Log(2), 0}
+	x, err := fitMaxLikelihood("Gamma-Gamma", x0, d.negLL, n, sc)
+	if err != nil {
+		return GammaGamma{}, err
+	}
+	fx := d.negLL(nil, x)
+	if err := checkParams("Gamma-Gamma", x, fx, n, sc); err != nil {
+		return GammaGamma{}, err
+	}
+	p := sc.params(x)
+	return GammaGamma{P: p[0], Q: p[1], Gamma: p[2], LogLikelihood: -fx*float64(n) + sc.llOffset}, nil
+}
+
+// ggData holds the repeat customers and the sums that do not depend on the parameters.
+type ggData struct {
+	x, z        []float64 // frequency and mean spend of each repeat customer
+	xs, counts  []float64 // distinct frequencies and how many customers have each
+	sumX        float64   // Σ x
+	sumXLnZX    float64   // Σ x (ln z̄ + ln x)
+	sumLnZ      float64   // Σ ln z̄
+	lg, dp, dq  []float64 // per distinct x, refreshed on every evaluation
+	distinctIdx []int32
+}
+
+func (d *ggData) prepare() {
+	xs := slices.Clone(d.x)
+	slices.Sort(xs)
+	d.xs = slices.Compact(xs)
+	d.counts = make([]float64, len(d.xs))
+	d.distinctIdx = make([]int32, len(d.x))
+	for i, x := range d.x {
+		k, _ := slices.BinarySearch(d.xs, x)
+		d.distinctIdx[i] = int32(k)
+		d.counts[k]++
+		lz := math.Log(d.z[i])
+		d.sumX += x
+		d.sumXLnZX += x * (lz + math.Log(x))
+		d.sumLnZ += lz
+	}
+	d.lg, d.dp, d.dq = make([]float64, len(d.xs)), make([]float64, len(d.xs)), make([]float64, len(d.xs))
+}
+
+// negLL returns the negative mean log-likelihood at x = (ln p, ln q, ln γ) and, when grad
+// is not nil, stores its gradient.
+func (d *ggData) negLL(grad, x []float64) float64 {
+	for _, v := range x {
+		if !(math.Abs(v) <= maxLogParam) {
+			for i := range grad {
+				grad[i] = 0
+			}
+			return math.Inf(1)
+		}
+	}
+	p, q, g := math.Exp(x[0]), math.Exp(x[1]), math.Exp(x[2])
+	n := float64(len(d.x))
+	lgQ, psQ := lgamma(q), mathext.Digamma(q)
+	var ll, gp, gq, gg float64
+	for k, xv := range d.xs {
+		px := p * xv
+		psPXQ := mathext.Digamma(px + q)
+		d.lg[k] = lgamma(px+q) - lgamma(px) - lgQ
+		d.dp[k] = xv * (psPXQ - mathext.Digamma(px))
+		d.dq[k] = psPXQ - psQ
+		c := d.counts[k]
+		ll += c * d.lg[k]
+		gp += c * d.dp[k]
+		gq += c * d.dq[k]
+	}
+	lnG := x[2]
+	ll += n*q*lnG + p*d.sumXLnZX - d.sumLnZ
+	gp += d.sumXLnZX
+	gq += n * lnG
+	gg += n * q / g
+	for i, xv := range d.x {
+		m := g + xv*d.z[i]
+		lm := math.Log(m)
+		px := p * xv
+		ll -= (px + q) * lm
+		gp -= xv * lm
+		gq -= lm
+		gg -= (px + q) / m
+	}
+	if grad != nil {
+		grad[0] = -gp * p / n
+		grad[1] = -gq * q / n
+		grad[2] = -gg * g / n
+	}
+	return -ll / n
+}
+
+// ExpectedSpend returns the expected value of a transaction of customer c (Fader, Hardie
+// & Lee 2005, "RFM and CLV"): the posterior mean of p/ν given x repeat purchases of mean
+// value z̄,
+//
+//	E[Z | x, z̄] = p (γ + x z̄) / (p x + q - 1)
+//
+// a weighted mean of the population mean p γ / (q - 1) and the customer's own z̄. For
+// x = 0 it is the population mean. It returns an error when q <= 1 and p x + q <= 1 (the
+// mean spend is then infinite under the model), for invalid parameters, and for a
+// customer that fails the checks of [Customer] or has x > 0 and a MonetaryValue that is
+// not positive.
+func (m GammaGamma) ExpectedSpend(c Customer) (float64, error) {
+	for _, p := range [...]struct {
+		name string
+		v    float64
+	}{{"p", m.P}, {"q", m.Q}, {"gamma", m.Gamma}} {
+		if math.IsNaN(p.v) || math.IsInf(p.v, 0) {
+			return 0, &cxmetrics.InputError{Pkg: "clv", What: "Gamma-Gamma parameter " + p.name, Index: -1, Value: p.v, Err: cxmetrics.ErrNotFinite}
+		}
+		if p.v <= 0 {
+			return 0, &cxmetrics.InputError{Pkg: "clv", What: "Gamma-Gamma parameter " + p.name, Index: -1, Value: p.v, Err: cxmetrics.ErrOutOfRange, Detail: "(must be positive)"}
+		}
+	}
+	if err := checkCustomer(c, -1); err != nil {
+		return 0, err
+	}
+	x := c.Frequency
+	if x > 0 && c.MonetaryValue <= 0 {
+		return 0, &cxmetrics.InputError{Pkg: "clv", What: "customer monetary value", Index: -1, Value: c.MonetaryValue, Err: cxmetrics.ErrOutOfRange, Detail: "(must be positive for a customer with repeat purchases)"}
+	}
+	den := m.P*x + m.Q - 1
+	if !(den > 0) {
+		return 0, fmt.Errorf("clv: expected spend is infinite under the Gamma-Gamma model when p·x + q <= 1 (p = %v, q = %v, x = %v): %w", m.P, m.Q, x, cxmetrics.ErrOutOfRange)
+	}
+	e := m.P * (m.Gamma + x*c.MonetaryValue) / den
+	if math.IsInf(e, 0) || math.IsNaN(e) {
+		return 0, fmt.Errorf("clv: expected spend overflows for %+v and %+v: %w", m, c, cxmetrics.ErrNotFinite)
+	}
+	return e, nil
+}
+
+// SpendFrequencyCorrelation returns the Pearson correlation of the number of repeat
+// purchases x and the mean spend z̄ over the customers with x > 0, the check that
+// Fader & Hardie (2013) recommend before fitting the Gamma-Gamma model, which assumes
+// them independent:
+//
+//	ρ = Σ (x_i - x̄)(z_i - z̄) / sqrt(Σ (x_i - x̄)² · Σ (z_i - z̄)²)
+//
+// A value near 0 supports the model; Fader & Hardie report 0.11 on the CDNOW sample. It
+// returns an error wrapping [cxmetrics.ErrEmpty] when fewer than two customers have
+// repeat purchases or when x or z̄ does not vary among them.
+func SpendFrequencyCorrelation(customers []Customer) (float64, error) {
+	var n, mx, mz float64
+	for i, c := range customers {
+		if err := checkCustomer(c, i); err != nil {
+			return 0, err
+		}
+		if c.Frequency == 0 {
+			continue
+		}
+		n++
+		mx += c.Frequency
+		mz += c.MonetaryValue
+	}
+	if n < 2 {
+		return 0, fmt.Errorf("clv: spend-frequency correlation needs two customers with repeat purchases, have %v: %w", n, cxmetrics.ErrEmpty)
+	}
+	mx /= n
+	mz /= n
+	var sxx, szz, sxz float64
+	for _, c := range customers {
+		if c.Frequency == 0 {
+			continue
+		}
+		dx, dz := c.Frequency-mx, c.MonetaryValue-mz
+		sxx += dx * dx
+		szz += dz * dz
+		sxz += dx * dz
+	}
+	if sxx == 0 || szz == 0 {
+		return 0, fmt.Errorf("clv: spend-frequency correlation is undefined when frequency or spend does not vary: %w", cxmetrics.ErrEmpty)
+	}
+	rho := sxz / math.Sqrt(sxx*szz)
+	return math.Max(-1, math.Min(1, rho)), nil
+}
+
+// meanOf returns the mean of v, summed with compensation and scaled first so that it
+// does not overflow.
+func meanOf(v []float64) float64 {
+	var big float64
+	for _, x := range v {
+		big = math.Max(big, x)
+	}
+	if big == 0 {
+		return 0
+	}
+	var s stats.Sum
+	for _, x := range v {
+		s.Add(x / big)
+	}
+	return s.Value() / float64(len(v)) * big
+}
