@@ -214,4 +214,3 @@ func maxAbs(v []float64) float64 {
 	}
 	return m
 }
-

@@ -21,7 +21,7 @@ func TestFitGammaGammaCDNOW(t *testing.T) {
 	// published rounded parameters is -4055.9247); the parameters are compared with scipy's
 	// to 1e-5 relative and with the published ones to 0.01.
 	for _, c := range []struct {
-		name                  string
+		name                 string
 		got, want, published float64
 	}{
 		{"p", m.P, 6.24880269, 6.25},
