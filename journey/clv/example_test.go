@@ -1,0 +1,121 @@
+package clv_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/cxmetrics/cxmetrics/journey"
+	"github.com/cxmetrics/cxmetrics/journey/clv"
+)
+
+// simulate draws n customers observed for 39 weeks from a BG/NBD process with r = 1,
+// alpha = 4, a = 1, b = 2.5: purchase rates from an exponential distribution (a gamma with
+// shape 1) with mean 0.25 per week, and dropout probabilities p from Beta(1, 2.5), drawn
+// by inverting its distribution function 1 - (1-p)^2.5.
+func simulate(rng *rand.Rand, n int) []clv.Customer {
+	out := make([]clv.Customer, n)
+	for i := range out {
+		rate := 0.25 * rng.ExpFloat64()
+		p := 1 - math.Pow(rng.Float64(), 1/2.5)
+		c := clv.Customer{T: 39}
+		for t := rng.ExpFloat64() / rate; t <= c.T; t += rng.ExpFloat64() / rate {
+			c.Frequency++
+			c.Recency = t
+			if rng.Float64() < p {
+				break
+			}
+		}
+		out[i] = c
+	}
+	return out
+}
+
+func ExampleFitBGNBD() {
+	customers := simulate(rand.New(rand.NewPCG(1, 1)), 2000)
+	m, err := clv.FitBGNBD(customers)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("r = %.2f, alpha = %.2f weeks, a = %.2f, b = %.2f\n", m.R, m.Alpha, m.A, m.B)
+	e, _ := m.ExpectedPurchases(52)
+	fmt.Printf("a new customer buys again %.2f times in a year\n", e)
+	// Output:
+	// r = 0.99, alpha = 3.84 weeks, a = 1.06, b = 3.03
+	// a new customer buys again 4.34 times in a year
+}
+
+// Predictions for one CDNOW customer (Fader, Hardie & Lee 2005): two repeat purchases,
+// the last at week 30.43, observed for 38.86 weeks.
+func ExampleBGNBD_ConditionalExpectedPurchases() {
+	m := clv.BGNBD{R: 0.2426, Alpha: 4.4135, A: 0.7929, B: 2.4258}
+	c := clv.Customer{Frequency: 2, Recency: 30.43, T: 38.86}
+	alive, _ := m.ProbabilityAlive(c)
+	next, _ := m.ConditionalExpectedPurchases(39, c)
+	fmt.Printf("P(alive) = %.4f\n", alive)
+	fmt.Printf("expected purchases in the next 39 weeks: %.3f\n", next)
+	// Output:
+	// P(alive) = 0.7266
+	// expected purchases in the next 39 weeks: 1.226
+}
+
+// Rank customers by their value over the next year, in months of 4.345 weeks, with a
+// 1% monthly discount rate.
+func ExampleLifetimeValue() {
+	week := 7 * 24 * time.Hour
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	end := start.Add(39 * week)
+	buy := func(user string, weeks, value float64) journey.Event {
+		return journey.Event{User: user, Name: "purchase", Time: start.Add(time.Duration(weeks * float64(week))), Value: value}
+	}
+	events := []journey.Event{
+		buy("ann", 0, 30), buy("ann", 10, 25), buy("ann", 35, 40),
+		buy("bob", 2, 15), buy("bob", 4, 80),
+		buy("cyd", 1, 20), buy("cyd", 12, 18), buy("cyd", 20, 22), buy("cyd", 30, 19), buy("cyd", 38, 21),
+		buy("dee", 5, 60),
+	}
+	customers, err := clv.Summarize(events, end, week)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// Models fitted to CDNOW (weeks, dollars).
+	bg := clv.BGNBD{R: 0.2426, Alpha: 4.4135, A: 0.7929, B: 2.4258}
+	gg := clv.GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44}
+	type ranked struct {
+		id    string
+		value float64
+	}
+	var rank []ranked
+	for _, c := range customers {
+		v, err := clv.LifetimeValue(bg, gg, c.Customer, 12, 4.345, 0.01)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		rank = append(rank, ranked{c.ID, v})
+	}
+	slices.SortFunc(rank, func(a, b ranked) int { return -cmpFloat(a.value, b.value) })
+	for _, r := range rank {
+		fmt.Printf("%s %7.2f\n", r.id, r.value)
+	}
+	// Output:
+	// cyd   69.73
+	// ann   51.74
+	// bob   18.42
+	// dee    9.28
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
