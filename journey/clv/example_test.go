@@ -118,4 +118,3 @@ func cmpFloat(a, b float64) int {
 	}
 	return 0
 }
-
