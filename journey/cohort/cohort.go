@@ -1,0 +1,430 @@
+package cohort
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/journey"
+)
+
+const pkg = "cohort"
+
+// Period is the length of a cohort's acquisition period and of the periods in which
+// returns are counted.
+type Period int
+
+// The periods.
+const (
+	Day   Period = iota // a calendar day, or 24 hours when rolling
+	Week                // a calendar week starting on Options.WeekStart, or 7 × 24 hours when rolling
+	Month               // a calendar month, or 30 × 24 hours when rolling
+)
+
+var periodNames = [...]string{Day: "day", Week: "week", Month: "month"}
+
+// String returns "day", "week" or "month", or "Period(n)" for an unknown value.
+func (p Period) String() string {
+	if p >= 0 && int(p) < len(periodNames) {
+		return periodNames[p]
+	}
+	return fmt.Sprintf("Period(%d)", int(p))
+}
+
+// MarshalText encodes the period as its name.
+func (p Period) MarshalText() ([]byte, error) {
+	if p < 0 || int(p) >= len(periodNames) {
+		return nil, &cxmetrics.InputError{Pkg: pkg, What: "period", Index: -1, Value: int(p), Err: cxmetrics.ErrUnknownLabel}
+	}
+	return []byte(periodNames[p]), nil
+}
+
+// UnmarshalText decodes a period name written by MarshalText.
+func (p *Period) UnmarshalText(b []byte) error {
+	for i, n := range periodNames {
+		if n == string(b) {
+			*p = Period(i)
+			return nil
+		}
+	}
+	return &cxmetrics.InputError{Pkg: pkg, What: "period", Index: -1, Value: string(b), Err: cxmetrics.ErrUnknownLabel}
+}
+
+// rollingSeconds is the length of a rolling period.
+func (p Period) rollingSeconds() int64 {
+	switch p {
+	case Week:
+		return 7 * 86400
+	case Month:
+		return 30 * 86400
+	}
+	return 86400
+}
+
+// Window says where a user's periods after the first begin.
+type Window int
+
+// The windows.
+const (
+	// Calendar periods follow the calendar of Options.Location: a user who starts at
+	// 23:00 returns "on day 1" at 01:00 the next morning.
+	Calendar Window = iota
+	// Rolling periods start at the user's first event: day 1 is 24 to 48 hours after it.
+	Rolling
+)
+
+var windowNames = [...]string{Calendar: "calendar", Rolling: "rolling"}
+
+// String returns "calendar" or "rolling", or "Window(n)" for an unknown value.
+func (w Window) String() string {
+	if w >= 0 && int(w) < len(windowNames) {
+		return windowNames[w]
+	}
+	return fmt.Sprintf("Window(%d)", int(w))
+}
+
+// MarshalText encodes the window as its name.
+func (w Window) MarshalText() ([]byte, error) {
+	if w < 0 || int(w) >= len(windowNames) {
+		return nil, &cxmetrics.InputError{Pkg: pkg, What: "window", Index: -1, Value: int(w), Err: cxmetrics.ErrUnknownLabel}
+	}
+	return []byte(windowNames[w]), nil
+}
+
+// UnmarshalText decodes a window name written by MarshalText.
+func (w *Window) UnmarshalText(b []byte) error {
+	for i, n := range windowNames {
+		if n == string(b) {
+			*w = Window(i)
+			return nil
+		}
+	}
+	return &cxmetrics.InputError{Pkg: pkg, What: "window", Index: -1, Value: string(b), Err: cxmetrics.ErrUnknownLabel}
+}
+
+// Options say how to build a retention table. The zero value builds daily calendar
+// cohorts in UTC from any event, as of the latest event.
+type Options struct {
+	Period Period // Day, Week or Month
+	Window Window // Calendar or Rolling
+	// Location gives the calendar: where days, weeks and months begin. Cohorts always
+	// follow it, returns only with a Calendar window. Nil means UTC.
+	Location *time.Location
+	// WeekStart is the first day of a calendar week. The zero value is Sunday; set
+	// time.Monday for ISO 8601 weeks.
+	WeekStart time.Weekday
+	// StartEvent is the event name that places a user in a cohort: the user's earliest
+	// such event. Empty means any event.
+	StartEvent string
+	// ReturnEvent is the event name that counts as a return. Empty means any event.
+	ReturnEvent string
+	// AsOf is the time at which the table is read: events after it are left out, and a
+	// user counts for period N only once period N has ended by AsOf. The zero value means
+	// the time of the latest event.
+	AsOf time.Time
+}
+
+// user is the state of one user while a table is built.
+type user struct {
+	first   time.Time // the first start event
+	cohort  int32     // index into the cohort list
+	last    int32     // the last period that has ended by AsOf (0 at least)
+	max     int32     // the latest period with a return (0 at least)
+	started bool      // has a start event by AsOf
+}
+
+// Build groups users into cohorts by the period of their first start event and counts,
+// for every cohort and period N, the users who returned in period N, the users who
+// returned in period N or later, and the users who churned.
+//
+// Period N of a user runs, with a Calendar window, over the N-th calendar period after the
+// one of the first start event; with a Rolling window, from N periods to N+1 periods after
+// that event. Period 0 holds the first start event itself, so every user is counted as
+// active, retained and eligible in period 0. For N >= 1 only the users whose period N
+// has ended by Options.AsOf are eligible: they are the denominator of both retention
+// rates, and returns of other users are not counted in that cell. This is Amplitude's
+// definition of "return on or after" (unbounded) retention, applied to both rates so that
+// an unfinished period never reads as a drop.
+//
+// Events after AsOf, return events before the user's first start event, and events of
+// users who never did the start event are not part of any cohort. Events need not be
+// sorted. An event with an empty user is an [*cxmetrics.InputError] wrapping
+// [cxmetrics.ErrEmpty] at its index; no events, or no start event by AsOf, is an error
+// wrapping [cxmetrics.ErrEmpty]; an unknown Period, Window or WeekStart is an
+// [*cxmetrics.InputError] wrapping [cxmetrics.ErrUnknownLabel].
+func Build(events []journey.Event, o Options) (Table, error) {
+	if err := o.check(); err != nil {
+		return Table{}, err
+	}
+	if len(events) == 0 {
+		return Table{}, fmt.Errorf("cohort: no events: %w", cxmetrics.ErrEmpty)
+	}
+	loc := o.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	asOf := o.AsOf
+	for i := range events {
+		if events[i].User == "" {
+			return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "user", Index: i, Value: `""`, Err: cxmetrics.ErrEmpty}
+		}
+	}
+	if o.AsOf.IsZero() {
+		asOf = events[0].Time
+		for i := range events {
+			if events[i].Time.After(asOf) {
+				asOf = events[i].Time
+			}
+		}
+	}
+	cal := calendar{period: o.Period, loc: loc, weekStart: int64(o.WeekStart)}
+
+	// Pass 1: intern the users, and find each one's first start event.
+	if len(events) >= math.MaxInt32 {
+		return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "events", Index: -1, Value: len(events), Err: cxmetrics.ErrOutOfRange, Detail: "(at most 2^31 - 2)"}
+	}
+	ids := make(map[string]int32)
+	eventUser := make([]int32, len(events))
+	var all []user
+	started := 0
+	for i := range events {
+		e := &events[i]
+		id, ok := ids[e.User]
+		if !ok {
+			id = int32(len(all))
+			ids[e.User] = id
+			all = append(all, user{})
+		}
+		eventUser[i] = id
+		if (o.StartEvent != "" && e.Name != o.StartEvent) || e.Time.After(asOf) {
+			continue
+		}
+		if u := &all[id]; !u.started || e.Time.Before(u.first) {
+			if !u.started {
+				started++
+			}
+			u.first, u.started = e.Time, true
+		}
+	}
+	if started == 0 {
+		return Table{}, fmt.Errorf("cohort: no start event %q by %v: %w", o.StartEvent, asOf, cxmetrics.ErrEmpty)
+	}
+	// Keep the users who started, renumbered; the others get -1.
+	users := make([]user, 0, started)
+	renum := make([]int32, len(all))
+	for i := range all {
+		renum[i] = -1
+		if all[i].started {
+			renum[i] = int32(len(users))
+			users = append(users, all[i])
+		}
+	}
+	for i, id := range eventUser {
+		eventUser[i] = renum[id]
+	}
+
+	// Cohorts, and each user's last period that has ended by AsOf.
+	keys := make([]int64, len(users))
+	for i := range users {
+		keys[i] = cal.index(users[i].first)
+	}
+	cohortKeys := slices.Clone(keys)
+	slices.Sort(cohortKeys)
+	cohortKeys = slices.Compact(cohortKeys)
+	asOfIndex := cal.index(asOf)
+	width := o.Period.rollingSeconds()
+	for i := range users {
+		u := &users[i]
+		c, _ := slices.BinarySearch(cohortKeys, keys[i])
+		u.cohort = int32(c)
+		var last int64
+		if o.Window == Calendar {
+			last = asOfIndex - keys[i] - 1
+		} else {
+			last = floorDiv(secondsBetween(u.first, asOf), width) - 1
+		}
+		u.last = int32(max(0, min(last, maxPeriod)))
+	}
+
+	// Pass 2: returns, as (user, period) pairs for the periods that have ended.
+	var pairs []uint64
+	for i := range events {
+		e := &events[i]
+		if (o.ReturnEvent != "" && e.Name != o.ReturnEvent) || e.Time.After(asOf) {
+			continue
+		}
+		id := eventUser[i]
+		if id < 0 {
+			continue
+		}
+		u := &users[id]
+		if e.Time.Before(u.first) {
+			continue
+		}
+		var n int64
+		if o.Window == Calendar {
+			n = cal.index(e.Time) - keys[id]
+		} else {
+			n = floorDiv(secondsBetween(u.first, e.Time), width)
+		}
+		n = min(n, maxPeriod)
+		if int32(n) > u.max {
+			u.max = int32(n)
+		}
+		if n >= 1 && n <= int64(u.last) {
+			pairs = append(pairs, uint64(id)<<32|uint64(n))
+		}
+	}
+	slices.Sort(pairs)
+	pairs = slices.Compact(pairs)
+
+	t := Table{Period: o.Period, Window: o.Window, Location: loc.String(), AsOf: asOf}
+	t.Cohorts = make([]Cohort, len(cohortKeys))
+	for c, k := range cohortKeys {
+		t.Cohorts[c].Start = cal.start(k)
+	}
+	for i := range users {
+		c := &t.Cohorts[users[i].cohort]
+		c.Users++
+		if n := int(users[i].last) + 1; n > len(c.Cells) {
+			c.Cells = slices.Grow(c.Cells, n-len(c.Cells))[:n]
+		}
+	}
+	// Histograms first, then suffix sums: Eligible[N] counts users with last >= N,
+	// Retained[N] users with min(last, max) >= N, AtRisk[N] users with min(last, max+1) >= N.
+	for i := range users {
+		u := &users[i]
+		cells := t.Cohorts[u.cohort].Cells
+		cells[u.last].Eligible++
+		cells[min(u.last, u.max)].Retained++
+		cells[min(u.last, u.max+1)].AtRisk++
+	}
+	for _, p := range pairs {
+		u := &users[p>>32]
+		t.Cohorts[u.cohort].Cells[int32(p)].Active++
+	}
+	for c := range t.Cohorts {
+		cells := t.Cohorts[c].Cells
+		for n := len(cells) - 2; n >= 0; n-- {
+			cells[n].Eligible += cells[n+1].Eligible
+			cells[n].Retained += cells[n+1].Retained
+			cells[n].AtRisk += cells[n+1].AtRisk
+		}
+		cells[0].Active = cells[0].Eligible
+		cells[0].AtRisk = cells[0].Eligible
+		for n := range cells {
+			cells[n].Period = n
+		}
+		if len(cells) > len(t.Overall) {
+			t.Overall = slices.Grow(t.Overall, len(cells)-len(t.Overall))[:len(cells)]
+		}
+		for n, x := range cells {
+			all := &t.Overall[n]
+			all.Period = n
+			all.Eligible += x.Eligible
+			all.Active += x.Active
+			all.Retained += x.Retained
+			all.AtRisk += x.AtRisk
+		}
+	}
+	for c := range t.Cohorts {
+		finish(t.Cohorts[c].Cells)
+	}
+	finish(t.Overall)
+	return t, nil
+}
+
+// maxPeriod bounds period numbers so that they fit the table's int32 counters; a period
+// beyond it (more than 2^30 days) is counted as maxPeriod.
+const maxPeriod = 1 << 30
+
+// finish derives the churn counts and the rates from the counts.
+func finish(cells []Cell) {
+	for n := range cells {
+		x := &cells[n]
+		x.Churned = x.AtRisk - x.Retained
+		x.Retention = float64(x.Active) / float64(x.Eligible)
+		x.Unbounded = float64(x.Retained) / float64(x.Eligible)
+		if x.AtRisk > 0 {
+			x.Churn = float64(x.Churned) / float64(x.AtRisk)
+		}
+	}
+}
+
+func (o Options) check() error {
+	if o.Period < Day || o.Period > Month {
+		return &cxmetrics.InputError{Pkg: pkg, What: "period", Index: -1, Value: int(o.Period), Err: cxmetrics.ErrUnknownLabel}
+	}
+	if o.Window < Calendar || o.Window > Rolling {
+		return &cxmetrics.InputError{Pkg: pkg, What: "window", Index: -1, Value: int(o.Window), Err: cxmetrics.ErrUnknownLabel}
+	}
+	if o.WeekStart < time.Sunday || o.WeekStart > time.Saturday {
+		return &cxmetrics.InputError{Pkg: pkg, What: "week start", Index: -1, Value: int(o.WeekStart), Err: cxmetrics.ErrUnknownLabel}
+	}
+	return nil
+}
+
+// calendar numbers the calendar periods of a location: consecutive periods have
+// consecutive indexes, and index 0 holds 1970-01-01.
+type calendar struct {
+	period    Period
+	loc       *time.Location
+	weekStart int64
+}
+
+func (c calendar) index(t time.Time) int64 {
+	y, m, d := t.In(c.loc).Date()
+	switch c.period {
+	case Week:
+		// 1970-01-01 was a Thursday (weekday 4).
+		return floorDiv(civilDay(y, m, d)+4-c.weekStart, 7)
+	case Month:
+		return int64(y)*12 + int64(m) - 1
+	}
+	return civilDay(y, m, d)
+}
+
+// start returns the first instant of the period with index i.
+func (c calendar) start(i int64) time.Time {
+	switch c.period {
+	case Week:
+		return time.Date(1970, 1, 1+int(i*7-4+c.weekStart), 0, 0, 0, 0, c.loc)
+	case Month:
+		return time.Date(int(floorDiv(i, 12)), time.Month(i-floorDiv(i, 12)*12+1), 1, 0, 0, 0, 0, c.loc)
+	}
+	return time.Date(1970, 1, 1+int(i), 0, 0, 0, 0, c.loc)
+}
+
+// civilDay returns the number of days from 1970-01-01 to the given date of the proleptic
+// Gregorian calendar (Hinnant's days_from_civil).
+func civilDay(y int, m time.Month, d int) int64 {
+	yy := int64(y)
+	if m <= 2 {
+		yy--
+	}
+	era := floorDiv(yy, 400)
+	yoe := yy - era*400
+	mp := (int64(m) + 9) % 12
+	doy := (153*mp+2)/5 + int64(d) - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+// secondsBetween returns the whole seconds from a to b, rounded down.
+func secondsBetween(a, b time.Time) int64 {
+	s := b.Unix() - a.Unix()
+	if b.Nanosecond() < a.Nanosecond() {
+		s--
+	}
+	return s
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}

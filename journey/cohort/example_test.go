@@ -1,0 +1,60 @@
+package cohort_test
+
+import (
+	"fmt"
+	"log"
+	"strings"
+
+	"github.com/cxmetrics/cxmetrics/journey"
+	"github.com/cxmetrics/cxmetrics/journey/cohort"
+)
+
+func ExampleBuild() {
+	const events = `user,event,time
+ann,open,2024-01-01T09:00:00Z
+ann,open,2024-01-02T09:00:00Z
+ann,open,2024-01-03T09:00:00Z
+bob,open,2024-01-01T18:00:00Z
+bob,open,2024-01-03T08:00:00Z
+cid,open,2024-01-01T20:00:00Z
+dee,open,2024-01-02T10:00:00Z
+dee,open,2024-01-03T11:00:00Z
+eve,open,2024-01-03T12:00:00Z
+eve,open,2024-01-04T00:00:00Z
+`
+	log_, err := journey.ReadEventsCSV(strings.NewReader(events))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Daily calendar cohorts in UTC, read on the 4th at midnight: days up to the 3rd are
+	// over, so the cohort of the 1st has days 1 and 2 and that of the 2nd has day 1.
+	t, err := cohort.Build(log_, cohort.Options{Period: cohort.Day})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("return on day N:")
+	fmt.Print(t)
+	fmt.Println("return on or after day N:")
+	fmt.Print(t.Triangle(cohort.OnOrAfter))
+	fmt.Println("churn:")
+	fmt.Print(t.Triangle(cohort.Churn))
+	// Output:
+	// return on day N:
+	// cohort      users       0       1       2
+	// 2024-01-01      3  100.0%   33.3%   66.7%
+	// 2024-01-02      1  100.0%  100.0%
+	// 2024-01-03      1  100.0%
+	// all             5  100.0%   50.0%   66.7%
+	// return on or after day N:
+	// cohort      users       0       1       2
+	// 2024-01-01      3  100.0%   66.7%   66.7%
+	// 2024-01-02      1  100.0%  100.0%
+	// 2024-01-03      1  100.0%
+	// all             5  100.0%   75.0%   66.7%
+	// churn:
+	// cohort      users       0       1       2
+	// 2024-01-01      3    0.0%   33.3%    0.0%
+	// 2024-01-02      1    0.0%    0.0%
+	// 2024-01-03      1    0.0%
+	// all             5    0.0%   25.0%    0.0%
+}
