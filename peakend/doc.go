@@ -53,15 +53,16 @@
 //
 // # Values and scales
 //
-// Values are on the caller's scale and may be negative (a valence scale from -5 to +5);
-// they must be finite. Which moment is "the peak" depends on the scale: on a pain or
+// Values are on the caller's scale and must be finite. They may be negative: on a bipolar
+// valence scale (-5 to +5) a negative value is a real rating, not a mistake, so only
+// negative durations are rejected. Which moment is "the peak" depends on the scale: on a pain or
 // effort scale it is the [Highest] value, on a satisfaction scale the worst moment is the
 // [Lowest], and on a bipolar scale [MostIntense] takes the value farthest from
 // [Rule.Neutral], keeping its sign. Ties go to the earliest moment.
 //
-// The two weights of a [Rule] are relative: the remembered score is their weighted mean of
-// peak and end, so it stays on the values' scale and {1, 1} equals {0.5, 0.5}. Both zero
-// mean equal weights, so the zero Rule equals Classic.
+// The two weights of a [Rule] are relative: the remembered score is the mean of peak and
+// end weighted by them, so it stays on the values' scale and {1, 1} equals {0.5, 0.5}.
+// Both zero mean equal weights, so the zero Rule equals Classic.
 //
 // # The fit
 //
