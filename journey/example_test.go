@@ -3,7 +3,9 @@ package journey_test
 import (
 	"fmt"
 	"log"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/cxmetrics/cxmetrics/journey"
 )
@@ -127,4 +129,19 @@ u3,scroll,2024-03-01T11:00:30Z
 	// u2 1 events over 0s
 	// u3 2 events over 30s
 	// 4 sessions, bounce rate 75% (Universal Analytics), 50% (GA4)
+}
+
+func ExampleWriteEventsCSV() {
+	events := []journey.Event{
+		{User: "u1", Name: "purchase", Time: time.Date(2024, 3, 1, 9, 30, 0, 0, time.UTC), Channel: "email", Value: 49.9,
+			Props: map[string]string{"country": "FR"}},
+		{User: "u2", Name: "page_view", Time: time.Date(2024, 3, 1, 10, 0, 0, 500_000_000, time.UTC)},
+	}
+	if err := journey.WriteEventsCSV(os.Stdout, events); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// user,event,time,channel,value,country
+	// u1,purchase,2024-03-01T09:30:00Z,email,49.9,FR
+	// u2,page_view,2024-03-01T10:00:00.5Z,,0,
 }

@@ -206,5 +206,20 @@ func FuzzSessions(f *testing.F) {
 				t.Fatalf("event %d in no session", i)
 			}
 		}
+		if len(sessions) == 0 {
+			return
+		}
+		st, err := SummarizeSessions(sessions, Engagement{PageViews: []string{"1", "2", "3"}, Conversions: []string{"4"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Sessions != len(sessions) || st.SinglePage < 0 || st.SinglePage > st.Sessions || st.Engaged < 0 || st.Engaged > st.Sessions {
+			t.Fatalf("stats %+v for %d sessions", st, len(sessions))
+		}
+		for _, rate := range []func() (float64, error){st.BounceRate, st.EngagementRate, st.GA4BounceRate} {
+			if r, err := rate(); err != nil || r < 0 || r > 1 {
+				t.Fatalf("rate %v, %v", r, err)
+			}
+		}
 	})
 }

@@ -182,3 +182,29 @@ func declares(t *testing.T, dir, name string) bool {
 	}
 	return false
 }
+
+func FuzzParseStage(f *testing.F) {
+	for _, s := range []string{"Awareness", "advocacy", " PURCHASE ", "", "Stage(9)", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		s, err := ParseStage(name)
+		if err != nil {
+			if !errors.Is(err, cxmetrics.ErrUnknownLabel) {
+				t.Fatalf("ParseStage(%q): %v", name, err)
+			}
+			return
+		}
+		if !strings.EqualFold(s.String(), strings.TrimSpace(name)) {
+			t.Fatalf("ParseStage(%q) = %v", name, s)
+		}
+		b, err := s.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Stage
+		if err := back.UnmarshalText(b); err != nil || back != s {
+			t.Fatalf("text round trip of %v: %v, %v", s, back, err)
+		}
+	})
+}

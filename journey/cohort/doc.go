@@ -8,7 +8,7 @@
 // event by default). Period N of a user is, with the [Calendar] window, the N-th calendar
 // period after that one, so that a user who starts at 23:00 is back "on day 1" at 01:00;
 // with the [Rolling] window it is the N-th run of 24 hours (7 × 24 hours for weeks, 30 ×
-// 24 hours for months) after the first event, as Amplitude's and Mixpanel's 24-hour
+// 24 hours for months) after the first event, as Amplitude's 24-hour
 // windows. Calendar periods follow the location's clock across daylight-saving changes.
 //
 // # Retention and churn
