@@ -196,13 +196,24 @@ func fitMaxLikelihood(model string, x0 []float64, f objective, n int, sc scaled)
 }
 
 // checkParams reports whether the fitted log parameters x stayed inside the region where
-// the model is identified.
+// the model is identified, and whether the model's parameters and log-likelihood are
+// representable (positive, finite) once the scale is multiplied back.
 func checkParams(model string, x []float64, fx float64, n int, sc scaled) error {
-	for _, v := range x {
+	params := sc.params(x)
+	ll := -fx*float64(n) + sc.llOffset
+	for i, v := range x {
 		if !(math.Abs(v) < maxLogParam-1) {
-			return &ConvergenceError{Model: model, Params: sc.params(x), LogLikelihood: -fx*float64(n) + sc.llOffset,
+			return &ConvergenceError{Model: model, Params: params, LogLikelihood: ll,
 				Reason: "a parameter went to 0 or infinity (the data do not identify the model)"}
 		}
+		if p := params[i]; !(p > 0) || math.IsInf(p, 0) {
+			return &ConvergenceError{Model: model, Params: params, LogLikelihood: ll,
+				Reason: "a parameter is not representable in float64 at the data's scale"}
+		}
+	}
+	if math.IsNaN(ll) || math.IsInf(ll, 0) {
+		return &ConvergenceError{Model: model, Params: params, LogLikelihood: ll,
+			Reason: "the log-likelihood is not representable in float64 at the data's scale"}
 	}
 	return nil
 }

@@ -1,0 +1,154 @@
+package clv
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/journey"
+)
+
+func finite(vs ...float64) bool {
+	for _, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// knownError reports whether err is one of the errors the package documents.
+func knownError(err error) bool {
+	var ie *cxmetrics.InputError
+	var ce *ConvergenceError
+	return errors.As(err, &ie) || errors.As(err, &ce) || errors.Is(err, cxmetrics.ErrEmpty) ||
+		errors.Is(err, cxmetrics.ErrNotFinite) || errors.Is(err, cxmetrics.ErrOutOfRange)
+}
+
+// fuzzCustomers decodes customers from data, 4 bytes per customer: frequency, recency
+// and T as fractions of a scale, and spend, plus a scale from the first 8 bytes.
+func fuzzCustomers(data []byte) []Customer {
+	if len(data) < 8 {
+		return nil
+	}
+	scale := math.Float64frombits(binary.LittleEndian.Uint64(data))
+	data = data[8:]
+	var cs []Customer
+	for len(data) >= 4 && len(cs) < 64 {
+		x := float64(data[0] % 16)
+		T := scale * float64(data[2]) / 16
+		tx := T * float64(data[1]) / 255
+		if x == 0 {
+			tx = 0
+		}
+		cs = append(cs, Customer{Frequency: x, Recency: tx, T: T, MonetaryValue: float64(data[3]) * scale / 8})
+		data = data[4:]
+	}
+	return cs
+}
+
+func FuzzFitBGNBD(f *testing.F) {
+	seed := binary.LittleEndian.AppendUint64(nil, math.Float64bits(38.86))
+	f.Add(append(seed, 2, 200, 255, 30, 1, 10, 255, 12, 0, 0, 255, 0, 0, 0, 200, 0, 5, 100, 128, 40))
+	f.Add(append(seed, 1, 255, 16, 1, 1, 255, 16, 1))
+	f.Add(binary.LittleEndian.AppendUint64(nil, math.Float64bits(math.NaN())))
+	f.Add(append(binary.LittleEndian.AppendUint64(nil, math.Float64bits(1e300)), 3, 1, 255, 1, 0, 0, 1, 0))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cs := fuzzCustomers(data)
+		m, err := FitBGNBD(cs)
+		if err != nil {
+			if !knownError(err) {
+				t.Fatalf("unknown error %v", err)
+			}
+		} else if !finite(m.R, m.Alpha, m.A, m.B, m.LogLikelihood) || m.R <= 0 || m.Alpha <= 0 || m.A <= 0 || m.B <= 0 {
+			t.Fatalf("fit %+v", m)
+		}
+		g, err := FitGammaGamma(cs)
+		if err != nil {
+			if !knownError(err) {
+				t.Fatalf("unknown error %v", err)
+			}
+		} else if !finite(g.P, g.Q, g.Gamma, g.LogLikelihood) {
+			t.Fatalf("fit %+v", g)
+		}
+		if rho, err := SpendFrequencyCorrelation(cs); err == nil && !(rho >= -1 && rho <= 1) {
+			t.Fatalf("correlation %v", rho)
+		}
+	})
+}
+
+func FuzzPredict(f *testing.F) {
+	f.Add(0.2426, 4.4135, 0.7929, 2.4258, 39.0, uint16(2), 30.43, 38.86, 22.35, 6.25, 3.74, 15.44)
+	f.Add(1e-3, 1e-3, 1.0, 1e-3, 1e6, uint16(1000), 1.0, 1.0, 1.0, 1.0, 1.0, 1.0)
+	f.Add(1e4, 1.0, 100.0, 1e4, 3.0, uint16(0), 0.0, 5.0, 0.0, 0.5, 1.0, 1.0)
+	f.Add(math.NaN(), -1.0, 0.0, math.Inf(1), -3.0, uint16(3), 4.0, 2.0, -1.0, 0.0, 0.0, 0.0)
+	f.Fuzz(func(t *testing.T, r, alpha, a, b, h float64, x uint16, tx, T, z, p, q, gamma float64) {
+		m := BGNBD{R: r, Alpha: alpha, A: a, B: b}
+		c := Customer{Frequency: float64(x), Recency: tx, T: T, MonetaryValue: z}
+		check := func(name string, v float64, err error, lo, hi float64) {
+			if err != nil {
+				if !knownError(err) {
+					t.Fatalf("%s: unknown error %v", name, err)
+				}
+				return
+			}
+			if !finite(v) || v < lo || v > hi {
+				t.Fatalf("%s = %v for %+v, %+v, t = %v", name, v, m, c, h)
+			}
+		}
+		v, err := m.ExpectedPurchases(h)
+		check("E[X(t)]", v, err, 0, math.Inf(1))
+		v, err = m.ConditionalExpectedPurchases(h, c)
+		check("E[Y(t)]", v, err, 0, math.Inf(1))
+		v, err = m.ProbabilityAlive(c)
+		check("P(alive)", v, err, 0, 1)
+		v, err = m.ProbabilityOfPurchases(h, int(x))
+		check("P(X(t) = x)", v, err, 0, 1)
+		g := GammaGamma{P: p, Q: q, Gamma: gamma}
+		v, err = g.ExpectedSpend(c)
+		check("E[Z]", v, err, 0, math.Inf(1))
+		v, err = LifetimeValue(m, g, c, int(x%13), h/float64(1+x%13), 0.01)
+		check("CLV", v, err, 0, math.Inf(1))
+	})
+}
+
+func FuzzSummarize(f *testing.F) {
+	f.Add([]byte{0, 1, 10, 0, 2, 20, 1, 1, 5, 0, 1, 7}, int64(24))
+	f.Add([]byte{0, 0, 0}, int64(0))
+	f.Fuzz(func(t *testing.T, data []byte, unitHours int64) {
+		start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+		end := start.Add(200 * time.Hour)
+		var events []journey.Event
+		for len(data) >= 3 && len(events) < 100 {
+			events = append(events, journey.Event{
+				User:  string('a' + rune(data[0]%5)),
+				Time:  start.Add(time.Duration(data[1]) * time.Hour),
+				Value: float64(data[2]) - 5,
+			})
+			data = data[3:]
+		}
+		cs, err := Summarize(events, end, time.Duration(unitHours)*time.Hour)
+		if err != nil {
+			if !knownError(err) {
+				t.Fatalf("unknown error %v", err)
+			}
+			return
+		}
+		var n float64
+		for i, c := range cs {
+			if err := checkCustomer(c.Customer, i); err != nil {
+				t.Fatalf("Summarize produced an invalid customer: %v", err)
+			}
+			if i > 0 && cs[i-1].ID >= c.ID {
+				t.Fatalf("not sorted by ID: %q before %q", cs[i-1].ID, c.ID)
+			}
+			n += c.Frequency + 1
+		}
+		if n > float64(len(events)) {
+			t.Fatalf("%v purchases from %d events", n, len(events))
+		}
+	})
+}
