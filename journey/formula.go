@@ -271,22 +271,22 @@ func ChurnRate(lost, start float64) (float64, error) {
 
 // RetentionRate returns the customer retention rate of a period:
 //
-//	(customers at end - new customers) / customers at start
+//	(customers at end - customers acquired) / customers at start
 //
-// New customers acquired during the period are removed from the end count so that only
-// the customers kept from the start are counted. new must not exceed end, and end - new
-// must not exceed start.
-func RetentionRate(end, new, start float64) (float64, error) {
+// Customers acquired during the period are removed from the end count so that only the
+// customers kept from the start are counted. acquired must not exceed end, and
+// end - acquired must not exceed start.
+func RetentionRate(end, acquired, start float64) (float64, error) {
 	if err := count("end", end); err != nil {
 		return 0, err
 	}
-	if err := count("new", new); err != nil {
+	if err := count("acquired", acquired); err != nil {
 		return 0, err
 	}
-	if new > end {
-		return 0, inputErr("new", -1, new, cxmetrics.ErrOutOfRange, "(must not exceed end)")
+	if acquired > end {
+		return 0, inputErr("acquired", -1, acquired, cxmetrics.ErrOutOfRange, "(must not exceed end)")
 	}
-	return shareOf("end - new", end-new, "start", start)
+	return shareOf("end - acquired", end-acquired, "start", start)
 }
 
 // CustomerLifetimeValue returns the simple (historical) customer lifetime value:
