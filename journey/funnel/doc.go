@@ -98,7 +98,7 @@
 // # Performance
 //
 // Run makes one pass over the events to validate them and match them to steps, keeping a
-// 24-byte record of each event the funnel needs (in Strict order every event; otherwise
+// 32-byte record of each event the funnel needs (in Strict order every event; otherwise
 // only events that match a step or an exclusion). It groups the records by user with a
 // hash radix sort that works bucket by bucket in the cache, sorts each user's records by
 // time only when they are out of order, and walks each user once: Ordered and Strict

@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"math"
 	"slices"
+	"unsafe"
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/journey"
@@ -13,10 +14,32 @@ import (
 // record is the compact form of one event that the funnel needs: who (as a hash), when,
 // where it came from and which steps it matches.
 type record struct {
-	h    uint64 // hash of the user
-	t    int64  // time in Unix nanoseconds
-	idx  uint32 // index of the event in the input
-	bits uint32 // mask of matching steps, or exclBit | exclusion name id
+	h    uint64  // hash of the user; the low 16 bits hold lenCode of the user
+	t    int64   // time in Unix nanoseconds
+	user uintptr // address of the user string's bytes, to recognise shared strings
+	idx  uint32  // index of the event in the input
+	bits uint32  // mask of matching steps, or exclBit | exclusion name id
+}
+
+// lenMask selects the bits of a record's hash that hold the length of the user string,
+// capped at lenMask: two records with equal hashes, equal user addresses and a length
+// below the cap have the same user without reading the strings.
+const lenMask = 1<<16 - 1
+
+// userHash returns the hash of a user id with its length code in the low bits.
+func userHash(seed maphash.Seed, user string) uint64 {
+	return maphash.String(seed, user)&^lenMask | uint64(min(len(user), lenMask))
+}
+
+// sameUser reports whether two records belong to the same user.
+func sameUser(events []journey.Event, a, b *record) bool {
+	if a.h != b.h {
+		return false
+	}
+	if a.user == b.user && a.h&lenMask != lenMask {
+		return true
+	}
+	return events[a.idx].User == events[b.idx].User
 }
 
 // exclBit marks a record of an excluded event; the low bits hold the exclusion name id.
@@ -126,9 +149,10 @@ func (f Funnel) records(events []journey.Event, ms []nameMatch, buf *[2][]record
 		if bits == 0 && !keepAll {
 			continue
 		}
-		h := maphash.String(seed, e.User)
+		h := userHash(seed, e.User)
 		counts[h>>(64-msdBits)]++
-		a = append(a, record{h: h, t: e.Time.UnixNano(), idx: uint32(i), bits: bits})
+		a = append(a, record{h: h, t: e.Time.UnixNano(), user: uintptr(unsafe.Pointer(unsafe.StringData(e.User))),
+			idx: uint32(i), bits: bits})
 	}
 	buf[0] = a
 	n := len(a)
@@ -159,13 +183,19 @@ func (f Funnel) records(events []journey.Event, ms []nameMatch, buf *[2][]record
 		radixPass(a[lo:hi], b[lo:hi], 42, 64-msdBits-42)
 	}
 
-	// Split into users and sort each user's records by time.
+	return b, splitUsers(b, events), nil
+}
+
+// splitUsers returns the end of each user's run of records in b, which is sorted by the
+// upper 32 bits of the user hash, and sorts each run by time. Different users with equal
+// upper bits are separated by their full hash and, when that is equal too, their ids.
+func splitUsers(b []record, events []journey.Event) []int {
 	var ends []int
-	for i := 0; i < n; {
+	for i, n := 0, len(b); i < n; {
 		j := i + 1
 		same := true
 		for j < n && b[j].h>>32 == b[i].h>>32 {
-			if b[j].h != b[i].h || events[b[j].idx].User != events[b[i].idx].User {
+			if !sameUser(events, &b[j], &b[i]) {
 				same = false
 			}
 			j++
@@ -179,7 +209,7 @@ func (f Funnel) records(events []journey.Event, ms []nameMatch, buf *[2][]record
 				return cmp.Compare(events[x.idx].User, events[y.idx].User)
 			})
 			for k := i + 1; k < j; k++ {
-				if b[k].h != b[k-1].h || events[b[k].idx].User != events[b[k-1].idx].User {
+				if !sameUser(events, &b[k], &b[k-1]) {
 					sortByTime(b[i:k])
 					ends = append(ends, k)
 					i = k
@@ -190,7 +220,7 @@ func (f Funnel) records(events []journey.Event, ms []nameMatch, buf *[2][]record
 		ends = append(ends, j)
 		i = j
 	}
-	return b, ends, nil
+	return ends
 }
 
 // msdBits is the width of the first radix digit.
