@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -71,23 +72,35 @@ func FitBGNBD(customers []Customer) (BGNBD, error) {
 	return BGNBD{R: p[0], Alpha: p[1], A: p[2], B: p[3], LogLikelihood: -fx*float64(n) + sc.llOffset}, nil
 }
 
-// bgData holds customers in the layout the likelihood loop wants: the terms that depend
-// only on x are computed once per distinct x.
+// bgData holds customers in the layout the likelihood loop wants. Identical customers
+// (same x, t_x and T) are one group with a weight, the terms that depend only on x are
+// computed once per distinct x, and ln(α+T), ln(α+t_x) once per distinct time: CDNOW's
+// 2,357 customers are 1,016 groups over 84 distinct T and 257 distinct t_x.
 type bgData struct {
+	n      int
 	xs     []float64 // distinct frequencies, ascending
 	counts []float64 // customers with each frequency
-	idx    []int32   // per customer: index into xs
-	tx, T  []float64 // per customer
+	ts     []float64 // distinct scaled times (t_x and T), ascending
+	groups []bgGroup
 	sumX   float64
 	sumT   float64 // of the scaled T
-	scale  float64 // the largest T; tx and T are divided by it
+	scale  float64 // the largest T; t_x and T are divided by it
 
-	// per distinct x, refreshed on every evaluation
+	// refreshed on every evaluation: per distinct x, and per distinct time
 	lg, dlgR, dlgA, dlgB, c4 []float64
+	lnT, invT                []float64
+}
+
+// bgGroup is a set of identical customers.
+type bgGroup struct {
+	weight    float64
+	x         float64
+	xi        int32 // index into xs
+	txi, bigT int32 // indices into ts
 }
 
 func newBGData(customers []Customer) (*bgData, error) {
-	d := &bgData{idx: make([]int32, len(customers)), tx: make([]float64, len(customers)), T: make([]float64, len(customers))}
+	d := &bgData{n: len(customers)}
 	for i, c := range customers {
 		if err := checkCustomer(c, i); err != nil {
 			return nil, err
@@ -95,26 +108,47 @@ func newBGData(customers []Customer) (*bgData, error) {
 		d.sumX += c.Frequency
 		d.scale = math.Max(d.scale, c.T)
 	}
-	if d.scale > 0 {
-		for i, c := range customers {
-			d.tx[i], d.T[i] = c.Recency/d.scale, c.T/d.scale
-			d.sumT += d.T[i]
-		}
-	}
+	scaledC := make([]Customer, len(customers))
+	times := make([]float64, 0, 2*len(customers))
 	xs := make([]float64, len(customers))
 	for i, c := range customers {
+		if d.scale > 0 {
+			c.Recency /= d.scale
+			c.T /= d.scale
+		}
+		d.sumT += c.T
+		scaledC[i] = c
+		times = append(times, c.Recency, c.T)
 		xs[i] = c.Frequency
 	}
 	slices.Sort(xs)
 	d.xs = slices.Compact(xs)
+	slices.Sort(times)
+	d.ts = slices.Compact(times)
 	d.counts = make([]float64, len(d.xs))
-	for i, c := range customers {
-		k, _ := slices.BinarySearch(d.xs, c.Frequency)
-		d.idx[i] = int32(k)
-		d.counts[k]++
+	slices.SortFunc(scaledC, func(a, b Customer) int {
+		if c := cmp.Compare(a.Frequency, b.Frequency); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Recency, b.Recency); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.T, b.T)
+	})
+	for i, c := range scaledC {
+		xi, _ := slices.BinarySearch(d.xs, c.Frequency)
+		d.counts[xi]++
+		if i > 0 && c.Frequency == scaledC[i-1].Frequency && c.Recency == scaledC[i-1].Recency && c.T == scaledC[i-1].T {
+			d.groups[len(d.groups)-1].weight++
+			continue
+		}
+		txi, _ := slices.BinarySearch(d.ts, c.Recency)
+		ti, _ := slices.BinarySearch(d.ts, c.T)
+		d.groups = append(d.groups, bgGroup{weight: 1, x: c.Frequency, xi: int32(xi), txi: int32(txi), bigT: int32(ti)})
 	}
 	k := len(d.xs)
 	d.lg, d.dlgR, d.dlgA, d.dlgB, d.c4 = make([]float64, k), make([]float64, k), make([]float64, k), make([]float64, k), make([]float64, k)
+	d.lnT, d.invT = make([]float64, len(d.ts)), make([]float64, len(d.ts))
 	return d, nil
 }
 
@@ -130,7 +164,7 @@ func (d *bgData) negLL(grad, x []float64) float64 {
 		}
 	}
 	r, alpha, a, b := math.Exp(x[0]), math.Exp(x[1]), math.Exp(x[2]), math.Exp(x[3])
-	n := float64(len(d.T))
+	n := float64(d.n)
 
 	// Terms that depend on x only: ln Γ(r+x) - ln Γ(r) + ln B(a, b+x) - ln B(a, b), their
 	// derivatives, and ln a - ln(b+x-1).
@@ -154,42 +188,46 @@ func (d *bgData) negLL(grad, x []float64) float64 {
 		ga += c * d.dlgA[k]
 		gb += c * d.dlgB[k]
 	}
+	for i, t := range d.ts {
+		d.lnT[i] = math.Log(alpha + t)
+		d.invT[i] = 1 / (alpha + t)
+	}
 	lnAlpha := x[1]
 	ll += n * r * lnAlpha
 	gr += n * lnAlpha
 	galpha := n * r / alpha
 
-	for i, T := range d.T {
-		k := d.idx[i]
-		xv := d.xs[k]
-		l3 := math.Log(alpha + T)
-		if xv == 0 {
-			ll -= r * l3
-			gr -= l3
-			galpha -= r / (alpha + T)
+	for i := range d.groups {
+		g := &d.groups[i]
+		w := g.weight
+		l3 := d.lnT[g.bigT]
+		if g.x == 0 {
+			ll -= w * r * l3
+			gr -= w * l3
+			galpha -= w * r * d.invT[g.bigT]
 			continue
 		}
-		tx := d.tx[i]
-		l4 := math.Log(alpha + tx)
-		rx := r + xv
+		l4 := d.lnT[g.txi]
+		rx := r + g.x
 		a3 := -rx * l3
-		a4 := d.c4[k] - rx*l4
+		a4 := d.c4[g.xi] - rx*l4
 		// ln(e^a3 + e^a4) and the share w4 = e^a4 / (e^a3 + e^a4).
-		var w4 float64
+		var lse, w4 float64
 		if a4 > a3 {
 			e := math.Exp(a3 - a4)
-			ll += a4 + math.Log1p(e)
+			lse = a4 + math.Log1p(e)
 			w4 = 1 / (1 + e)
 		} else {
 			e := math.Exp(a4 - a3)
-			ll += a3 + math.Log1p(e)
+			lse = a3 + math.Log1p(e)
 			w4 = e / (1 + e)
 		}
 		w3 := 1 - w4
-		gr -= w3*l3 + w4*l4
-		galpha -= rx * (w3/(alpha+T) + w4/(alpha+tx))
-		ga += w4 / a
-		gb -= w4 / (b + xv - 1)
+		ll += w * lse
+		gr -= w * (w3*l3 + w4*l4)
+		galpha -= w * rx * (w3*d.invT[g.bigT] + w4*d.invT[g.txi])
+		ga += w * w4 / a
+		gb -= w * w4 / (b + g.x - 1)
 	}
 	if grad != nil {
 		// Chain rule for log parameters, and the sign and scale of -ll/n.
