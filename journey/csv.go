@@ -308,7 +308,8 @@ func allDigits(s string) bool {
 // before anything is written: an empty user or event name ([cxmetrics.ErrEmpty]), a
 // non-finite value ([cxmetrics.ErrNotFinite]), a time outside the years 0000 to 9999, or a
 // property whose key is empty, is a standard column name, or whose value is empty
-// ([cxmetrics.ErrOutOfRange]).
+// ([cxmetrics.ErrOutOfRange]). As encoding/csv reads a carriage return followed by a line
+// feed inside a quoted field as a line feed alone, such a pair comes back as "\n".
 func WriteEventsCSV(w io.Writer, events []Event) error {
 	keySet := make(map[string]bool)
 	for i, e := range events {
