@@ -150,8 +150,9 @@ type user struct {
 //
 // Events after AsOf, return events before the user's first start event, and events of
 // users who never did the start event are not part of any cohort. Events need not be
-// sorted. An event with an empty user is an [*cxmetrics.InputError] wrapping
-// [cxmetrics.ErrEmpty] at its index; no events, or no start event by AsOf, is an error
+// sorted. An event with an empty user or a zero time (the zero time.Time, which would
+// open a cohort in year 1) is an [*cxmetrics.InputError] wrapping [cxmetrics.ErrEmpty] at
+// its index; no events, or no start event by AsOf, is an error
 // wrapping [cxmetrics.ErrEmpty]; an unknown Period, Window or WeekStart is an
 // [*cxmetrics.InputError] wrapping [cxmetrics.ErrUnknownLabel].
 func Build(events []journey.Event, o Options) (Table, error) {
@@ -167,16 +168,14 @@ func Build(events []journey.Event, o Options) (Table, error) {
 	}
 	asOf := o.AsOf
 	for i := range events {
-		if events[i].User == "" {
+		e := &events[i]
+		switch {
+		case e.User == "":
 			return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "user", Index: i, Value: `""`, Err: cxmetrics.ErrEmpty}
-		}
-	}
-	if o.AsOf.IsZero() {
-		asOf = events[0].Time
-		for i := range events {
-			if events[i].Time.After(asOf) {
-				asOf = events[i].Time
-			}
+		case e.Time.IsZero():
+			return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "time", Index: i, Value: e.Time, Err: cxmetrics.ErrEmpty, Detail: "(the zero time.Time)"}
+		case o.AsOf.IsZero() && (asOf.IsZero() || e.Time.After(asOf)):
+			asOf = e.Time
 		}
 	}
 	cal := calendar{period: o.Period, loc: loc, weekStart: int64(o.WeekStart)}

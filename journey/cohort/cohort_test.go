@@ -209,6 +209,7 @@ func TestBuildErrors(t *testing.T) {
 	}{
 		{"no events", nil, Options{}, cxmetrics.ErrEmpty},
 		{"empty user", []journey.Event{ev("a", "2024-01-01T00:00:00Z"), ev("", "2024-01-01T00:00:00Z")}, Options{}, cxmetrics.ErrEmpty},
+		{"zero time", []journey.Event{ev("a", "2024-01-01T00:00:00Z"), {User: "b", Name: "open"}}, Options{}, cxmetrics.ErrEmpty},
 		{"no start event", handLog, Options{StartEvent: "signup"}, cxmetrics.ErrEmpty},
 		{"everything after AsOf", handLog, Options{AsOf: at("2023-01-01T00:00:00Z")}, cxmetrics.ErrEmpty},
 		{"period", handLog, Options{Period: 3}, cxmetrics.ErrUnknownLabel},
