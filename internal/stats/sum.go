@@ -32,3 +32,9 @@ func (k *Sum) Merge(o Sum) {
 	k.Add(o.s)
 	k.Add(o.c)
 }
+
+// Parts returns the running sum and its compensation term, for serialisation.
+func (k *Sum) Parts() (sum, compensation float64) { return k.s, k.c }
+
+// SumOf rebuilds a Sum from the parts returned by Parts.
+func SumOf(sum, compensation float64) Sum { return Sum{s: sum, c: compensation} }

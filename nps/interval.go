@@ -1,0 +1,321 @@
+package nps
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/stats"
+	"gonum.org/v1/gonum/integrate/quad"
+	"gonum.org/v1/gonum/mathext"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// UnitVariance returns the variance of one answer's contribution to the NPS on the
+// proportion scale (-1..1):
+//
+//	p₊ + p₋ - (p₊ - p₋)²
+//
+// the variance of a variable that is +1 for promoters, -1 for detractors and 0 for
+// passives. It is the value the R package NPS calls nps.var (counts 1, 2, 3 give 5/9).
+func (r Result) UnitVariance() float64 {
+	d := r.Promoters - r.Detractors
+	return math.Max(0, r.Promoters+r.Detractors-d*d)
+}
+
+// Variance returns the sampling variance of Score, in score points squared:
+//
+//	Var(NPS) = 100² · (p₊ + p₋ - (p₊ - p₋)²) / n_eff
+//
+// with n_eff the Kish effective sample size (n for unweighted answers).
+func (r Result) Variance() float64 {
+	if r.EffectiveN <= 0 {
+		return 0
+	}
+	return 1e4 * r.UnitVariance() / r.EffectiveN
+}
+
+// StdErr returns the standard error of Score, in score points: √Variance. R's NPS package
+// (nps.se) reports the same number on the proportion scale, i.e. StdErr/100.
+func (r Result) StdErr() float64 { return math.Sqrt(r.Variance()) }
+
+// Interval returns a confidence interval for the NPS at the given level, in score points
+// clipped to [-100, 100]. Its Estimate is always Score. The methods are:
+//
+//   - cxmetrics.Wald: Score ± z·StdErr.
+//   - cxmetrics.AdjustedWald: add 3/4 promoter, 3/2 passive and 3/4 detractor to the
+//     (effective) counts, then a Wald interval centred on the adjusted NPS with n + 3
+//     answers (the pseudo-observations of the R package NPS; compared by Rocks 2016).
+//   - cxmetrics.Tango: Tango's (1998) score interval for a difference of paired
+//     proportions, NPS = (promoters - detractors)/n; the bounds solve
+//     |T(Δ)| = z with T the restricted-MLE score statistic (R: PropCIs::scoreci.mp).
+//   - cxmetrics.Bayesian: the equal-tailed credible interval of p₊ - p₋ under the
+//     Dirichlet(1 + detractors, 1 + passives, 1 + promoters) posterior of a uniform prior,
+//     computed by numerical integration (no random draws), to about 1e-9.
+//
+// Weighted results use the effective counts n_eff·p. For the bootstrap use
+// Result.Bootstrap. Other methods are ErrUnsupportedMethod; a level outside (0, 1) is
+// ErrInvalidLevel.
+func (r Result) Interval(m cxmetrics.Method, level float64) (cxmetrics.Interval, error) {
+	if err := checkLevel(level); err != nil {
+		return cxmetrics.Interval{}, err
+	}
+	if r.EffectiveN <= 0 || r.N <= 0 {
+		return cxmetrics.Interval{}, fmt.Errorf("nps: interval of an empty result: %w", cxmetrics.ErrEmpty)
+	}
+	iv := cxmetrics.Interval{Estimate: r.Score, Level: level, Method: m}
+	z := stats.CriticalZ(level)
+	n := r.EffectiveN
+	var lo, hi float64 // on the proportion scale
+	switch m {
+	case cxmetrics.Wald:
+		se := math.Sqrt(r.UnitVariance() / n)
+		d := r.Promoters - r.Detractors
+		lo, hi = d-z*se, d+z*se
+	case cxmetrics.AdjustedWald:
+		na := n + 3
+		pp := (n*r.Promoters + 0.75) / na
+		pd := (n*r.Detractors + 0.75) / na
+		d := pp - pd
+		se := math.Sqrt(math.Max(0, pp+pd-d*d) / na)
+		lo, hi = d-z*se, d+z*se
+	case cxmetrics.Tango:
+		lo, hi = tango(n*r.Promoters, n*r.Detractors, n, z)
+	case cxmetrics.Bayesian:
+		post := dirichletDiff{a: n*r.Promoters + 1, b: n*r.Detractors + 1, c: n*r.Passives + 1}
+		alpha := 1 - level
+		lo, hi = post.quantile(alpha/2), post.quantile(1-alpha/2)
+	default:
+		return cxmetrics.Interval{}, fmt.Errorf("nps: method %v: %w", m, cxmetrics.ErrUnsupportedMethod)
+	}
+	iv.Lower = 100 * math.Max(-1, lo)
+	iv.Upper = 100 * math.Min(1, hi)
+	return iv, nil
+}
+
+func checkLevel(level float64) error {
+	if !(level > 0 && level < 1) {
+		return &cxmetrics.InputError{Pkg: "nps", What: "level", Index: -1, Value: level, Err: cxmetrics.ErrInvalidLevel}
+	}
+	return nil
+}
+
+// tango returns Tango's score interval for Δ = (b - c)/n, where b and c are the
+// discordant counts of a paired 2x2 table (here promoters and detractors). For a given Δ
+// the restricted MLE of the (0,1) cell probability is
+//
+//	q = (√(B² - 4AC) - B) / (2A),  A = 2n,  B = -b - c + (2n - b + c)Δ,  C = -cΔ(1 - Δ)
+//
+// and the score statistic T(Δ) = (b - c - nΔ) / √(n(2q + Δ(1 - Δ))), which decreases in
+// Δ. The bounds are the Δ where T = z and T = -z (Tango 1998, Statistics in Medicine 17,
+// 891–908; Tango 1999 for the correction of the variance term).
+func tango(b, c, n, z float64) (lo, hi float64) {
+	t := func(delta float64) float64 {
+		A := 2 * n
+		B := -b - c + (2*n-b+c)*delta
+		C := -c * delta * (1 - delta)
+		q := (math.Sqrt(math.Max(0, B*B-4*A*C)) - B) / (2 * A)
+		v := n * (2*q + delta*(1-delta))
+		num := b - c - n*delta
+		if v <= 0 {
+			// Only at Δ = ±1 with the observed difference on that bound.
+			switch {
+			case num > 0:
+				return math.Inf(1)
+			case num < 0:
+				return math.Inf(-1)
+			}
+			return 0
+		}
+		return num / math.Sqrt(v)
+	}
+	d := (b - c) / n
+	// T(lo) = z on [-1, d]; T(hi) = -z on [d, 1]. T(d) = 0.
+	if t(-1) <= z {
+		lo = -1
+	} else {
+		lo = bisect(func(x float64) float64 { return t(x) - z }, -1, d)
+	}
+	if t(1) >= -z {
+		hi = 1
+	} else {
+		hi = bisect(func(x float64) float64 { return t(x) + z }, d, 1)
+	}
+	return lo, hi
+}
+
+// bisect finds a root of f on [a, b], where f(a) > 0 >= f(b) (f decreasing), to full
+// double precision.
+func bisect(f func(float64) float64, a, b float64) float64 {
+	for range 200 {
+		m := a + (b-a)/2
+		if m <= a || m >= b {
+			break
+		}
+		if f(m) > 0 {
+			a = m
+		} else {
+			b = m
+		}
+	}
+	return a + (b-a)/2
+}
+
+// dirichletDiff is the distribution of D = X - Y for (X, Y, Z) ~ Dirichlet(a, b, c).
+// X ~ Beta(a, b + c) and, given X = x, Y/(1 - x) ~ Beta(b, c), so with
+// z(x) = (x - d)/(1 - x) and I the regularised incomplete beta function
+//
+//	P(D <= d) = P(Y >= X - d) = ∫ f_X(x) · (1 - I_{z(x)}(b, c)) dx
+//
+// where the conditional factor is 1 for z <= 0 (x <= d) and 0 for z >= 1
+// (x >= (1 + d)/2). Outside 40 standard deviations of their means both Beta densities
+// (all parameters >= 1) are far below double precision, so the factor is 1 or 0 there too:
+// the x with z(x) below the bulk of Beta(b, c) contribute F_X(x) exactly, and only the
+// overlap of the two bulks is integrated, by Gauss–Legendre quadrature on panels.
+type dirichletDiff struct{ a, b, c float64 }
+
+func (p dirichletDiff) cdf(d float64) float64 {
+	if d <= -1 {
+		return 0
+	}
+	if d >= 1 {
+		return 1
+	}
+	bx := distuv.Beta{Alpha: p.a, Beta: p.b + p.c}
+	xLo, xHi := bulk(p.a, p.b+p.c)
+	zLo, zHi := bulk(p.b, p.c)
+	// x(z) inverts z(x); it increases with z.
+	x := func(z float64) float64 { return (z + d) / (1 + z) }
+	lo := math.Max(x(zLo), 0)
+	hi := math.Min(x(zHi), 1)
+	total := 0.0
+	if lo > 0 {
+		total = bx.CDF(lo)
+	}
+	lo, hi = math.Max(lo, xLo), math.Min(hi, xHi)
+	if hi <= lo {
+		return clamp01(total)
+	}
+	logNorm := mathext.Lbeta(p.a, p.b+p.c)
+	const panels, order = 8, 16
+	var xs, ws [order]float64
+	width := (hi - lo) / panels
+	for k := range panels {
+		quad.Legendre{}.FixedLocations(xs[:], ws[:], lo+float64(k)*width, lo+float64(k+1)*width)
+		for j, x := range xs {
+			dens := math.Exp((p.a-1)*math.Log(x) + (p.b+p.c-1)*math.Log1p(-x) - logNorm)
+			z := (x - d) / (1 - x)
+			switch {
+			case z <= 0:
+				total += ws[j] * dens
+			case z < 1:
+				total += ws[j] * dens * (1 - mathext.RegIncBeta(p.b, p.c, z))
+			}
+		}
+	}
+	return clamp01(total)
+}
+
+// bulk returns the interval of mean ± 40 standard deviations of Beta(a, b), within [0, 1].
+func bulk(a, b float64) (lo, hi float64) {
+	m := a / (a + b)
+	sd := math.Sqrt(m * (1 - m) / (a + b + 1))
+	return math.Max(0, m-40*sd), math.Min(1, m+40*sd)
+}
+
+// quantile inverts cdf by the Illinois variant of regula falsi, on a bracket around the
+// normal approximation of D that is widened until it holds the quantile.
+func (p dirichletDiff) quantile(q float64) float64 {
+	s := p.a + p.b + p.c
+	pa, pb := p.a/s, p.b/s
+	mean := pa - pb
+	sd := math.Sqrt((pa + pb - mean*mean) / (s + 1))
+	f := func(x float64) float64 { return p.cdf(x) - q }
+	lo, hi := math.Max(-1, mean-8*sd), math.Min(1, mean+8*sd)
+	flo, fhi := f(lo), f(hi)
+	for flo > 0 && lo > -1 {
+		lo = math.Max(-1, lo-8*sd)
+		flo = f(lo)
+	}
+	for fhi < 0 && hi < 1 {
+		hi = math.Min(1, hi+8*sd)
+		fhi = f(hi)
+	}
+	return illinois(f, lo, hi, flo, fhi, 1e-11)
+}
+
+// illinois finds a root of f in [a, b], where fa = f(a) and fb = f(b) have opposite signs
+// (or one is zero), to an absolute tolerance tol in x: regula falsi with the Illinois
+// modification, which halves the retained end's value when the same end is kept twice,
+// giving superlinear convergence.
+func illinois(f func(float64) float64, a, b, fa, fb, tol float64) float64 {
+	if fa == 0 {
+		return a
+	}
+	if fb == 0 || fa*fb > 0 {
+		return b
+	}
+	side := 0
+	for range 200 {
+		if b-a < tol {
+			break
+		}
+		x := (a*fb - b*fa) / (fb - fa)
+		if !(x > a && x < b) {
+			x = a + (b-a)/2
+		}
+		fx := f(x)
+		switch {
+		case fx == 0:
+			return x
+		case fx*fb > 0:
+			b, fb = x, fx
+			if side == -1 {
+				fa /= 2
+			}
+			side = -1
+		default:
+			a, fa = x, fx
+			if side == 1 {
+				fb /= 2
+			}
+			side = 1
+		}
+	}
+	return a + (b-a)/2
+}
+
+// Bootstrap returns a percentile bootstrap interval for the NPS: it draws resamples of
+// round(EffectiveN) answers from the observed category shares (one multinomial draw per
+// resample, so the cost is O(resamples), independent of n), and takes the (1-level)/2 and
+// (1+level)/2 quantiles (linear interpolation, R's type 7) of the resampled scores. The
+// caller's rng makes the result reproducible. Estimate is Score.
+//
+// resamples must be at least 1; a level outside (0, 1) is ErrInvalidLevel.
+func (r Result) Bootstrap(rng *rand.Rand, resamples int, level float64) (cxmetrics.Interval, error) {
+	if err := checkLevel(level); err != nil {
+		return cxmetrics.Interval{}, err
+	}
+	if resamples < 1 {
+		return cxmetrics.Interval{}, &cxmetrics.InputError{Pkg: "nps", What: "resamples", Index: -1, Value: resamples, Err: cxmetrics.ErrOutOfRange, Detail: "(want >= 1)"}
+	}
+	if rng == nil {
+		return cxmetrics.Interval{}, fmt.Errorf("nps: bootstrap needs a random source: %w", cxmetrics.ErrEmpty)
+	}
+	n := int(math.Round(r.EffectiveN))
+	if r.N <= 0 || n < 1 {
+		return cxmetrics.Interval{}, fmt.Errorf("nps: bootstrap of an empty result: %w", cxmetrics.ErrEmpty)
+	}
+	probs := []float64{r.Promoters, r.Detractors, r.Passives}
+	var counts [3]int
+	scores := make([]float64, resamples)
+	for i := range scores {
+		stats.Multinomial(rng, n, probs, counts[:])
+		scores[i] = 100 * float64(counts[0]-counts[1]) / float64(n)
+	}
+	alpha := 1 - level
+	lo := stats.Quantile(scores, alpha/2)
+	hi := stats.Quantile(scores, 1-alpha/2)
+	return cxmetrics.Interval{Estimate: r.Score, Lower: lo, Upper: hi, Level: level, Method: cxmetrics.Bootstrap}, nil
+}

@@ -1,0 +1,339 @@
+package nps
+
+import (
+	"errors"
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/floats/scalar"
+)
+
+// answers expands category counts into scores on the Standard scale.
+func answers(detractors, passives, promoters int) []int {
+	var s []int
+	for range detractors {
+		s = append(s, 3)
+	}
+	for range passives {
+		s = append(s, 7)
+	}
+	for range promoters {
+		s = append(s, 10)
+	}
+	return s
+}
+
+// Values from the R package NPS (Brooks 2018), functions nps, npvar and nps.se, with
+// the counts c(detractors, passives, promoters) expanded to answers.
+func TestRPackageNPS(t *testing.T) {
+	for _, c := range []struct {
+		d, pa, p        int
+		score, uvar, se float64 // NPS on -1..1, nps.var, nps.se
+	}{
+		{1, 2, 3, 1.0 / 3, 5.0 / 9, 0.304},
+		{1, 0, 1, 0, 1, 0.7071068},
+		{0, 1, 1, 0.5, 0.25, 0.3535534},
+	} {
+		r, err := Compute(answers(c.d, c.pa, c.p), nil)
+		require.NoError(t, err)
+		assert.InDelta(t, 100*c.score, r.Score, 1e-12, "score %v", c)
+		assert.InDelta(t, c.uvar, r.UnitVariance(), 1e-12, "variance %v", c)
+		// R prints the standard error to 3 or 7 significant digits.
+		assert.InDelta(t, 100*c.se, r.StdErr(), 100*5e-4, "se %v", c)
+		assert.True(t, scalar.EqualWithinAbsOrRel(r.Variance(), 1e4*c.uvar/float64(r.N), 1e-12, 1e-12))
+	}
+	// nps(1:15, breaks = c(0, 6, 8, 15)) = 2/30: detractors 1-6, passives 7-8,
+	// promoters 9-15.
+	scores := make([]int, 15)
+	for i := range scores {
+		scores[i] = i + 1
+	}
+	r, err := ComputeScale(Scale{Min: 0, Max: 15, DetractorMax: 6, PromoterMin: 9}, scores, nil)
+	require.NoError(t, err)
+	assert.InDelta(t, 100*2.0/30, r.Score, 1e-12)
+	assert.Equal(t, 6, r.DetractorCount)
+	assert.Equal(t, 2, r.PassiveCount)
+	assert.Equal(t, 7, r.PromoterCount)
+}
+
+func TestComputeWeighted(t *testing.T) {
+	// Derived by hand: weights 2, 1, 1, 4 on scores 10 (promoter), 7 (passive),
+	// 0 (detractor), 9 (promoter). W = 8, promoters 6/8, detractors 1/8, passives 1/8,
+	// NPS = 62.5, Kish n_eff = 8² / (4+1+1+16) = 64/22.
+	r, err := Compute([]int{10, 7, 0, 9}, []float64{2, 1, 1, 4})
+	require.NoError(t, err)
+	assert.Equal(t, 4, r.N)
+	assert.InDelta(t, 8, r.Weight, 1e-15)
+	assert.InDelta(t, 64.0/22, r.EffectiveN, 1e-14)
+	assert.InDelta(t, 0.75, r.Promoters, 1e-15)
+	assert.InDelta(t, 0.125, r.Detractors, 1e-15)
+	assert.InDelta(t, 0.125, r.Passives, 1e-15)
+	assert.InDelta(t, 62.5, r.Score, 1e-12)
+	assert.Equal(t, 2, r.PromoterCount)
+	// Var = 1e4 (p+ + p- - d²) / n_eff = 1e4 (0.875 - 0.390625) · 22/64.
+	assert.InDelta(t, 1e4*(0.875-0.390625)*22/64, r.Variance(), 1e-9)
+
+	// Unit weights give the unweighted result.
+	s := []int{0, 1, 5, 6, 7, 8, 9, 10, 10, 3, 9}
+	w := make([]float64, len(s))
+	for i := range w {
+		w[i] = 1
+	}
+	a, err := Compute(s, w)
+	require.NoError(t, err)
+	b, err := Compute(s, nil)
+	require.NoError(t, err)
+	assert.InDelta(t, b.Score, a.Score, 1e-12)
+	assert.InDelta(t, b.EffectiveN, a.EffectiveN, 1e-12)
+	// Zero weights count as answers but carry no weight.
+	c, err := Compute([]int{10, 0}, []float64{1, 0})
+	require.NoError(t, err)
+	assert.Equal(t, 2, c.N)
+	assert.Equal(t, 100.0, c.Score)
+	assert.Equal(t, 1.0, c.EffectiveN)
+}
+
+// The table path, the wide path and the streaming path agree with a plain reference on
+// every scale shape, including the 1-5 scale and one with an empty passive band.
+func TestPathsAgree(t *testing.T) {
+	scales := []Scale{Standard, {1, 5, 2, 5}, {1, 7, 4, 5}, {0, 255, 100, 200}, {-3, 3, -1, 1}, {0, 1000, 500, 900}, {1, 10, 5, 6}}
+	for _, s := range scales {
+		var scores []int
+		var weights []float64
+		for i := range 5000 {
+			scores = append(scores, s.Min+(i*7919)%(s.Max-s.Min+1))
+			weights = append(weights, float64(i%13)/4)
+		}
+		var nd, np int
+		var w, wd, wp float64
+		for i, x := range scores {
+			w += weights[i]
+			switch {
+			case x <= s.DetractorMax:
+				nd++
+				wd += weights[i]
+			case x >= s.PromoterMin:
+				np++
+				wp += weights[i]
+			}
+		}
+		r, err := ComputeScale(s, scores, nil)
+		require.NoError(t, err, "%v", s)
+		assert.Equal(t, nd, r.DetractorCount, "%v", s)
+		assert.Equal(t, np, r.PromoterCount, "%v", s)
+		assert.InDelta(t, 100*float64(np-nd)/float64(len(scores)), r.Score, 1e-12, "%v", s)
+		q, err := ComputeSeq(s, slices.Values(scores))
+		require.NoError(t, err)
+		assert.Equal(t, r, q)
+		rw, err := ComputeScale(s, scores, weights)
+		require.NoError(t, err)
+		assert.Equal(t, nd, rw.DetractorCount)
+		assert.InDelta(t, wd/w, rw.Detractors, 1e-12, "%v", s)
+		assert.InDelta(t, wp/w, rw.Promoters, 1e-12, "%v", s)
+	}
+}
+
+// Counter blocks flush before the packed 21-bit fields overflow.
+func TestComputeLarge(t *testing.T) {
+	n := 3*flushEvery + 17
+	scores := make([]int, n)
+	for i := range scores {
+		scores[i] = 10
+	}
+	scores[n-1] = 0
+	r, err := Compute(scores, nil)
+	require.NoError(t, err)
+	assert.Equal(t, n-1, r.PromoterCount)
+	assert.Equal(t, 1, r.DetractorCount)
+}
+
+// Weighted sums are plain within blocks of blockSize answers and compensated across
+// blocks, so the relative error stays near blockSize·ε whatever the number of answers.
+// The reference is the exact sum in math/big.
+func TestWeightedSumAccuracy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	n := 300_000
+	scores := make([]int, n)
+	weights := make([]float64, n)
+	exact := new(big.Float).SetPrec(2000)
+	exactP := new(big.Float).SetPrec(2000)
+	for i := range scores {
+		scores[i] = rng.IntN(11)
+		weights[i] = math.Exp(rng.NormFloat64() * 3) // spans many orders of magnitude
+		exact.Add(exact, big.NewFloat(weights[i]))
+		if scores[i] >= 9 {
+			exactP.Add(exactP, big.NewFloat(weights[i]))
+		}
+	}
+	r, err := Compute(scores, weights)
+	require.NoError(t, err)
+	w, _ := exact.Float64()
+	p, _ := new(big.Float).Quo(exactP, exact).Float64()
+	assert.InEpsilon(t, w, r.Weight, 1e-14)
+	assert.InEpsilon(t, p, r.Promoters, 1e-14)
+}
+
+func TestErrors(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		s       Scale
+		scores  []int
+		weights []float64
+		want    error
+		msg     string
+	}{
+		{"empty", Standard, nil, nil, cxmetrics.ErrEmpty, "nps: no answers"},
+		{"score above", Standard, []int{1, 2, 3, 11}, nil, cxmetrics.ErrOutOfRange, "nps: score 11 at index 3: out of range [0, 10]"},
+		{"score below", Standard, []int{-1}, nil, cxmetrics.ErrOutOfRange, "nps: score -1 at index 0: out of range [0, 10]"},
+		{"huge score", Standard, []int{5, math.MaxInt}, nil, cxmetrics.ErrOutOfRange, "at index 1"},
+		{"wrapping byte", Standard, []int{5, 256 + 5}, nil, cxmetrics.ErrOutOfRange, "score 261 at index 1"},
+		{"min int", Standard, []int{math.MinInt}, nil, cxmetrics.ErrOutOfRange, "at index 0"},
+		{"wide scale", Scale{0, 1000, 500, 900}, []int{0, 1001}, nil, cxmetrics.ErrOutOfRange, "score 1001 at index 1: out of range [0, 1000]"},
+		{"weighted score", Standard, []int{1, 12}, []float64{1, 1}, cxmetrics.ErrOutOfRange, "score 12 at index 1"},
+		{"negative weight", Standard, []int{1, 2}, []float64{1, -0.5}, cxmetrics.ErrNegativeWeight, "nps: weight -0.5 at index 1: negative weight"},
+		{"NaN weight", Standard, []int{1, 2, 3}, []float64{1, 1, math.NaN()}, cxmetrics.ErrNotFinite, "weight NaN at index 2: not finite"},
+		{"Inf weight", Standard, []int{1}, []float64{math.Inf(1)}, cxmetrics.ErrNotFinite, "weight +Inf at index 0"},
+		{"wide negative weight", Scale{0, 1000, 500, 900}, []int{1, 2}, []float64{1, -1}, cxmetrics.ErrNegativeWeight, "weight -1 at index 1"},
+		{"zero weights", Standard, []int{1, 2}, []float64{0, 0}, cxmetrics.ErrEmpty, "weights sum to zero"},
+		{"overflowing weights", Standard, []int{1, 2}, []float64{math.MaxFloat64, math.MaxFloat64}, cxmetrics.ErrNotFinite, "sum of weights"},
+		{"length", Standard, []int{1, 2}, []float64{1}, cxmetrics.ErrLengthMismatch, "nps: 1 weights for 2 scores"},
+		{"scale", Scale{0, 10, 9, 6}, []int{1}, nil, cxmetrics.ErrInvalidScale, "detractor max 9 not below promoter min 6"},
+		{"scale min", Scale{5, 10, 4, 6}, []int{1}, nil, cxmetrics.ErrInvalidScale, "min 5 above detractor max 4"},
+		{"scale max", Scale{0, 10, 4, 11}, []int{1}, nil, cxmetrics.ErrInvalidScale, "promoter min 11 above max 10"},
+		{"scale size", Scale{0, 1 << 20, 4, 11}, []int{1}, nil, cxmetrics.ErrInvalidScale, "more than 65536 points"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ComputeScale(c.s, c.scores, c.weights)
+			require.Error(t, err)
+			assert.ErrorIs(t, err, c.want)
+			assert.Contains(t, err.Error(), c.msg)
+			var ie *cxmetrics.InputError
+			if errors.As(err, &ie) && ie.Index >= 0 {
+				assert.Contains(t, err.Error(), "index")
+			}
+		})
+	}
+	// The first bad value is reported, also when a later block holds another.
+	scores := make([]int, 5000)
+	scores[2100], scores[4000] = 42, -7
+	_, err := Compute(scores, nil)
+	var ie *cxmetrics.InputError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, 2100, ie.Index)
+	assert.Equal(t, 42, ie.Value)
+	weights := make([]float64, 5000)
+	weights[3000] = -1
+	scores[2100], scores[4000] = 1, 1
+	_, err = Compute(scores, weights)
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, 3000, ie.Index)
+
+	_, err = ComputeSeq(Standard, slices.Values([]int{1, 2, 99}))
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, 2, ie.Index)
+	_, err = ComputeSeq(Standard, slices.Values([]int{}))
+	assert.ErrorIs(t, err, cxmetrics.ErrEmpty)
+	_, err = ComputeSeq(Scale{}, slices.Values([]int{1}))
+	assert.ErrorIs(t, err, cxmetrics.ErrInvalidScale)
+
+	r, _ := Compute([]int{1, 9}, nil)
+	_, err = r.Interval(cxmetrics.Wald, 1)
+	assert.ErrorIs(t, err, cxmetrics.ErrInvalidLevel)
+	assert.Contains(t, err.Error(), "nps: level 1")
+	_, err = r.Interval(cxmetrics.Wald, math.NaN())
+	assert.ErrorIs(t, err, cxmetrics.ErrInvalidLevel)
+	_, err = r.Interval(cxmetrics.Wilson, 0.95)
+	assert.ErrorIs(t, err, cxmetrics.ErrUnsupportedMethod)
+	_, err = Result{}.Interval(cxmetrics.Wald, 0.95)
+	assert.ErrorIs(t, err, cxmetrics.ErrEmpty)
+	_, err = r.Bootstrap(nil, 10, 0.95)
+	assert.ErrorIs(t, err, cxmetrics.ErrEmpty)
+	_, err = Compare(r, Result{}, 0.95)
+	assert.ErrorIs(t, err, cxmetrics.ErrEmpty)
+	_, err = Compare(r, r, 0)
+	assert.ErrorIs(t, err, cxmetrics.ErrInvalidLevel)
+
+	_, err = Standard.Category(11)
+	assert.ErrorIs(t, err, cxmetrics.ErrOutOfRange)
+	assert.True(t, strings.HasPrefix(err.Error(), "nps: score 11"))
+}
+
+func TestCategory(t *testing.T) {
+	want := []Category{0, 0, 0, 0, 0, 0, 0, Passive, Passive, Promoter, Promoter}
+	for score, c := range want {
+		got, err := Standard.Category(score)
+		require.NoError(t, err)
+		assert.Equal(t, c, got, "score %d", score)
+	}
+	assert.Equal(t, "promoter", Promoter.String())
+	assert.Equal(t, "Category(7)", Category(7).String())
+	c, err := Scale{1, 5, 2, 5}.Category(4)
+	require.NoError(t, err)
+	assert.Equal(t, Passive, c)
+}
+
+func TestSampleSize(t *testing.T) {
+	// Worst case p+ = p- = 0.5: unit variance 1, n = (1.959964 · 100 / 5)² = 1536.58.
+	n, err := SampleSize(0.5, 0.5, 5, 0.95)
+	require.NoError(t, err)
+	assert.Equal(t, 1537, n)
+	// p+ = 0.4, p- = 0.2: variance 0.6 - 0.04 = 0.56; (1.959964 · 100 / 3)² · 0.56 = 239.03.
+	n, err = SampleSize(0.4, 0.2, 3, 0.90)
+	require.NoError(t, err)
+	// z_0.95 = 1.644854: 1.644854² · 1e4 · 0.56 / 9 = 1683.45.
+	assert.Equal(t, 1684, n)
+	n, err = SampleSize(1, 0, 5, 0.95)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	for _, c := range []struct {
+		p, d, m, l float64
+		want       error
+	}{
+		{-0.1, 0, 5, 0.95, cxmetrics.ErrOutOfRange},
+		{0.6, 0.5, 5, 0.95, cxmetrics.ErrOutOfRange},
+		{0.5, 0.5, 0, 0.95, cxmetrics.ErrOutOfRange},
+		{0.5, 0.5, math.NaN(), 0.95, cxmetrics.ErrNotFinite},
+		{0.5, 0.5, 5, 1.5, cxmetrics.ErrInvalidLevel},
+		{0.5, 0.5, 1e-9, 0.95, cxmetrics.ErrOutOfRange},
+	} {
+		_, err := SampleSize(c.p, c.d, c.m, c.l)
+		assert.ErrorIs(t, err, c.want, "%v", c)
+	}
+}
+
+func TestCompare(t *testing.T) {
+	// a: 50 promoters, 30 passives, 20 detractors (NPS 30, unit var 0.7 - 0.09 = 0.61).
+	// b: 40, 30, 30 of 100 (NPS 10, unit var 0.7 - 0.01 = 0.69).
+	// SE = 100 √((0.61 + 0.69)/100) = 11.4017543; z = 20 / 11.4017543 = 1.7541160;
+	// two-sided p = 2(1 - Φ(1.7541160)) = 0.0794095 (R: 2*pnorm(-20/sqrt(130))).
+	a, err := Compute(answers(20, 30, 50), nil)
+	require.NoError(t, err)
+	b, err := Compute(answers(30, 30, 40), nil)
+	require.NoError(t, err)
+	c, err := Compare(a, b, 0.95)
+	require.NoError(t, err)
+	assert.InDelta(t, 20, c.Difference, 1e-12)
+	assert.InDelta(t, math.Sqrt(130), c.StdErr, 1e-12)
+	assert.InDelta(t, 1.7541160386140584, c.Statistic, 1e-12)
+	assert.InDelta(t, 0.07941, c.P, 1e-5)
+	assert.InDelta(t, 20-1.959963984540054*math.Sqrt(130), c.Interval.Lower, 1e-9)
+	assert.Equal(t, 0.0, c.DF)
+	// Degenerate: every answer a promoter in both samples.
+	p, _ := Compute([]int{10, 10}, nil)
+	c, err = Compare(p, p, 0.95)
+	require.NoError(t, err)
+	assert.Equal(t, 1.0, c.P)
+	assert.Equal(t, 0.0, c.Statistic)
+	q, _ := Compute([]int{0, 0}, nil)
+	c, err = Compare(p, q, 0.95)
+	require.NoError(t, err)
+	assert.Equal(t, 0.0, c.P)
+	assert.Equal(t, 200.0, c.Difference)
+}
