@@ -29,6 +29,17 @@ import (
 // a + b = 1. It is used when s <= 3/4 and its terms never exceed 1000 times the sum, so
 // that at most 3 digits are lost to cancellation.
 //
+// Pfaff's transformation in the other parameter, 2F1(r, a-1; c; -s) =
+// (1+s)^(1-a) · 2F1(c-r, a-1; c; z), z = s/(1+s), gives a series in z instead, which
+// converges for every s:
+//
+//	E[X(t)] = (a+b-1) · (1 - (1+s)^(1-a))/(a-1)
+//	        - (1+s)^(1-a) · Σ_{k≥1} (a+b-1-r)_k (a)_(k-1) / ((a+b)_(k-1) k!) · z^k
+//
+// again free of the singularities (the first term is computed with expm1 and tends to
+// (a+b-1)·ln(1+s) as a -> 1). It is used for s <= 9 (z <= 0.9) when neither the series'
+// terms nor the two parts are more than 1e5 times the result.
+//
 // Otherwise E[X(t)] is computed from its definition: given p, the expected number of
 // purchases of a customer with rate λ ~ Gamma(r, α) is (1 - (α/(α+pt))^r)/p, so
 //
@@ -50,6 +61,9 @@ func expectedNew(r, alpha, a, b, t float64) (float64, error) {
 	e, ok := math.NaN(), false
 	if s <= 0.75 {
 		e, ok = expectedSeries(r, a, b, s)
+	}
+	if !ok && s <= 9 {
+		e, ok = expectedSeriesZ(r, a, b, s)
 	}
 	if !ok {
 		e, ok = expectedQuadrature(r, a, b, s)
@@ -77,6 +91,40 @@ func expectedSeries(r, a, b, s float64) (float64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// expectedSeriesZ sums the series in z of expectedNew. It reports false when the result
+// is less than 1e-5 of the magnitudes it is computed from, or the terms do not become
+// negligible.
+func expectedSeriesZ(r, a, b, s float64) (float64, bool) {
+	c := a + b - 1
+	l := math.Log1p(s)
+	phi := l // (1 - (1+s)^(1-a))/(a-1) at a = 1
+	if a != 1 {
+		phi = -math.Expm1(-(a-1)*l) / (a - 1)
+	}
+	z := s / (1 + s)
+	term := (c - r) * z
+	sum, abs := term, math.Abs(term)
+	converged := false
+	for k := 1.0; k < 2000; k++ {
+		term *= (c - r + k) * (a + k - 1) * z / ((a + b + k - 1) * (k + 1))
+		sum += term
+		abs += math.Abs(term)
+		if math.Abs(term) <= 1e-17*abs {
+			converged = true
+			break
+		}
+	}
+	if !converged {
+		return 0, false
+	}
+	f := math.Exp((1 - a) * l)
+	e := c*phi - f*sum
+	if !(e > 1e-5*(math.Abs(c*phi)+f*abs)) {
+		return 0, false
+	}
+	return e, true
 }
 
 // deNode is one node of the tanh-sinh rule on (0, 1) in logistic form: with
