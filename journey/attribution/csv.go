@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -98,6 +99,7 @@ func (f PathsCSV) Read(r io.Reader) ([]Path, error) {
 	if err != nil {
 		return nil, csvError(err)
 	}
+	header = slices.Clone(header) // the reader reuses its record
 	cols := make([]int, len(header))
 	have := [4]bool{}
 	for i, name := range header {

@@ -150,7 +150,12 @@ func TimeDecay(paths []TimedPath, halfLife time.Duration) (Result, error) {
 		return Result{}, errNoPaths()
 	}
 	ch := newChannels()
+	var conv, val, nul, scale stats.Sum
 	for i, p := range paths {
+		conv.Add(p.Conversions)
+		val.Add(p.Value)
+		nul.Add(p.Nulls)
+		scale.Add(math.Abs(p.Value))
 		if err := checkCounts(i, p.Conversions, p.Value, p.Nulls); err != nil {
 			return Result{}, err
 		}
@@ -166,6 +171,9 @@ func TimeDecay(paths []TimedPath, halfLife time.Duration) (Result, error) {
 			}
 			ch.id(t.Channel)
 		}
+	}
+	if err := checkTotals(totals{conv.Value(), val.Value(), nul.Value()}, scale.Value()); err != nil {
+		return Result{}, err
 	}
 	l := newLedger(len(ch.names))
 	h := float64(halfLife)

@@ -35,7 +35,7 @@ func checkCredits(t *testing.T, name string, res Result, w want) {
 			t.Errorf("%s: %s earns %+v, want %v conversions, %v value", name, ch, c, cv[0], cv[1])
 		}
 	}
-	checkTotals(t, name, res, 7, 220)
+	checkCreditSums(t, name, res, 7, 220)
 }
 
 func TestHeuristicsByHand(t *testing.T) {
@@ -146,7 +146,7 @@ func checkCreditsTotal(t *testing.T, name string, res Result, w want, conv, valu
 	if len(res.Credits) != len(w) {
 		t.Errorf("%s: %d credits, want %d", name, len(res.Credits), len(w))
 	}
-	checkTotals(t, name, res, conv, value)
+	checkCreditSums(t, name, res, conv, value)
 }
 
 // shapleyBySubsets is the textbook Shapley value, enumerating every coalition:
@@ -265,7 +265,7 @@ func TestEveryModelSumsToTotals(t *testing.T) {
 			t.Errorf("%s: %d channels, want 12", name, len(res.Credits))
 		}
 		// Totals of ChannelAttribution's data: 19,785 conversions, value 74,802.972.
-		checkTotals(t, name, res, 19785, 74802.97158721073)
+		checkCreditSums(t, name, res, 19785, 74802.97158721073)
 	}
 }
 

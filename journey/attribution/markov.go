@@ -175,7 +175,9 @@ func buildChain(c *compiled, order int) *chain {
 	}
 	n := len(last)
 
-	// Pass 2: transition weights.
+	// Pass 2: transition weights, scaled exactly by a power of two so that the total
+	// weight lies in [0.5, 1) and sums over many visits neither overflow nor underflow.
+	_, exp := math.Frexp(c.totals.conversions + c.totals.nulls)
 	startW := make([]float64, n)
 	conv := make([]float64, n)
 	out := make([]float64, n) // every weight leaving a state, absorbing ones included
@@ -194,7 +196,7 @@ func buildChain(c *compiled, order int) *chain {
 			continue
 		}
 		p := &c.paths[i]
-		w := p.Conversions + p.Nulls
+		w := math.Ldexp(p.Conversions+p.Nulls, -exp)
 		startW[states[0]] += w
 		for j := 1; j < len(states); j++ {
 			a, b := states[j-1], states[j]
@@ -206,7 +208,7 @@ func buildChain(c *compiled, order int) *chain {
 			out[a] += w
 		}
 		lastState := states[len(states)-1]
-		conv[lastState] += p.Conversions
+		conv[lastState] += math.Ldexp(p.Conversions, -exp)
 		out[lastState] += w
 	}
 

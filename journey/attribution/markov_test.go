@@ -222,7 +222,7 @@ func TestMarkovAgainstIndependentSolver(t *testing.T) {
 				t.Errorf("order %d: removal effect of %s = %.17g, independent solver %.17g", order, name, e, want)
 			}
 		}
-		checkTotals(t, "markov", res.Result, conv, value)
+		checkCreditSums(t, "markov", res.Result, conv, value)
 	}
 }
 
@@ -317,5 +317,36 @@ func TestMarkovUnweightedChannel(t *testing.T) {
 	}
 	if c, ok := res.Channel("c"); !ok || c.Conversions != 0 {
 		t.Errorf("credit of c = %+v, %v; want 0", c, ok)
+	}
+}
+
+func TestMarkovScaleInvariance(t *testing.T) {
+	// Multiplying every count by the same factor changes no probability; huge and tiny
+	// counts neither overflow nor underflow.
+	want, err := Markov(handPaths, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, factor := range []float64{1e300, 1e-300, 1e-315} {
+		scaled := make([]Path, len(handPaths))
+		for i, p := range handPaths {
+			scaled[i] = Path{Touchpoints: p.Touchpoints, Conversions: p.Conversions * factor, Nulls: p.Nulls * factor, Value: p.Value}
+		}
+		got, err := Markov(scaled, 1)
+		if err != nil {
+			t.Fatalf("factor %g: %v", factor, err)
+		}
+		tol := 1e-13
+		if factor < 1e-308 {
+			tol = 1e-6 // subnormal counts carry fewer digits
+		}
+		if !scalar.EqualWithinAbs(got.ConversionProbability, want.ConversionProbability, tol) {
+			t.Errorf("factor %g: P = %v, want %v", factor, got.ConversionProbability, want.ConversionProbability)
+		}
+		for ch, e := range want.RemovalEffects {
+			if !scalar.EqualWithinAbs(got.RemovalEffects[ch], e, tol) {
+				t.Errorf("factor %g: removal effect of %s = %v, want %v", factor, ch, got.RemovalEffects[ch], e)
+			}
+		}
 	}
 }

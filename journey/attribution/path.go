@@ -181,7 +181,7 @@ func compile(paths []Path) (*compiled, error) {
 		paths: paths,
 	}
 	ch := newChannels()
-	var conv, val, nul stats.Sum
+	var conv, val, nul, scale stats.Sum
 	for i := range paths {
 		p := &paths[i]
 		if err := checkCounts(i, p.Conversions, p.Value, p.Nulls); err != nil {
@@ -199,11 +199,27 @@ func compile(paths []Path) (*compiled, error) {
 		c.ends[i] = len(c.ids)
 		conv.Add(p.Conversions)
 		val.Add(p.Value)
+		scale.Add(math.Abs(p.Value))
 		nul.Add(p.Nulls)
 	}
 	c.names = ch.names
 	c.totals = totals{conv.Value(), val.Value(), nul.Value()}
+	if err := checkTotals(c.totals, scale.Value()); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// checkTotals rejects paths whose totals overflow: no credit could then be finite.
+// scale is the sum of the absolute values.
+func checkTotals(t totals, scale float64) error {
+	if sum := t.conversions + t.nulls; !finite(sum) {
+		return &cxmetrics.InputError{Pkg: "attribution", What: "total conversions and nulls", Index: -1, Value: sum, Err: cxmetrics.ErrNotFinite}
+	}
+	if !finite(scale) {
+		return &cxmetrics.InputError{Pkg: "attribution", What: "total absolute value", Index: -1, Value: scale, Err: cxmetrics.ErrNotFinite}
+	}
+	return nil
 }
 
 // ledger accumulates the credits of every channel with compensated sums.

@@ -89,12 +89,12 @@ func TestChannelAttributionData(t *testing.T) {
 		if len(res.Credits) != 12 {
 			t.Errorf("%s: %d channels, want 12", tc.name, len(res.Credits))
 		}
-		checkTotals(t, tc.name, res, conv, value)
+		checkCreditSums(t, tc.name, res, conv, value)
 	}
 }
 
 // checkTotals checks that credits sum to the totals and are sorted.
-func checkTotals(t testing.TB, name string, res Result, conv, value float64) {
+func checkCreditSums(t testing.TB, name string, res Result, conv, value float64) {
 	t.Helper()
 	var c, v float64
 	for i, cr := range res.Credits {

@@ -1,0 +1,179 @@
+package attribution_test
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cxmetrics/cxmetrics/journey"
+	"github.com/cxmetrics/cxmetrics/journey/attribution"
+)
+
+// journeys is a small set of aggregated paths in ChannelAttribution's layout.
+var journeys = []attribution.Path{
+	{Touchpoints: []string{"search"}, Conversions: 20, Value: 1000, Nulls: 80},
+	{Touchpoints: []string{"display", "search"}, Conversions: 10, Value: 400, Nulls: 30},
+	{Touchpoints: []string{"email", "display", "search"}, Conversions: 15, Value: 900, Nulls: 15},
+	{Touchpoints: []string{"display"}, Conversions: 2, Value: 50, Nulls: 60},
+	{Touchpoints: []string{"email"}, Conversions: 5, Value: 250, Nulls: 20},
+}
+
+func print(res attribution.Result) {
+	for _, c := range res.Credits {
+		fmt.Printf("%-8s %6.2f conversions %8.2f value\n", c.Channel, c.Conversions, c.Value)
+	}
+}
+
+func ExampleReadPathsCSV() {
+	const data = `path;total_conversions;total_conversion_value;total_null
+search;20;1000;80
+display > search;10;400;30
+email > display > search;15;900;15
+`
+	paths, err := attribution.ReadPathsCSV(strings.NewReader(data))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%+v\n", paths[2])
+
+	_, err = attribution.ReadPathsCSV(strings.NewReader("path;total_conversions\nsearch;twenty\n"))
+	fmt.Println(err)
+	// Output:
+	// {Touchpoints:[email display search] Conversions:15 Value:900 Nulls:15}
+	// attribution: line 2, column 2 (total_conversions) "twenty": corrupt data (not a number)
+}
+
+func ExamplePathsCSV() {
+	const data = "path,conversions\n\"email>search\",3\n"
+	paths, err := attribution.PathsCSV{Comma: ',', Separator: ">"}.Read(strings.NewReader(data))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%q %v\n", paths[0].Touchpoints, paths[0].Conversions)
+	// Output:
+	// ["email" "search"] 3
+}
+
+func ExamplePathsFromEvents() {
+	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	events := []journey.Event{
+		{User: "ann", Name: "visit", Channel: "email", Time: t0},
+		{User: "ann", Name: "visit", Channel: "search", Time: t0.Add(24 * time.Hour)},
+		{User: "ann", Name: "purchase", Value: 80, Time: t0.Add(25 * time.Hour)},
+		{User: "bob", Name: "visit", Channel: "display", Time: t0},
+		{User: "bob", Name: "visit", Channel: "search", Time: t0.Add(time.Hour)},
+	}
+	paths, err := attribution.PathsFromEvents(events, "purchase", 30*24*time.Hour)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range paths {
+		fmt.Printf("%s: %v conversions, %v value, %v nulls\n", strings.Join(p.Touchpoints, " > "), p.Conversions, p.Value, p.Nulls)
+	}
+	// Output:
+	// email > search: 1 conversions, 80 value, 0 nulls
+	// display > search: 0 conversions, 0 value, 1 nulls
+}
+
+func ExampleFirstTouch() {
+	res, err := attribution.FirstTouch(journeys)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	print(res)
+	// Output:
+	// email     20.00 conversions  1150.00 value
+	// search    20.00 conversions  1000.00 value
+	// display   12.00 conversions   450.00 value
+}
+
+func ExampleLastTouch() {
+	res, err := attribution.LastTouch(journeys)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	print(res)
+	// Output:
+	// search    45.00 conversions  2300.00 value
+	// email      5.00 conversions   250.00 value
+	// display    2.00 conversions    50.00 value
+}
+
+func ExampleLinear() {
+	res, err := attribution.Linear(journeys)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	print(res)
+	// Output:
+	// search    30.00 conversions  1500.00 value
+	// display   12.00 conversions   550.00 value
+	// email     10.00 conversions   550.00 value
+}
+
+func ExamplePositionBased() {
+	// The U-shaped model: 40% first, 20% between, 40% last.
+	res, err := attribution.PositionBased(journeys, attribution.UShapedFirst, attribution.UShapedLast)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	print(res)
+	// Output:
+	// search    31.00 conversions  1560.00 value
+	// email     11.00 conversions   610.00 value
+	// display   10.00 conversions   430.00 value
+}
+
+func ExampleTimeDecay() {
+	day := 24 * time.Hour
+	paths := []attribution.TimedPath{
+		// Email a week before the conversion weighs half as much as search on the day.
+		{Touches: []attribution.Touch{{Channel: "email", Before: 7 * day}, {Channel: "search", Before: 0}}, Conversions: 3, Value: 90},
+	}
+	res, err := attribution.TimeDecay(paths, 0) // 7-day half-life
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	print(res)
+	// Output:
+	// search     2.00 conversions    60.00 value
+	// email      1.00 conversions    30.00 value
+}
+
+func ExampleMarkov() {
+	res, err := attribution.Markov(journeys, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("P(conversion) = %.4f\n", res.ConversionProbability)
+	for _, c := range res.Credits {
+		fmt.Printf("%-8s removal effect %.4f: %6.2f conversions\n", c.Channel, res.RemovalEffects[c.Channel], c.Conversions)
+	}
+	// Output:
+	// P(conversion) = 0.2023
+	// search   removal effect 0.8654:  31.12 conversions
+	// display  removal effect 0.3948:  14.20 conversions
+	// email    removal effect 0.1859:   6.68 conversions
+}
+
+func ExampleShapley() {
+	res, err := attribution.Shapley(journeys)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	print(res)
+	// Output:
+	// search    30.00 conversions  1500.00 value
+	// display   12.00 conversions   550.00 value
+	// email     10.00 conversions   550.00 value
+}

@@ -1,0 +1,222 @@
+package attribution
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"gonum.org/v1/gonum/floats/scalar"
+
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/journey"
+)
+
+var sentinels = []error{
+	cxmetrics.ErrEmpty, cxmetrics.ErrOutOfRange, cxmetrics.ErrNotFinite, cxmetrics.ErrCorrupt,
+	cxmetrics.ErrUnknownLabel,
+}
+
+func isSentinel(err error) bool {
+	for _, s := range sentinels {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func FuzzReadPathsCSV(f *testing.F) {
+	f.Add("path;total_conversions;total_conversion_value;total_null\neta > iota > alpha > eta;1;0.244;3\nbeta;2;3.5;0\n")
+	f.Add("path,conversions\n\"a > b\",1\n")
+	f.Add("\ufeffPath\tNulls\tConversions\na > a\t1\t0\n")
+	f.Add("path;total_conversions\na > ;1\n")
+	f.Add("path,conversions,value\na,1e308,-1e308\nb,1e308,1e308\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		paths, err := ReadPathsCSV(strings.NewReader(in))
+		if err != nil {
+			if !isSentinel(err) || !strings.HasPrefix(err.Error(), "attribution: ") {
+				t.Fatalf("error %v is not a known sentinel", err)
+			}
+			return
+		}
+		var conv, value float64
+		for _, p := range paths {
+			conv += p.Conversions
+			value += p.Value
+		}
+		res, err := Linear(paths)
+		if errors.Is(err, cxmetrics.ErrNotFinite) {
+			return // the totals overflow
+		}
+		if err != nil {
+			t.Fatalf("paths read but rejected: %v", err)
+		}
+		if !math.IsInf(conv, 0) && !math.IsInf(value, 0) {
+			checkSums(t, "linear", res, paths)
+		}
+	})
+}
+
+// checkSums checks that credits sum to the paths' totals, with a tolerance relative to
+// the largest amount involved.
+func checkSums(t *testing.T, name string, res Result, paths []Path) {
+	t.Helper()
+	var conv, value, scaleC, scaleV, gotC, gotV float64
+	for _, p := range paths {
+		conv += p.Conversions
+		value += p.Value
+		scaleC += math.Abs(p.Conversions)
+		scaleV += math.Abs(p.Value)
+	}
+	for _, c := range res.Credits {
+		if !finite(c.Conversions) || !finite(c.Value) {
+			t.Fatalf("%s: credit %+v not finite", name, c)
+		}
+		gotC += c.Conversions
+		gotV += c.Value
+	}
+	if math.IsInf(scaleC, 0) || math.IsInf(scaleV, 0) {
+		return
+	}
+	if !scalar.EqualWithinAbs(gotC, conv, 1e-9*(1+scaleC)) || !scalar.EqualWithinAbs(gotV, value, 1e-9*(1+scaleV)) {
+		t.Fatalf("%s: credits sum to %v, %v; want %v, %v", name, gotC, gotV, conv, value)
+	}
+}
+
+// decodePaths turns fuzz bytes into paths over up to 6 channels: per path a length byte,
+// that many channel bytes, then conversions, nulls and value bytes.
+func decodePaths(data []byte) []Path {
+	var paths []Path
+	for len(data) >= 4 {
+		n := 1 + int(data[0]%7)
+		data = data[1:]
+		if len(data) < n+3 {
+			break
+		}
+		tp := make([]string, n)
+		for k := range tp {
+			tp[k] = fmt.Sprintf("c%d", data[k]%6)
+		}
+		data = data[n:]
+		paths = append(paths, Path{
+			Touchpoints: tp,
+			Conversions: float64(data[0]%16) / 2,
+			Nulls:       float64(data[1] % 16),
+			Value:       float64(int8(data[2])) * 1.5,
+		})
+		data = data[3:]
+	}
+	return paths
+}
+
+func FuzzModels(f *testing.F) {
+	f.Add([]byte{2, 0, 1, 2, 3, 4, 0, 3, 5, 1, 0, 0})
+	f.Add([]byte{6, 1, 2, 1, 2, 1, 2, 1, 9, 0, 200, 1, 3, 0, 1, 255})
+	f.Add([]byte{0, 0, 0, 9, 0, 1, 1, 7, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		paths := decodePaths(data)
+		var conv float64
+		for _, p := range paths {
+			conv += p.Conversions
+		}
+		for name, run := range models(paths) {
+			res, err := run()
+			if err != nil {
+				if len(paths) == 0 || (strings.HasPrefix(name, "markov") && conv == 0) {
+					if !errors.Is(err, cxmetrics.ErrEmpty) {
+						t.Fatalf("%s: error %v, want ErrEmpty", name, err)
+					}
+					continue
+				}
+				t.Fatalf("%s: %v", name, err)
+			}
+			checkSums(t, name, res, paths)
+			if name == "shapley" {
+				for ch, phi := range shapleyBySubsets(paths) {
+					if c, _ := res.Channel(ch); !scalar.EqualWithinAbs(c.Conversions, phi, 1e-9*(1+conv)) {
+						t.Fatalf("shapley: %s earns %v, subset enumeration %v", ch, c.Conversions, phi)
+					}
+				}
+			}
+		}
+		if len(paths) == 0 || conv == 0 {
+			return
+		}
+		for order := 1; order <= 2; order++ {
+			res, err := Markov(paths, order)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref := newRefChain(paths, order)
+			p := ref.probability("")
+			if !scalar.EqualWithinAbs(res.ConversionProbability, p, 1e-12) {
+				t.Fatalf("order %d: P = %v, independent solver %v", order, res.ConversionProbability, p)
+			}
+			for ch, e := range res.RemovalEffects {
+				if want := max(0, 1-ref.probability(ch)/p); !scalar.EqualWithinAbs(e, want, 1e-10) {
+					t.Fatalf("order %d: removal effect of %s = %v, independent solver %v", order, ch, e, want)
+				}
+			}
+		}
+	})
+}
+
+func FuzzPathsFromEvents(f *testing.F) {
+	f.Add([]byte{0, 1, 0, 3, 0, 2, 1, 0, 4, 2, 0, 9}, int64(0))
+	f.Add([]byte{1, 0, 5, 1, 2, 0, 1, 1, 1}, int64(3600e9))
+	f.Fuzz(func(t *testing.T, data []byte, lookback int64) {
+		// Per event: user byte, kind byte (0 purchase, 1 no channel, else a channel), time
+		// byte in hours.
+		t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		var events []journey.Event
+		conversions := 0
+		for ; len(data) >= 3; data = data[3:] {
+			e := journey.Event{User: fmt.Sprint(data[0] % 4), Name: "visit", Time: t0.Add(time.Duration(data[2]) * time.Hour)}
+			switch data[1] % 5 {
+			case 0:
+				e.Name, e.Value = "purchase", float64(data[2])
+				conversions++
+			case 1:
+			default:
+				e.Channel = fmt.Sprint("ch", data[1]%5)
+			}
+			events = append(events, e)
+		}
+		paths, err := PathsFromEvents(events, "purchase", time.Duration(lookback))
+		if err != nil {
+			if !isSentinel(err) {
+				t.Fatalf("error %v is not a known sentinel", err)
+			}
+			return
+		}
+		var conv float64
+		for _, p := range paths {
+			conv += p.Conversions
+			if p.Conversions+p.Nulls == 0 {
+				t.Fatalf("path %+v counts nothing", p)
+			}
+		}
+		if conv != float64(conversions) {
+			t.Fatalf("paths hold %v conversions, the log %d", conv, conversions)
+		}
+		if len(paths) > 0 {
+			res, err := Linear(paths)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkSums(t, "linear", res, paths)
+		}
+		timed, err := TimedPathsFromEvents(events, "purchase", time.Duration(lookback))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(timed) > 0 {
+			if _, err := TimeDecay(timed, time.Hour); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
