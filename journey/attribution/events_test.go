@@ -17,7 +17,7 @@ func eventLog() []journey.Event {
 	return []journey.Event{
 		{User: "u1", Name: "visit", Time: day(0), Channel: "email"},
 		{User: "u1", Name: "purchase", Time: day(3), Value: 50, Channel: "email"}, // not a touch
-		{User: "u1", Name: "pageview", Time: day(1)},                            // no channel
+		{User: "u1", Name: "pageview", Time: day(1)},                              // no channel
 		{User: "u2", Name: "visit", Time: day(0), Channel: "email"},
 		{User: "u1", Name: "visit", Time: day(2), Channel: "search"},
 		{User: "u2", Name: "visit", Time: day(1), Channel: "search"},
