@@ -12,24 +12,25 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// 95% intervals in score points. Computed independently with SciPy by
-// testdata/reference.py (/usr/bin/python3, Debian python3-scipy 1.10): Wald and adjusted
+// 95% intervals in score points. Computed independently by testdata/reference.py
+// (/usr/bin/python3 with Debian's python3-scipy and python3-mpmath): Wald and adjusted
 // Wald from their closed forms; Tango by root-finding on the score statistic with the
-// nuisance parameter maximised numerically (not with Tango's closed form); Bayesian by
-// integrating the Dirichlet posterior over the detractor share (the Go code integrates over
-// the promoter share).
+// nuisance parameter maximised numerically (brentq on the score equation, not Tango's
+// closed-form quadratic); Bayesian by integrating the Dirichlet posterior over the
+// detractor share in 30-digit arithmetic (the Go code integrates over the promoter share
+// in float64).
 var intervalCases = []struct {
 	counts                       [3]int // detractors, passives, promoters
 	wald, adjusted, tango, bayes [2]float64
 }{
-	{[3]int{1, 2, 3}, [2]float64{-26.3064714572, 92.9731381239}, [2]float64{-26.7432587941, 71.1877032385}, [2]float64{-31.1073784665, 75.3956663450}, [2]float64{-29.1344956734, 67.3911275158}},
-	{[3]int{0, 0, 10}, [2]float64{100.0000000000, 100.0000000000}, [2]float64{47.5035515448, 100.0000000000}, [2]float64{44.4934404471, 100.0000000000}, [2]float64{38.8213049404, 97.0368210519}},
-	{[3]int{0, 0, 1}, [2]float64{100.0000000000, 100.0000000000}, [2]float64{-48.4986494203, 98.4986494203}, [2]float64{-58.6901356806, 100.0000000000}, [2]float64{-53.5841116639, 86.6358341512}},
-	{[3]int{5, 0, 15}, [2]float64{12.0454606436, 87.9545393564}, [2]float64{8.1859707428, 78.7705509963}, [2]float64{6.2598247963, 77.6276596421}, [2]float64{5.4072566871, 74.6417829126}},
-	{[3]int{30, 50, 20}, [2]float64{-23.7197478918, 3.7197478918}, [2]float64{-23.2351233580, 3.8176476298}, [2]float64{-23.5221814436, 3.9117806917}, [2]float64{-23.1508012794, 3.9068656685}},
-	{[3]int{120, 300, 580}, [2]float64{41.6685239375, 50.3314760625}, [2]float64{41.5344727853, 50.1903527381}, [2]float64{41.5468048862, 50.2084824964}, [2]float64{41.4750200592, 50.1298577432}},
-	{[3]int{7, 0, 0}, [2]float64{-100.0000000000, -100.0000000000}, [2]float64{-100.0000000000, -32.8122980617}, [2]float64{-100.0000000000, -29.1339147039}, [2]float64{-96.0033040925, -22.9076473030}},
-	{[3]int{2, 1, 0}, [2]float64{-100.0000000000, -13.3232035961}, [2]float64{-88.3185165024, 21.6518498358}, [2]float64{-93.8508096366, 26.9161719957}, [2]float64{-81.4450824156, 27.5220336322}},
+	{[3]int{1, 2, 3}, [2]float64{-26.3064714572, 92.9731381239}, [2]float64{-26.7432587941, 71.1877032385}, [2]float64{-31.1073784624, 75.3956663564}, [2]float64{-29.1344956734, 67.3911275158}},
+	{[3]int{0, 0, 10}, [2]float64{100.0000000000, 100.0000000000}, [2]float64{47.5035515448, 100.0000000000}, [2]float64{44.4934400274, 100.0000000000}, [2]float64{38.8213049404, 97.0368210519}},
+	{[3]int{0, 0, 1}, [2]float64{100.0000000000, 100.0000000000}, [2]float64{-48.4986494203, 98.4986494203}, [2]float64{-58.6901371246, 100.0000000000}, [2]float64{-53.5841116639, 86.6358341512}},
+	{[3]int{5, 0, 15}, [2]float64{12.0454606436, 87.9545393564}, [2]float64{8.1859707428, 78.7705509963}, [2]float64{6.2598244763, 77.6276597185}, [2]float64{5.4072566871, 74.6417829126}},
+	{[3]int{30, 50, 20}, [2]float64{-23.7197478918, 3.7197478918}, [2]float64{-23.2351233580, 3.8176476298}, [2]float64{-23.5221814434, 3.9117807573}, [2]float64{-23.1508012794, 3.9068656685}},
+	{[3]int{120, 300, 580}, [2]float64{41.6685239375, 50.3314760625}, [2]float64{41.5344727853, 50.1903527381}, [2]float64{41.5468049053, 50.2084824967}, [2]float64{41.4750200592, 50.1298577432}},
+	{[3]int{7, 0, 0}, [2]float64{-100.0000000000, -100.0000000000}, [2]float64{-100.0000000000, -32.8122980617}, [2]float64{-100.0000000000, -29.1339129867}, [2]float64{-96.0033051646, -22.9076473030}},
+	{[3]int{2, 1, 0}, [2]float64{-100.0000000000, -13.3232035961}, [2]float64{-88.3185165024, 21.6518498358}, [2]float64{-93.8508055280, 26.9161719592}, [2]float64{-81.4450824156, 27.5220336322}},
 }
 
 func TestIntervalReference(t *testing.T) {
@@ -41,11 +42,12 @@ func TestIntervalReference(t *testing.T) {
 			want   [2]float64
 			tol    float64
 		}{
-			{cxmetrics.Wald, c.wald, 1e-8},
-			{cxmetrics.AdjustedWald, c.adjusted, 1e-8},
-			// The reference's numerical maximisation is good to about 1e-7.
-			{cxmetrics.Tango, c.tango, 1e-6},
-			{cxmetrics.Bayesian, c.bayes, 1e-6},
+			// The reference prints 10 decimals; its root-finders stop at 1e-13 (Tango) and
+			// 1e-11 (Bayesian) on the proportion scale.
+			{cxmetrics.Wald, c.wald, 1e-9},
+			{cxmetrics.AdjustedWald, c.adjusted, 1e-9},
+			{cxmetrics.Tango, c.tango, 1e-8},
+			{cxmetrics.Bayesian, c.bayes, 1e-7},
 		} {
 			iv, err := r.Interval(m.method, 0.95)
 			require.NoError(t, err)
