@@ -5,7 +5,6 @@ import (
 	"hash/maphash"
 	"math"
 	"slices"
-	"unsafe"
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/journey"
@@ -14,33 +13,15 @@ import (
 // record is the compact form of one event that the funnel needs: who (as a hash), when,
 // where it came from and which steps it matches.
 type record struct {
-	h    uint64  // hash of the user; the low 16 bits hold lenCode of the user
-	t    int64   // time in Unix nanoseconds
-	user uintptr // address of the user string's bytes, to recognise shared strings
-	idx  uint32  // index of the event in the input
-	bits uint32  // mask of matching steps, or exclBit | exclusion name id
+	h, h2 uint64 // 128-bit keyed hash of the user
+	t     int64  // time in Unix nanoseconds
+	idx   uint32 // index of the event in the input
+	bits  uint32 // mask of matching steps, or exclBit | exclusion name id
 }
 
-// lenMask selects the bits of a record's hash that hold the length of the user string,
-// capped at lenMask: two records with equal hashes, equal user addresses and a length
-// below the cap have the same user without reading the strings.
-const lenMask = 1<<16 - 1
-
-// userHash returns the hash of a user id with its length code in the low bits.
-func userHash(seed maphash.Seed, user string) uint64 {
-	return maphash.String(seed, user)&^lenMask | uint64(min(len(user), lenMask))
-}
-
-// sameUser reports whether two records belong to the same user.
-func sameUser(events []journey.Event, a, b *record) bool {
-	if a.h != b.h {
-		return false
-	}
-	if a.user == b.user && a.h&lenMask != lenMask {
-		return true
-	}
-	return events[a.idx].User == events[b.idx].User
-}
+// sameUser reports whether two records belong to the same user: whether their 128-bit
+// keyed hashes are equal.
+func sameUser(a, b *record) bool { return a.h == b.h && a.h2 == b.h2 }
 
 // exclBit marks a record of an excluded event; the low bits hold the exclusion name id.
 const exclBit = 1 << 31
@@ -109,7 +90,7 @@ func (f Funnel) records(events []journey.Event, ms []nameMatch, buf *[2][]record
 		a = make([]record, 0, len(events))
 	}
 	var counts [1 << msdBits]int
-	seed := maphash.MakeSeed()
+	seed, seed2 := maphash.MakeSeed(), maphash.MakeSeed()
 	for i := range events {
 		e := &events[i]
 		if e.User == "" {
@@ -149,10 +130,9 @@ func (f Funnel) records(events []journey.Event, ms []nameMatch, buf *[2][]record
 		if bits == 0 && !keepAll {
 			continue
 		}
-		h := userHash(seed, e.User)
+		h := maphash.String(seed, e.User)
 		counts[h>>(64-msdBits)]++
-		a = append(a, record{h: h, t: e.Time.UnixNano(), user: uintptr(unsafe.Pointer(unsafe.StringData(e.User))),
-			idx: uint32(i), bits: bits})
+		a = append(a, record{h: h, h2: maphash.String(seed2, e.User), t: e.Time.UnixNano(), idx: uint32(i), bits: bits})
 	}
 	buf[0] = a
 	n := len(a)
@@ -183,19 +163,19 @@ func (f Funnel) records(events []journey.Event, ms []nameMatch, buf *[2][]record
 		radixPass(a[lo:hi], b[lo:hi], 42, 64-msdBits-42)
 	}
 
-	return b, splitUsers(b, events), nil
+	return b, splitUsers(b), nil
 }
 
 // splitUsers returns the end of each user's run of records in b, which is sorted by the
 // upper 32 bits of the user hash, and sorts each run by time. Different users with equal
-// upper bits are separated by their full hash and, when that is equal too, their ids.
-func splitUsers(b []record, events []journey.Event) []int {
+// upper bits are separated by their full hashes.
+func splitUsers(b []record) []int {
 	var ends []int
 	for i, n := 0, len(b); i < n; {
 		j := i + 1
 		same := true
 		for j < n && b[j].h>>32 == b[i].h>>32 {
-			if !sameUser(events, &b[j], &b[i]) {
+			if !sameUser(&b[j], &b[i]) {
 				same = false
 			}
 			j++
@@ -206,10 +186,10 @@ func splitUsers(b []record, events []journey.Event) []int {
 				if c := cmp.Compare(x.h, y.h); c != 0 {
 					return c
 				}
-				return cmp.Compare(events[x.idx].User, events[y.idx].User)
+				return cmp.Compare(x.h2, y.h2)
 			})
 			for k := i + 1; k < j; k++ {
-				if !sameUser(events, &b[k], &b[k-1]) {
+				if !sameUser(&b[k], &b[k-1]) {
 					sortByTime(b[i:k])
 					ends = append(ends, k)
 					i = k
