@@ -75,13 +75,14 @@
 //     BG/NBD Model. Note, brucehardie.com.
 //   - Fader, P. S. & Hardie, B. G. S. (2013). The Gamma-Gamma Model of Monetary Value.
 //     Note, brucehardie.com.
+//   - Nocedal, J. & Wright, S. J. (2006). Numerical Optimization, 2nd ed. Springer.
 //   - Takahasi, H. & Mori, M. (1974). Double exponential formulas for numerical
 //     integration. Publ. RIMS Kyoto Univ. 9, 721–741.
 //
 // # Deviations from the lifetimes library
 //
 // ExpectedPurchases returns an error besides the value (for a negative or NaN horizon or
-// invalid parameters) instead of NaN. FitGammaGamma skips customers without repeat
+// invalid parameters) instead of NaN, like every other prediction here. FitGammaGamma skips customers without repeat
 // purchases instead of requiring the caller to filter them. Frequencies must be whole
 // numbers, and a customer without repeat purchases must have recency 0.
 package clv
