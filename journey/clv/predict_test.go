@@ -74,6 +74,57 @@ func TestExpectedPurchasesSimulated(t *testing.T) {
 	}
 }
 
+// TestConditionalSimulated checks the predictions for customers with a history through
+// the law of total expectation: over simulated histories of customers of age T, the mean
+// of E[Y(t) | history] is E[X(T+t)] - E[X(T)], and the mean of P(alive | history) is the
+// share of customers still active at T. Each must hold within 4 standard errors of the
+// Monte Carlo mean (plus, for the alive share, the binomial error of the simulated share).
+func TestConditionalSimulated(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	for _, c := range []struct {
+		m     BGNBD
+		T, tt float64
+	}{{cdnowModel, 38.86, 39}, {BGNBD{R: 2, Alpha: 30, A: 1.7, B: 6}, 100, 300}, {BGNBD{R: 0.5, Alpha: 2, A: 0.5, B: 0.5}, 10, 2}} {
+		cs, alive := simulateBGNBDAlive(rng, 20000, c.m, c.T, c.T)
+		var se, se2, sp, sp2, nAlive float64
+		for i, cu := range cs {
+			e, err := c.m.ConditionalExpectedPurchases(c.tt, cu)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := c.m.ProbabilityAlive(cu)
+			if err != nil {
+				t.Fatal(err)
+			}
+			se += e
+			se2 += e * e
+			sp += p
+			sp2 += p * p
+			if alive[i] {
+				nAlive++
+			}
+		}
+		n := float64(len(cs))
+		meanE, meanP, share := se/n, sp/n, nAlive/n
+		sdE := math.Sqrt((se2/n - meanE*meanE) / n)
+		sdP := math.Sqrt((sp2/n-meanP*meanP)/n + share*(1-share)/n)
+		hi, err := c.m.ExpectedPurchases(c.T + c.tt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lo, err := c.m.ExpectedPurchases(c.T)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(meanE-(hi-lo)) > 4*sdE {
+			t.Errorf("%+v: mean E[Y(%v) | history] = %v, E[X(T+t)] - E[X(T)] = %v (SE %v)", c.m, c.tt, meanE, hi-lo, sdE)
+		}
+		if math.Abs(meanP-share) > 4*sdP {
+			t.Errorf("%+v: mean P(alive | history) = %v, simulated alive share %v (SE %v)", c.m, meanP, share, sdP)
+		}
+	}
+}
+
 // TestConditionalNewCustomer: a customer with no history (x = 0, T = 0) has the prior's
 // expectation, and a customer with x = 0 is alive with probability 1.
 func TestConditionalNewCustomer(t *testing.T) {

@@ -15,7 +15,15 @@ import (
 // buys as a Poisson process with rate λ and, after each repeat purchase, drops out with
 // probability p. Ages T are uniform on [tMin, tMax].
 func simulateBGNBD(rng *rand.Rand, n int, m BGNBD, tMin, tMax float64) []Customer {
+	cs, _ := simulateBGNBDAlive(rng, n, m, tMin, tMax)
+	return cs
+}
+
+// simulateBGNBDAlive is simulateBGNBD that also reports which customers are still active
+// at the end of their observation.
+func simulateBGNBDAlive(rng *rand.Rand, n int, m BGNBD, tMin, tMax float64) ([]Customer, []bool) {
 	out := make([]Customer, n)
+	alive := make([]bool, n)
 	for i := range out {
 		lambda := stats.Gamma(rng, m.R) / m.Alpha
 		ga, gb := stats.Gamma(rng, m.A), stats.Gamma(rng, m.B)
@@ -23,6 +31,7 @@ func simulateBGNBD(rng *rand.Rand, n int, m BGNBD, tMin, tMax float64) []Custome
 		T := tMin + (tMax-tMin)*rng.Float64()
 		c := Customer{T: T}
 		t := 0.0
+		alive[i] = true
 		for {
 			t += rng.ExpFloat64() / lambda
 			if t > T {
@@ -31,12 +40,13 @@ func simulateBGNBD(rng *rand.Rand, n int, m BGNBD, tMin, tMax float64) []Custome
 			c.Frequency++
 			c.Recency = t
 			if rng.Float64() < p {
+				alive[i] = false
 				break
 			}
 		}
 		out[i] = c
 	}
-	return out
+	return out, alive
 }
 
 // logParamStdErr returns the standard errors of the log parameters at the optimum x of
