@@ -51,7 +51,8 @@ type CustomerSummary struct {
 // "RFM and CLV") do for the Gamma-Gamma model.
 //
 // It returns an error for empty input, a unit that is not positive, an empty user, a
-// transaction after observationEnd, and a value that is negative, NaN or infinite.
+// transaction after observationEnd or more than 292 years (the range of time.Duration)
+// before it, and a value that is negative, NaN or infinite.
 func Summarize(transactions []journey.Event, observationEnd time.Time, unit time.Duration) ([]CustomerSummary, error) {
 	if unit <= 0 {
 		return nil, &cxmetrics.InputError{Pkg: "clv", What: "unit", Index: -1, Value: unit, Err: cxmetrics.ErrOutOfRange, Detail: "(must be positive)"}
@@ -90,6 +91,9 @@ func Summarize(transactions []journey.Event, observationEnd time.Time, unit time
 			end++
 		}
 		first := transactions[order[start]].Time
+		if observationEnd.Sub(first) == math.MaxInt64 {
+			return nil, &cxmetrics.InputError{Pkg: "clv", What: "time", Index: order[start], Value: first.Format(time.RFC3339Nano), Err: cxmetrics.ErrOutOfRange, Detail: "(more than 292 years before the end of observation)"}
+		}
 		last := first
 		var purchases int
 		var repeatSpend float64

@@ -182,6 +182,7 @@ func TestSummarize(t *testing.T) {
 		{"no user", []journey.Event{ev("a", 1, 1), ev("", 2, 1)}, day, cxmetrics.ErrEmpty, 1},
 		{"NaN value", []journey.Event{ev("a", 1, math.NaN())}, day, cxmetrics.ErrNotFinite, 0},
 		{"negative value", []journey.Event{ev("a", 1, 1), ev("a", 2, -3)}, day, cxmetrics.ErrOutOfRange, 1},
+		{"too long ago", []journey.Event{ev("a", 1, 1), {User: "b", Time: time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC)}}, day, cxmetrics.ErrOutOfRange, 1},
 	} {
 		_, err := Summarize(c.events, end, c.unit)
 		if !errors.Is(err, c.err) {
