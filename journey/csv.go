@@ -239,7 +239,7 @@ func ParseTime(s string) (time.Time, error) {
 	}
 	if sec, nsec, ok := parseUnix(t); ok {
 		if sec < minUnix || sec > maxUnix {
-			return bad(cxmetrics.ErrOutOfRange, "(years 0000 to 9999)")
+			return bad(cxmetrics.ErrOutOfRange, "(Unix seconds for the years 0000 to 9999; milliseconds are not accepted)")
 		}
 		return time.Unix(sec, nsec).UTC(), nil
 	}
