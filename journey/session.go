@@ -60,7 +60,7 @@ func Sessions(events []Event, gap time.Duration) ([]Session, error) {
 		sorted[i] = events[k.idx]
 	}
 	newSession := func(i int) bool {
-		return i == len(sorted) || sorted[i].User != sorted[i-1].User || sorted[i].Time.Sub(sorted[i-1].Time) >= gap
+		return i == len(sorted) || keys[i].user != keys[i-1].user || sorted[i].Time.Sub(sorted[i-1].Time) >= gap
 	}
 	n := 0
 	for i := 1; i <= len(sorted); i++ {
