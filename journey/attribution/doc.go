@@ -39,7 +39,7 @@
 // ChannelAttribution estimates the Markov model by simulating journeys through the chain,
 // so its removal effects carry sampling noise and change between runs. Markov here solves
 // the absorbing chain exactly: the probability of conversion is s'(I - Q)^-1 r, found by
-// LU decomposition for chains of up to 256 states and by Gauss-Seidel iteration to
+// LU decomposition for chains of up to 64 states and by Gauss-Seidel iteration to
 // machine precision for larger ones (higher orders have thousands of states), once for the
 // full chain and once per removed channel. For any order, the probability of conversion
 // of a chain built from paths equals total conversions / (total conversions + total nulls),

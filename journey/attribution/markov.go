@@ -42,7 +42,7 @@ type MarkovResult struct {
 //
 //	P = s' x,  where (I - Q) x = r
 //
-// solved exactly: by LU decomposition (gonum/mat) for chains of up to 256 states, and by
+// solved exactly: by LU decomposition (gonum/mat) for chains of up to 64 states, and by
 // Gauss-Seidel iteration to machine precision for larger ones (with LU as a fallback should
 // it not converge). Removing channel c sends every transition into a state whose last
 // channel is c to null; its removal effect is
@@ -101,7 +101,7 @@ func Markov(paths []Path, order int) (MarkovResult, error) {
 // Solver limits. Chains up to denseStates states are solved by LU; larger ones by
 // Gauss-Seidel, with LU as a fallback up to fallbackStates states.
 const (
-	denseStates    = 256
+	denseStates    = 64
 	fallbackStates = 8192
 	gsTolerance    = 1e-15 // relative to the largest absorption probability
 	gsWork         = 4e9   // the most multiply-adds spent on one Gauss-Seidel solve
@@ -116,144 +116,204 @@ type chain struct {
 	col    []int32
 	prob   []float64
 	r      []float64 // probability of going to conversion from each state
+	sweep  []int32   // the order of a Gauss-Seidel sweep; see sweepOrder
 }
 
-// tupleKey identifies a state of a chain of order above 1: its channels, oldest first,
-// padded with -1.
+// sweepOrder returns the states in the post-order of a depth-first search from the start:
+// where the chain has no cycle, every state comes after the states it leads to, so that
+// one Gauss-Seidel sweep in this order solves it exactly; cycles take a few more sweeps.
+func (ch *chain) sweepOrder() []int32 {
+	order := make([]int32, 0, ch.n)
+	visited := make([]bool, ch.n)
+	type frame struct {
+		s    int32
+		next int // the next edge of s to follow
+	}
+	var stack []frame
+	visit := func(root int32) {
+		visited[root] = true
+		stack = append(stack[:0], frame{root, 0})
+		for len(stack) > 0 {
+			top := &stack[len(stack)-1]
+			cols, _ := ch.row(int(top.s))
+			if top.next < len(cols) {
+				t := cols[top.next]
+				top.next++
+				if !visited[t] {
+					visited[t] = true
+					stack = append(stack, frame{t, 0})
+				}
+				continue
+			}
+			order = append(order, top.s)
+			stack = stack[:len(stack)-1]
+		}
+	}
+	for s, p := range ch.start {
+		if p > 0 && !visited[s] {
+			visit(int32(s))
+		}
+	}
+	for s := range ch.n {
+		if !visited[s] {
+			visit(int32(s))
+		}
+	}
+	return order
+}
+
+// tupleKey identifies a state: its channels, oldest first, padded with -1.
 type tupleKey [MaxMarkovOrder]int32
+
+// edgeTableLimit bounds the dense table of edges, (states+1) x channels entries; beyond
+// it chainBuilder keeps its edges in a map.
+const edgeTableLimit = 1 << 22
+
+// chainBuilder discovers the states and transitions (edges) of a chain in one pass over
+// the paths. An edge is identified by its source state and the next channel, which
+// determine its target state.
+type chainBuilder struct {
+	order, channels int
+	tableLimit      int                // edgeTableLimit, or less in tests
+	tuples          map[tupleKey]int32 // the state of each tuple of channels
+	keys            []tupleKey         // the tuple of each state
+	last            []int32            // the last channel of each state
+	conv, absorb    []float64          // weight into conversion, and into either end
+	table           []int32            // edge of (from+1)*channels + channel, or -1
+	edges           map[uint64]int32   // the same, once the table is too large
+	from, to        []int32            // from -1 is the start state
+	weight          []float64
+}
+
+// edge returns the edge from state from (-1 for the start) on channel ch.
+func (b *chainBuilder) edge(from, ch int32) int32 {
+	if b.table != nil {
+		if e := b.table[int(from+1)*b.channels+int(ch)]; e >= 0 {
+			return e
+		}
+	} else if e, ok := b.edges[uint64(from+1)<<32|uint64(ch)]; ok {
+		return e
+	}
+	return b.newEdge(from, ch)
+}
+
+func (b *chainBuilder) newEdge(from, ch int32) int32 {
+	key := tupleKey{-1, -1, -1, -1}
+	if from >= 0 {
+		key = b.keys[from]
+	}
+	copy(key[:b.order-1], key[1:b.order])
+	key[b.order-1] = ch
+	to, ok := b.tuples[key]
+	if !ok {
+		to = int32(len(b.last))
+		b.tuples[key] = to
+		b.keys = append(b.keys, key)
+		b.last = append(b.last, ch)
+		b.conv = append(b.conv, 0)
+		b.absorb = append(b.absorb, 0)
+		if b.table != nil {
+			if (len(b.last)+1)*b.channels > b.tableLimit {
+				b.edges = make(map[uint64]int32, len(b.to))
+				for k, e := range b.table {
+					if e >= 0 {
+						b.edges[uint64(k/b.channels)<<32|uint64(k%b.channels)] = e
+					}
+				}
+				b.table = nil
+			} else {
+				for range b.channels {
+					b.table = append(b.table, -1)
+				}
+			}
+		}
+	}
+	e := int32(len(b.to))
+	b.from = append(b.from, from)
+	b.to = append(b.to, to)
+	b.weight = append(b.weight, 0)
+	if b.table != nil {
+		b.table[int(from+1)*b.channels+int(ch)] = e
+	} else {
+		b.edges[uint64(from+1)<<32|uint64(ch)] = e
+	}
+	return e
+}
 
 // buildChain turns compiled paths into the chain of the given order.
 func buildChain(c *compiled, order int) *chain {
-	// Pass 1: the states along every path with weight, with repeats collapsed; path i
-	// visits seq[ends[i-1]:ends[i]], nothing when it has no weight.
-	var (
-		seq  = make([]int32, 0, len(c.ids))
-		ends = make([]int, len(c.ends))
-		last []int32
-	)
-	stateOf := make([]int32, len(c.names)) // order 1: the state of each channel
-	for i := range stateOf {
-		stateOf[i] = -1
+	return buildChainLimit(c, order, edgeTableLimit)
+}
+
+// buildChainLimit is buildChain with a given bound on the dense table of edges.
+func buildChainLimit(c *compiled, order, tableLimit int) *chain {
+	b := &chainBuilder{order: order, channels: len(c.names), tableLimit: tableLimit, tuples: make(map[tupleKey]int32)}
+	if b.channels <= tableLimit {
+		b.table = make([]int32, b.channels)
+		for k := range b.table {
+			b.table[k] = -1
+		}
+	} else {
+		b.edges = make(map[uint64]int32)
 	}
-	var tuples map[tupleKey]int32
-	if order > 1 {
-		tuples = make(map[tupleKey]int32)
-	}
+	// The weights are scaled exactly by a power of two so that their total lies in
+	// [0.5, 1) and sums over many visits neither overflow nor underflow.
+	_, exp := math.Frexp(c.totals.conversions + c.totals.nulls)
 	for i := range c.ends {
-		if p := &c.paths[i]; p.Conversions+p.Nulls <= 0 {
-			ends[i] = len(seq)
+		p := &c.paths[i]
+		if p.Conversions+p.Nulls <= 0 {
 			continue
 		}
-		key := tupleKey{-1, -1, -1, -1}
-		prev := int32(-1)
+		w := math.Ldexp(p.Conversions+p.Nulls, -exp)
+		s, prev := int32(-1), int32(-1)
 		for _, id := range c.path(i) {
 			if id == prev {
-				continue
+				continue // repeats collapse
 			}
 			prev = id
-			var s int32
-			if order == 1 {
-				s = stateOf[id]
-				if s < 0 {
-					s = int32(len(last))
-					stateOf[id] = s
-					last = append(last, id)
-				}
-			} else {
-				copy(key[:order-1], key[1:order])
-				key[order-1] = id
-				var ok bool
-				if s, ok = tuples[key]; !ok {
-					s = int32(len(last))
-					tuples[key] = s
-					last = append(last, id)
-				}
-			}
-			seq = append(seq, s)
+			e := b.edge(s, id)
+			b.weight[e] += w
+			s = b.to[e]
 		}
-		ends[i] = len(seq)
-	}
-	n := len(last)
-
-	// Pass 2: transition weights, scaled exactly by a power of two so that the total
-	// weight lies in [0.5, 1) and sums over many visits neither overflow nor underflow.
-	_, exp := math.Frexp(c.totals.conversions + c.totals.nulls)
-	startW := make([]float64, n)
-	conv := make([]float64, n)
-	out := make([]float64, n) // every weight leaving a state, absorbing ones included
-	var dense []float64
-	var sparse map[uint64]float64
-	if n <= denseStates {
-		dense = make([]float64, n*n)
-	} else {
-		sparse = make(map[uint64]float64)
-	}
-	from := 0
-	for i, end := range ends {
-		states := seq[from:end]
-		from = end
-		if len(states) == 0 {
-			continue
-		}
-		p := &c.paths[i]
-		w := math.Ldexp(p.Conversions+p.Nulls, -exp)
-		startW[states[0]] += w
-		for j := 1; j < len(states); j++ {
-			a, b := states[j-1], states[j]
-			if dense != nil {
-				dense[int(a)*n+int(b)] += w
-			} else {
-				sparse[uint64(a)<<32|uint64(b)] += w
-			}
-			out[a] += w
-		}
-		lastState := states[len(states)-1]
-		conv[lastState] += math.Ldexp(p.Conversions, -exp)
-		out[lastState] += w
+		b.conv[s] += math.Ldexp(p.Conversions, -exp)
+		b.absorb[s] += w
 	}
 
 	// Probabilities in compressed sparse rows.
-	ch := &chain{n: n, last: last, start: startW, r: conv, rowEnd: make([]int, n)}
-	var totalStart stats.Sum
-	for _, w := range startW {
-		totalStart.Add(w)
-	}
-	ts := totalStart.Value()
-	for s := range startW {
-		startW[s] /= ts
-		conv[s] /= out[s]
-	}
-	if dense != nil {
-		for a := range n {
-			row := dense[a*n : (a+1)*n]
-			for b, w := range row {
-				if w != 0 {
-					ch.col = append(ch.col, int32(b))
-					ch.prob = append(ch.prob, w/out[a])
-				}
-			}
-			ch.rowEnd[a] = len(ch.col)
-		}
-		return ch
-	}
+	n := len(b.last)
+	out := b.absorb // every weight leaving a state
 	count := make([]int, n)
-	for key := range sparse {
-		count[key>>32]++
+	var totalStart stats.Sum
+	for e, from := range b.from {
+		if from < 0 {
+			totalStart.Add(b.weight[e])
+			continue
+		}
+		out[from] += b.weight[e]
+		count[from]++
 	}
+	ch := &chain{n: n, last: b.last, start: make([]float64, n), r: b.conv, rowEnd: make([]int, n)}
 	pos := make([]int, n)
 	total := 0
-	for a, k := range count {
-		pos[a] = total
+	for s, k := range count {
+		pos[s] = total
 		total += k
-		ch.rowEnd[a] = total
+		ch.rowEnd[s] = total
 	}
 	ch.col = make([]int32, total)
 	ch.prob = make([]float64, total)
-	for key, w := range sparse {
-		a, b := int(key>>32), int32(key&math.MaxUint32)
-		ch.col[pos[a]] = b
-		ch.prob[pos[a]] = w / out[a]
-		pos[a]++
+	ts := totalStart.Value()
+	for e, from := range b.from {
+		if from < 0 {
+			ch.start[b.to[e]] = b.weight[e] / ts
+			continue
+		}
+		ch.col[pos[from]] = b.to[e]
+		ch.prob[pos[from]] = b.weight[e] / out[from]
+		pos[from]++
+	}
+	for s := range ch.r {
+		ch.r[s] /= out[s]
 	}
 	return ch
 }
@@ -371,23 +431,22 @@ func (ch *chain) solveIterative(x []float64, removed []bool) error {
 			x[s] = 0
 		}
 	}
+	if ch.sweep == nil {
+		ch.sweep = ch.sweepOrder()
+	}
 	sweeps := int(gsWork / float64(len(ch.col)+ch.n))
 	for range sweeps {
 		var change, largest float64
-		for s := ch.n - 1; s >= 0; s-- {
+		for _, s := range ch.sweep {
 			if removed[s] {
 				continue
 			}
-			cols, probs := ch.row(s)
-			v, self := ch.r[s], 0.0
+			// No state leads to itself: its successor ends with another channel.
+			cols, probs := ch.row(int(s))
+			v := ch.r[s]
 			for k, t := range cols {
-				if int(t) == s {
-					self += probs[k]
-				} else {
-					v += probs[k] * x[t]
-				}
+				v += probs[k] * x[t]
 			}
-			v /= 1 - self
 			change = max(change, math.Abs(v-x[s]))
 			largest = max(largest, v)
 			x[s] = v
