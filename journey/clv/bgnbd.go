@@ -168,7 +168,7 @@ func (d *bgData) negLL(grad, x []float64) float64 {
 
 	// Terms that depend on x only: ln Γ(r+x) - ln Γ(r) + ln B(a, b+x) - ln B(a, b), their
 	// derivatives, and ln a - ln(b+x-1).
-	lgR, lgB, lgAB := lgamma(r), lgamma(b), lgamma(a+b)
+	lgBA := lgammaDiff(b, a) // ln Γ(b) - ln Γ(a+b)
 	psR, psB, psAB := mathext.Digamma(r), mathext.Digamma(b), mathext.Digamma(a+b)
 	var ll, gr, ga, gb float64
 	for k, xv := range d.xs {
@@ -176,7 +176,7 @@ func (d *bgData) negLL(grad, x []float64) float64 {
 			d.lg[k], d.dlgR[k], d.dlgA[k], d.dlgB[k], d.c4[k] = 0, 0, 0, 0, 0
 			continue
 		}
-		d.lg[k] = lgamma(r+xv) - lgR + lgamma(b+xv) - lgB + lgAB - lgamma(a+b+xv)
+		d.lg[k] = -lgammaDiff(r, xv) + lgammaDiff(b+xv, a) - lgBA
 		psABX := mathext.Digamma(a + b + xv)
 		d.dlgR[k] = mathext.Digamma(r+xv) - psR
 		d.dlgA[k] = psAB - psABX
@@ -237,9 +237,4 @@ func (d *bgData) negLL(grad, x []float64) float64 {
 		grad[3] = -gb * b / n
 	}
 	return -ll / n
-}
-
-func lgamma(x float64) float64 {
-	v, _ := math.Lgamma(x)
-	return v
 }

@@ -134,7 +134,7 @@ func (d *ggData) negLL(grad, x []float64) float64 {
 	for k, xv := range d.xs {
 		px := p * xv
 		psPXQ := mathext.Digamma(px + q)
-		d.lg[k] = lgamma(px+q) - lgamma(px) - lgQ
+		d.lg[k] = -lgammaDiff(px, q) - lgQ
 		d.dp[k] = xv * (psPXQ - mathext.Digamma(px))
 		d.dq[k] = psPXQ - psQ
 		c := d.counts[k]

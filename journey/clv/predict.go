@@ -146,18 +146,18 @@ func (m BGNBD) ProbabilityOfPurchases(t float64, x int) (float64, error) {
 	}
 	r, alpha, a, b := m.R, m.Alpha, m.A, m.B
 	xf := float64(x)
-	lbab := mathext.Lbeta(a, b)
+	lbab := lnBeta(a, b)
 	// ln(α/(α+t)) and ln(t/(α+t)) without cancellation.
 	lp := -math.Log1p(t / alpha)
 	lq := -math.Log1p(alpha / t)
-	first := mathext.Lbeta(a, b+xf) - lbab + lgamma(r+xf) - lgamma(r) - lgamma(xf+1) + r*lp + xf*lq
+	first := lnBeta(a, b+xf) - lbab - lgammaDiff(r, xf) - lgamma(xf+1) + r*lp + xf*lq
 	p := math.Exp(first)
 	if x > 0 {
 		tail := mathext.RegIncBeta(xf, r, t/(alpha+t))
 		if t/(alpha+t) == 1 {
 			tail = 1
 		}
-		p += math.Exp(mathext.Lbeta(a+1, b+xf-1)-lbab) * tail
+		p += math.Exp(lnBeta(a+1, b+xf-1)-lbab) * tail
 	}
 	if math.IsNaN(p) || math.IsInf(p, 0) || p < 0 {
 		return 0, fmt.Errorf("clv: P(X(%v) = %d) could not be computed for %+v: %w", t, x, m, cxmetrics.ErrNotFinite)
