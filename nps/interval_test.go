@@ -154,7 +154,10 @@ func TestCoverage(t *testing.T) {
 		{0.5, 0.3, 0.2},
 	}
 	methods := []cxmetrics.Method{cxmetrics.Wald, cxmetrics.AdjustedWald, cxmetrics.Tango, cxmetrics.Bayesian, cxmetrics.Bootstrap}
-	const reps, slowReps = 5000, 200
+	reps, slowReps := 5000, 200
+	if raceEnabled {
+		reps, slowReps = 2000, 40
+	}
 	rng := rand.New(rand.NewPCG(1, 1))
 	for _, n := range []int{30, 100, 500} {
 		for _, truth := range truths {
@@ -201,7 +204,11 @@ func TestCoverage(t *testing.T) {
 				cov := 100 * float64(hits[m]) / float64(k)
 				line += fmt.Sprintf(" %s %.1f%%", m, cov)
 				if n >= 100 && (m == cxmetrics.AdjustedWald || m == cxmetrics.Tango) {
-					assert.InDelta(t, 95, cov, 1.5, "%s at n=%d, truth %v", m, n, truth)
+					tol := 1.5
+					if raceEnabled {
+						tol = 2.5 // fewer samples: Monte Carlo SE ≈ 0.5 points
+					}
+					assert.InDelta(t, 95, cov, tol, "%s at n=%d, truth %v", m, n, truth)
 				}
 			}
 			t.Log(line)

@@ -1,0 +1,5 @@
+//go:build !race
+
+package nps
+
+const raceEnabled = false
