@@ -150,6 +150,7 @@ func TimeDecay(paths []TimedPath, halfLife time.Duration) (Result, error) {
 		return Result{}, errNoPaths()
 	}
 	ch := newChannels()
+	var ids []int32 // the channel of every touch, path after path
 	var conv, val, nul, scale stats.Sum
 	for i, p := range paths {
 		conv.Add(p.Conversions)
@@ -169,7 +170,7 @@ func TimeDecay(paths []TimedPath, halfLife time.Duration) (Result, error) {
 			if t.Before < 0 {
 				return Result{}, &cxmetrics.InputError{Pkg: "attribution", What: "touch time before conversion", Index: i, Value: t.Before, Err: cxmetrics.ErrOutOfRange, Detail: "[0, +Inf)"}
 			}
-			ch.id(t.Channel)
+			ids = append(ids, ch.id(t.Channel))
 		}
 	}
 	if err := checkTotals(totals{conv.Value(), val.Value(), nul.Value()}, scale.Value()); err != nil {
@@ -191,10 +192,11 @@ func TimeDecay(paths []TimedPath, halfLife time.Duration) (Result, error) {
 			sum.Add(w)
 		}
 		total := sum.Value() // >= 1: the latest touch weighs 1
-		for k, t := range p.Touches {
-			share := weights[k] / total
-			l.add(ch.id(t.Channel), share*p.Conversions, share*p.Value)
+		for k, w := range weights {
+			share := w / total
+			l.add(ids[k], share*p.Conversions, share*p.Value)
 		}
+		ids = ids[len(weights):]
 	}
 	return l.result(ch.names), nil
 }
