@@ -89,13 +89,12 @@ func FitGammaGamma(customers []Customer) (GammaGamma, error) {
 
 // ggData holds the repeat customers and the sums that do not depend on the parameters.
 type ggData struct {
-	x, z        []float64 // frequency and mean spend of each repeat customer
-	xs, counts  []float64 // distinct frequencies and how many customers have each
-	sumX        float64   // Σ x
-	sumXLnZX    float64   // Σ x (ln z̄ + ln x)
-	sumLnZ      float64   // Σ ln z̄
-	lg, dp, dq  []float64 // per distinct x, refreshed on every evaluation
-	distinctIdx []int32
+	x, z       []float64 // frequency and mean spend of each repeat customer
+	xs, counts []float64 // distinct frequencies and how many customers have each
+	sumX       float64   // Σ x
+	sumXLnZX   float64   // Σ x (ln z̄ + ln x)
+	sumLnZ     float64   // Σ ln z̄
+	lg, dp, dq []float64 // per distinct x, refreshed on every evaluation
 }
 
 func (d *ggData) prepare() {
@@ -103,10 +102,8 @@ func (d *ggData) prepare() {
 	slices.Sort(xs)
 	d.xs = slices.Compact(xs)
 	d.counts = make([]float64, len(d.xs))
-	d.distinctIdx = make([]int32, len(d.x))
 	for i, x := range d.x {
 		k, _ := slices.BinarySearch(d.xs, x)
-		d.distinctIdx[i] = int32(k)
 		d.counts[k]++
 		lz := math.Log(d.z[i])
 		d.sumX += x
