@@ -13,7 +13,7 @@ import (
 
 // BGNBD is a fitted beta-geometric/negative binomial distribution model (Fader, Hardie &
 // Lee 2005): while active, a customer buys as a Poisson process with rate
-// lambda ~ Gamma(R, Alpha) (shape R, rate Alpha); after each purchase they drop out for
+// lambda ~ Gamma(R, Alpha) (shape R, rate Alpha); after each repeat purchase they drop out for
 // good with probability p ~ Beta(A, B). Alpha is in the time unit of the customers the
 // model was fitted to; R, A and B have no unit.
 type BGNBD struct {
@@ -22,7 +22,7 @@ type BGNBD struct {
 }
 
 // FitBGNBD fits a [BGNBD] model to customers by maximum likelihood. The log-likelihood of
-// one customer (x, t_x, T) is (Fader, Hardie & Lee 2005, eq. 6)
+// one customer (x, t_x, T) is (Fader, Hardie & Lee 2005)
 //
 //	ln L = ln Γ(r+x) - ln Γ(r) + r ln α + ln B(a, b+x) - ln B(a, b)
 //	     + ln( exp(A3) + [x > 0] exp(A4) )

@@ -48,7 +48,7 @@ const (
 type objective func(grad, x []float64) float64
 
 // scaled describes how the optimizer's parameters relate to the model's: the data were
-// divided by a scale (the mean age T, the mean spend) so that the optimizer works on
+// divided by a scale (the largest age T, the mean spend) so that the optimizer works on
 // numbers near 1 whatever the unit, and the model's parameter i is exp(x_i)·scale[i]; the
 // log-likelihood of the original data is that of the scaled data plus llOffset.
 type scaled struct {
