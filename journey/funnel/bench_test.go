@@ -1,6 +1,7 @@
 package funnel
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -19,16 +20,28 @@ var benchLog = sync.OnceValue(func() []journey.Event {
 	rng := rand.New(rand.NewPCG(1, 1))
 	names := []string{"visit", "view", "cart", "checkout", "purchase", "search", "scroll", "help"}
 	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	events := make([]journey.Event, 0, users*perUser)
+	type draw struct {
+		t    int64
+		user int32
+		name int32
+	}
+	draws := make([]draw, 0, users*perUser)
 	for u := range users {
-		id := "user-" + strconv.Itoa(u)
-		t := start.Add(time.Duration(rng.Int64N(int64(30 * 24 * time.Hour))))
+		t := rng.Int64N(int64(30 * 24 * time.Hour))
 		for range perUser {
-			t = t.Add(time.Duration(rng.Int64N(int64(30 * time.Minute))))
-			events = append(events, journey.Event{User: id, Name: names[rng.IntN(len(names))], Time: t})
+			t += rng.Int64N(int64(30 * time.Minute))
+			draws = append(draws, draw{t, int32(u), int32(rng.IntN(len(names)))})
 		}
 	}
-	slices.SortStableFunc(events, func(a, b journey.Event) int { return a.Time.Compare(b.Time) })
+	slices.SortFunc(draws, func(a, b draw) int { return cmp.Compare(a.t, b.t) })
+	ids := make([]string, users)
+	for u := range ids {
+		ids[u] = "user-" + strconv.Itoa(u)
+	}
+	events := make([]journey.Event, len(draws))
+	for i, d := range draws {
+		events[i] = journey.Event{User: ids[d.user], Name: names[d.name], Time: start.Add(time.Duration(d.t))}
+	}
 	return events
 })
 

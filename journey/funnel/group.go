@@ -83,12 +83,9 @@ func exclID(ms []nameMatch, x Exclusion) uint32 {
 // (all events in Strict order, where any event breaks an attempt), grouped by user and,
 // within a user, sorted by time with ties in input order. groups receives the end of
 // each user's run of records.
-func (f Funnel) records(events []journey.Event, ms []nameMatch, buf *[2][]record) ([]record, []int, error) {
+func (f Funnel) records(events []journey.Event, ms []nameMatch) ([]record, []int, error) {
 	keepAll := f.Order == Strict
-	a := buf[0][:0]
-	if cap(a) == 0 {
-		a = make([]record, 0, len(events))
-	}
+	a := make([]record, 0, len(events))
 	var counts [1 << msdBits]int
 	seed, seed2 := maphash.MakeSeed(), maphash.MakeSeed()
 	for i := range events {
@@ -134,43 +131,47 @@ func (f Funnel) records(events []journey.Event, ms []nameMatch, buf *[2][]record
 		counts[h>>(64-msdBits)]++
 		a = append(a, record{h: h, h2: maphash.String(seed2, e.User), t: e.Time.UnixNano(), idx: uint32(i), bits: bits})
 	}
-	buf[0] = a
-	n := len(a)
-	if cap(buf[1]) < n {
-		buf[1] = make([]record, n)
-	}
-	b := buf[1][:n]
 
-	// Most significant digit first: scatter into buckets, then sort each bucket, which
-	// fits in the cache, by the rest of the upper 32 bits of the hash.
+	// Most significant digit first, in place (American flag sort): cycle each record into
+	// its bucket. Then sort each bucket, which fits in the cache, by the rest of the upper
+	// 32 bits of the hash, through a scratch buffer as large as the largest bucket.
 	var off [1<<msdBits + 1]int
 	for d, c := range counts {
 		off[d+1] = off[d] + c
 	}
 	next := off
-	for _, r := range a {
-		d := r.h >> (64 - msdBits)
-		b[next[d]] = r
-		next[d]++
+	for d := range counts {
+		end := off[d+1]
+		for next[d] < end {
+			r := a[next[d]]
+			dd := int(r.h >> (64 - msdBits))
+			for dd != d {
+				a[next[dd]], r = r, a[next[dd]]
+				next[dd]++
+				dd = int(r.h >> (64 - msdBits))
+			}
+			a[next[d]] = r
+			next[d]++
+		}
 	}
+	scratch := make([]record, slices.Max(counts[:]))
 	for d := range counts {
 		lo, hi := off[d], off[d+1]
 		if hi-lo <= 32 {
-			insertionSortBy(b[lo:hi], func(r record) uint64 { return r.h >> 32 })
+			insertionSortBy(a[lo:hi], func(r record) uint64 { return r.h >> 32 })
 			continue
 		}
-		radixPass(b[lo:hi], a[lo:hi], 32, 10)
-		radixPass(a[lo:hi], b[lo:hi], 42, 64-msdBits-42)
+		radixPass(a[lo:hi], scratch, 32, 10)
+		radixPass(scratch[:hi-lo], a[lo:hi], 42, 64-msdBits-42)
 	}
-
-	return b, splitUsers(b), nil
+	return a, splitUsers(a), nil
 }
 
 // splitUsers returns the end of each user's run of records in b, which is sorted by the
 // upper 32 bits of the user hash, and sorts each run by time. Different users with equal
 // upper bits are separated by their full hashes.
 func splitUsers(b []record) []int {
-	var ends []int
+	ends := make([]int, 0, len(b)/8+1)
 	for i, n := 0, len(b); i < n; {
 		j := i + 1
 		same := true
@@ -239,12 +240,12 @@ func insertionSortBy(x []record, key func(record) uint64) {
 	}
 }
 
-// sortByTime sorts one user's records by time, keeping input order among equal times;
-// the records arrive in input order.
+// sortByTime sorts one user's records by time and, among equal times, by input order.
 func sortByTime(x []record) {
+	less := func(a, b *record) bool { return a.t < b.t || a.t == b.t && a.idx < b.idx }
 	sorted := true
 	for i := 1; i < len(x); i++ {
-		if x[i].t < x[i-1].t {
+		if less(&x[i], &x[i-1]) {
 			sorted = false
 			break
 		}
@@ -252,8 +253,21 @@ func sortByTime(x []record) {
 	switch {
 	case sorted:
 	case len(x) <= 32:
-		insertionSortBy(x, func(r record) uint64 { return uint64(r.t) ^ 1<<63 })
+		for i := 1; i < len(x); i++ {
+			r := x[i]
+			j := i
+			for j > 0 && less(&r, &x[j-1]) {
+				x[j] = x[j-1]
+				j--
+			}
+			x[j] = r
+		}
 	default:
-		slices.SortStableFunc(x, func(a, b record) int { return cmp.Compare(a.t, b.t) })
+		slices.SortFunc(x, func(a, b record) int {
+			if c := cmp.Compare(a.t, b.t); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.idx, b.idx)
+		})
 	}
 }

@@ -29,12 +29,10 @@ func (f Funnel) Run(events []journey.Event) (Result, error) {
 			Value: len(events), Err: cxmetrics.ErrOutOfRange, Detail: "(at most 2^32-1)"}
 	}
 	ms := f.compile()
-	var buf [2][]record
-	recs, ends, err := f.records(events, ms, &buf)
+	recs, ends, err := f.records(events, ms)
 	if err != nil {
 		return Result{}, err
 	}
-	buf[0] = nil
 
 	s := len(f.Steps)
 	w := newWalker(f)
@@ -43,7 +41,7 @@ func (f Funnel) Run(events []journey.Event) (Result, error) {
 		excl[i] = exclID(ms, x)
 	}
 	var acc users
-	acc.init(s, f.BreakdownBy != "")
+	acc.init(s, len(ends), f.BreakdownBy != "")
 	start := 0
 	for _, end := range ends {
 		g := recs[start:end]
@@ -117,10 +115,14 @@ type users struct {
 	names  []string
 }
 
-func (u *users) init(nsteps int, breakdown bool) {
+// init prepares for at most n users.
+func (u *users) init(nsteps, n int, breakdown bool) {
 	u.nsteps = nsteps
+	u.reach = make([]uint8, 0, n)
+	u.durs = make([]int64, 0, n*(nsteps-1))
 	if breakdown {
 		u.keys = make(map[string]int32)
+		u.group = make([]int32, 0, n)
 	}
 }
 
