@@ -71,7 +71,9 @@ func reserved(name string) bool {
 // [Event.Props] keyed by its header name, for the rows where the field is not empty; such
 // names must be unique and non-empty. Every record must have as many fields as the header.
 //
-// Events are returned in file order. Nothing is skipped: the first bad record stops the
+// Events are returned in file order; a header without records gives no events and no
+// error, and an empty file is an error wrapping [cxmetrics.ErrEmpty]. Blank lines hold no
+// record and are passed over, as encoding/csv does; no record is ever skipped: the first bad record stops the
 // read with a [*ParseError] naming its line and column, and a malformed file (a stray
 // quote, a wrong number of fields, a missing or duplicate column) is an error wrapping
 // [cxmetrics.ErrCorrupt] (and, for syntax errors, the [*csv.ParseError]).
