@@ -86,6 +86,38 @@ func FuzzCompute(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, weighted bool) {
 		scores, weights := decodeAnswers(data, weighted)
 		r, err := Compute(scores, weights)
+		// Every counting path agrees with the dispatcher, on success and on the error.
+		for name, f := range unweightedPaths(Standard) {
+			if weighted {
+				break
+			}
+			a, errP := f(Standard, scores)
+			var want *cxmetrics.InputError
+			if errors.As(err, &want) && (errP == nil || errP.Error() != err.Error()) {
+				t.Fatalf("%s: error %v, want %v", name, errP, err)
+			}
+			if err == nil && (a.nd != r.DetractorCount || a.np != r.PromoterCount) {
+				t.Fatalf("%s: counts %d/%d, want %d/%d", name, a.nd, a.np, r.DetractorCount, r.PromoterCount)
+			}
+		}
+		for name, f := range weightedPaths(Standard) {
+			if !weighted {
+				break
+			}
+			a, errP := f(Standard, scores, weights)
+			if errP != nil {
+				// The sums may overflow in one path's order and not in another's; only
+				// errors about one value must agree.
+				var ie, want *cxmetrics.InputError
+				if errors.As(errP, &ie) && errors.As(err, &want) && ie.Index >= 0 && errP.Error() != err.Error() {
+					t.Fatalf("%s: error %v, want %v", name, errP, err)
+				}
+				continue
+			}
+			if err == nil && (a.nd != r.DetractorCount || a.np != r.PromoterCount) {
+				t.Fatalf("%s: counts %d/%d, want %d/%d", name, a.nd, a.np, r.DetractorCount, r.PromoterCount)
+			}
+		}
 		if err != nil {
 			if !isKnown(err, knownErrors) {
 				t.Fatalf("unexpected error %v", err)

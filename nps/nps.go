@@ -254,12 +254,38 @@ func classTable(s Scale) *[tableSize]uint64 {
 	return &t
 }
 
-// countUnweighted counts detractors and promoters without a branch on the data, so random
-// answers cost no branch mispredictions.
+// countUnweighted counts detractors and promoters with the fastest path the processor
+// and the scale allow: AVX2 vectors (four comparisons at a time), else the byte table,
+// else sign-bit arithmetic. None branches on the data, so random answers cost no branch
+// mispredictions.
 func countUnweighted(s Scale, scores []int) (sums, error) {
-	if !byteScale(s) {
-		return countUnweightedWide(s, scores)
+	n4 := len(scores) &^ 3
+	if nd, np, bad, ok := countVector(s, scores[:n4]); ok {
+		for _, x := range scores[n4:] {
+			bad = bad || x < s.Min || x > s.Max
+			if x <= s.DetractorMax {
+				nd++
+			} else if x >= s.PromoterMin {
+				np++
+			}
+		}
+		if bad {
+			return sums{}, firstBadScore(s, scores)
+		}
+		return unweightedSums(len(scores), nd, np), nil
 	}
+	if byteScale(s) {
+		return countUnweightedTable(s, scores)
+	}
+	return countUnweightedWide(s, scores)
+}
+
+func unweightedSums(n, nd, np int) sums {
+	return sums{n: n, nd: nd, np: np, w: float64(n), wd: float64(nd), wp: float64(np), ww2: float64(n)}
+}
+
+// countUnweightedTable counts with the byte table, for scales within [0, 255].
+func countUnweightedTable(s Scale, scores []int) (sums, error) {
 	table := classTable(s)
 	var nd, np int
 	for start := 0; start < len(scores); start += flushEvery {
@@ -270,10 +296,7 @@ func countUnweighted(s Scale, scores []int) (sums, error) {
 		nd += int(a & fieldMask)
 		np += int(a >> promoterAt & fieldMask)
 	}
-	n := len(scores)
-	a := sums{n: n, nd: nd, np: np}
-	a.w, a.wd, a.wp, a.ww2 = float64(n), float64(nd), float64(np), float64(n)
-	return a, nil
+	return unweightedSums(len(scores), nd, np), nil
 }
 
 // classifyBlock sums the table entries of a block of scores (at most flushEvery) and ORs
@@ -326,10 +349,7 @@ func countUnweightedWide(s Scale, scores []int) (sums, error) {
 	if bad < 0 {
 		return sums{}, firstBadScore(s, scores)
 	}
-	n := len(scores)
-	a := sums{n: n, nd: d0 + d1, np: p0 + p1}
-	a.w, a.wd, a.wp, a.ww2 = float64(n), float64(a.nd), float64(a.np), float64(n)
-	return a, nil
+	return unweightedSums(len(scores), d0+d1, p0+p1), nil
 }
 
 // firstBadScore returns the error for the first score outside the scale.
@@ -346,32 +366,59 @@ func firstBadScore(s Scale, scores []int) error {
 // added to compensated totals: pairwise-style error growth at the cost of a plain loop.
 const blockSize = 1024
 
-// countWeighted sums weights per category in blocks of blockSize answers (see
-// weightTable.block). Across blocks, Neumaier summation keeps the rounding error
-// independent of the number of answers. Scales outside [0, 255] take a slower general
-// loop.
+// countWeighted sums weights per category in blocks of blockSize answers, with AVX2
+// vectors where the processor has them, else with the byte-table histogram, else with a
+// plain loop. Within a block the sums are plain (in vector lanes or histogram bins);
+// across blocks, Neumaier summation keeps the rounding error independent of the number of
+// answers.
 func countWeighted(s Scale, scores []int, weights []float64) (sums, error) {
-	if !byteScale(s) {
-		return countWeightedWide(s, scores, weights)
+	if hasAVX2 {
+		return countWeightedVector(s, scores, weights)
 	}
-	tab := weightTable{counts: classTable(s)}
-	for x, v := range tab.counts {
-		tab.isD[x] = float64(v & fieldMask)
-		tab.isP[x] = float64(v >> promoterAt & fieldMask)
+	if byteScale(s) {
+		return countWeightedTable(s, scores, weights)
 	}
+	return countWeightedWide(s, scores, weights)
+}
+
+// blockSums are the partial results of one block of weighted answers.
+type blockSums struct {
+	nd, np       int
+	bad          bool // a score out of range, or a negative or NaN weight
+	w, wd, wp, q float64
+}
+
+// countWeightedVector is countWeighted with the AVX2 kernel.
+func countWeightedVector(s Scale, scores []int, weights []float64) (sums, error) {
 	var tw, twd, twp, tw2 stats.Sum
 	var nd, np int
 	weights = weights[:len(scores)]
 	for start := 0; start < len(scores); start += blockSize {
 		end := min(start+blockSize, len(scores))
-		b := tab.block(scores[start:end], weights[start:end])
-		if b.or >= tableSize || b.c>>invalidAt != 0 || !finite(b.w+b.q) {
-			if err := firstBadAnswer(s, scores[start:end], weights[start:end], start); err != nil {
+		sc, ws := scores[start:end], weights[start:end]
+		var b blockSums
+		n4 := len(sc) &^ 3
+		weightedVector(s, sc[:n4], ws[:n4], &b)
+		for i, x := range sc[n4:] {
+			u := ws[n4+i]
+			b.bad = b.bad || x < s.Min || x > s.Max || !(u >= 0)
+			b.w += u
+			b.q += u * u
+			if x <= s.DetractorMax {
+				b.nd++
+				b.wd += u
+			} else if x >= s.PromoterMin {
+				b.np++
+				b.wp += u
+			}
+		}
+		if b.bad || !finite(b.w+b.q) {
+			if err := firstBadAnswer(s, sc, ws, start); err != nil {
 				return sums{}, err
 			}
 		}
-		nd += int(b.c & fieldMask)
-		np += int(b.c >> promoterAt & fieldMask)
+		nd += b.nd
+		np += b.np
 		tw.Add(b.w)
 		twd.Add(b.wd)
 		twp.Add(b.wp)
@@ -380,55 +427,80 @@ func countWeighted(s Scale, scores []int, weights []float64) (sums, error) {
 	return sums{n: len(scores), nd: nd, np: np, w: tw.Value(), wd: twd.Value(), wp: twp.Value(), ww2: tw2.Value()}, nil
 }
 
-// weightTable holds the lookup tables of the weighted path: packed counters, and 1 or 0
-// as a float for "is a detractor" and "is a promoter", so that a weight is added to its
-// category by a multiplication instead of a branch.
-type weightTable struct {
-	counts   *[tableSize]uint64
-	isD, isP [tableSize]float64
+// countWeightedTable is countWeighted for scales within [0, 255]: a histogram of weight
+// per score byte (see weightHistogram), with packed counters from the byte table.
+func countWeightedTable(s Scale, scores []int, weights []float64) (sums, error) {
+	table := classTable(s)
+	var bins [tableSize]stats.Sum // compensated weight per score
+	var tw2 stats.Sum
+	var nd, np int
+	var h weightHistogram
+	weights = weights[:len(scores)]
+	for start := 0; start < len(scores); start += blockSize {
+		end := min(start+blockSize, len(scores))
+		sc, ws := scores[start:end], weights[start:end]
+		c, or, sign, q := h.add(table, sc, ws)
+		if or >= tableSize || c>>invalidAt != 0 || sign>>63 != 0 || !finite(q) {
+			if err := firstBadAnswer(s, sc, ws, start); err != nil {
+				return sums{}, err
+			}
+		}
+		nd += int(c & fieldMask)
+		np += int(c >> promoterAt & fieldMask)
+		tw2.Add(q)
+		for x := s.Min; x <= s.Max; x++ {
+			bins[x].Add(h[0][x] + h[1][x] + h[2][x] + h[3][x])
+			h[0][x], h[1][x], h[2][x], h[3][x] = 0, 0, 0, 0
+		}
+	}
+	var tw, twd, twp stats.Sum
+	for x := s.Min; x <= s.Max; x++ {
+		tw.Merge(bins[x])
+		switch {
+		case x <= s.DetractorMax:
+			twd.Merge(bins[x])
+		case x >= s.PromoterMin:
+			twp.Merge(bins[x])
+		}
+	}
+	return sums{n: len(scores), nd: nd, np: np, w: tw.Value(), wd: twd.Value(), wp: twp.Value(), ww2: tw2.Value()}, nil
 }
 
-// blockSums are the partial sums of one block of weighted answers.
-type blockSums struct {
-	c            uint64 // packed counters
-	or           uint   // OR of the scores and of the weights' sign bits moved to bit 8
-	w, wd, wp, q float64
-}
+// weightHistogram holds four interleaved histograms of weight per score byte, so that
+// consecutive answers with the same score do not wait on each other's store.
+type weightHistogram [4][tableSize]float64
 
-// block sums one block of weighted answers with two independent accumulators per sum.
-// A negative weight sets bit 8 of or (so or >= tableSize); NaN and Inf show in w or q.
-func (t *weightTable) block(sc []int, ws []float64) blockSums {
-	var c uint64
-	var or uint
-	var w0, w1, wd0, wd1, wp0, wp1, q0, q1 float64
+// add adds a block of weighted answers to h and returns the block's packed counters, the
+// OR of its scores, the OR of its weights' bits (a negative weight sets the sign bit) and
+// its sum of squared weights (NaN or Inf when a weight is).
+func (h *weightHistogram) add(table *[tableSize]uint64, sc []int, ws []float64) (c uint64, or uint, sign uint64, q float64) {
 	ws = ws[:len(sc)]
+	var q1 float64
 	i := 0
-	for ; i+2 <= len(sc); i += 2 {
-		x, y := uint(sc[i]), uint(sc[i+1])
-		u, v := ws[i], ws[i+1]
-		or |= x | y | uint((math.Float64bits(u)|math.Float64bits(v))>>55)
-		kx, ky := uint8(x), uint8(y)
-		c += t.counts[kx] + t.counts[ky]
-		w0 += u
-		w1 += v
-		q0 += u * u
-		q1 += v * v
-		wd0 += u * t.isD[kx]
-		wd1 += v * t.isD[ky]
-		wp0 += u * t.isP[kx]
-		wp1 += v * t.isP[ky]
+	for ; i+4 <= len(sc); i += 4 {
+		x := sc[i : i+4 : i+4]
+		u := ws[i : i+4 : i+4]
+		or |= uint(x[0]) | uint(x[1]) | uint(x[2]) | uint(x[3])
+		sign |= math.Float64bits(u[0]) | math.Float64bits(u[1]) | math.Float64bits(u[2]) | math.Float64bits(u[3])
+		k0, k1, k2, k3 := uint8(x[0]), uint8(x[1]), uint8(x[2]), uint8(x[3])
+		c += table[k0] + table[k1] + table[k2] + table[k3]
+		h[0][k0] += u[0]
+		h[1][k1] += u[1]
+		h[2][k2] += u[2]
+		h[3][k3] += u[3]
+		q += u[0]*u[0] + u[1]*u[1]
+		q1 += u[2]*u[2] + u[3]*u[3]
 	}
 	for ; i < len(sc); i++ {
-		x, u := uint(sc[i]), ws[i]
-		or |= x | uint(math.Float64bits(u)>>55)
+		x, u := sc[i], ws[i]
+		or |= uint(x)
+		sign |= math.Float64bits(u)
 		k := uint8(x)
-		c += t.counts[k]
-		w0 += u
-		q0 += u * u
-		wd0 += u * t.isD[k]
-		wp0 += u * t.isP[k]
+		c += table[k]
+		h[0][k] += u
+		q += u * u
 	}
-	return blockSums{c: c, or: or, w: w0 + w1, wd: wd0 + wd1, wp: wp0 + wp1, q: q0 + q1}
+	return c, or, sign, q + q1
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

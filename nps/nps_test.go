@@ -100,43 +100,112 @@ func TestComputeWeighted(t *testing.T) {
 	assert.Equal(t, 1.0, c.EffectiveN)
 }
 
-// The table path, the wide path and the streaming path agree with a plain reference on
-// every scale shape, including the 1-5 scale and one with an empty passive band.
+// unweightedPaths and weightedPaths are every counting implementation that applies to a
+// scale, so that each is tested whatever the processor picks at run time.
+func unweightedPaths(s Scale) map[string]func(Scale, []int) (sums, error) {
+	p := map[string]func(Scale, []int) (sums, error){"dispatch": countUnweighted, "wide": countUnweightedWide}
+	if byteScale(s) {
+		p["table"] = countUnweightedTable
+	}
+	return p
+}
+
+func weightedPaths(s Scale) map[string]func(Scale, []int, []float64) (sums, error) {
+	p := map[string]func(Scale, []int, []float64) (sums, error){"dispatch": countWeighted, "wide": countWeightedWide}
+	if byteScale(s) {
+		p["table"] = countWeightedTable
+	}
+	if hasAVX2 {
+		p["vector"] = countWeightedVector
+	}
+	return p
+}
+
+// Every counting path and the streaming path agree with a plain reference on every scale
+// shape, including the 1-5 scale and one with an empty passive band, and report the same
+// first bad value.
 func TestPathsAgree(t *testing.T) {
+	t.Logf("AVX2: %v", hasAVX2)
 	scales := []Scale{Standard, {1, 5, 2, 5}, {1, 7, 4, 5}, {0, 255, 100, 200}, {-3, 3, -1, 1}, {0, 1000, 500, 900}, {1, 10, 5, 6}}
 	for _, s := range scales {
-		var scores []int
-		var weights []float64
-		for i := range 5000 {
-			scores = append(scores, s.Min+(i*7919)%(s.Max-s.Min+1))
-			weights = append(weights, float64(i%13)/4)
-		}
-		var nd, np int
-		var w, wd, wp float64
-		for i, x := range scores {
-			w += weights[i]
-			switch {
-			case x <= s.DetractorMax:
-				nd++
-				wd += weights[i]
-			case x >= s.PromoterMin:
-				np++
-				wp += weights[i]
+		for _, n := range []int{0, 1, 3, 4, 5, 1023, 1024, 1025, 5003} {
+			var scores []int
+			var weights []float64
+			for i := range n {
+				scores = append(scores, s.Min+(i*7919)%(s.Max-s.Min+1))
+				weights = append(weights, float64(i%13)/4)
+			}
+			var nd, np int
+			var w, wd, wp, q float64
+			for i, x := range scores {
+				w += weights[i]
+				q += weights[i] * weights[i]
+				switch {
+				case x <= s.DetractorMax:
+					nd++
+					wd += weights[i]
+				case x >= s.PromoterMin:
+					np++
+					wp += weights[i]
+				}
+			}
+			for name, f := range unweightedPaths(s) {
+				a, err := f(s, scores)
+				require.NoError(t, err, "%s %v", name, s)
+				assert.Equal(t, unweightedSums(n, nd, np), a, "%s %v n=%d", name, s, n)
+			}
+			for name, f := range weightedPaths(s) {
+				a, err := f(s, scores, weights)
+				require.NoError(t, err, "%s %v", name, s)
+				assert.Equal(t, n, a.n, name)
+				assert.Equal(t, nd, a.nd, "%s %v n=%d", name, s, n)
+				assert.Equal(t, np, a.np, "%s %v n=%d", name, s, n)
+				assert.InDelta(t, w, a.w, 1e-9, name)
+				assert.InDelta(t, wd, a.wd, 1e-9, name)
+				assert.InDelta(t, wp, a.wp, 1e-9, name)
+				assert.InDelta(t, q, a.ww2, 1e-9, name)
+			}
+			if n == 0 {
+				continue
+			}
+			r, err := ComputeScale(s, scores, nil)
+			require.NoError(t, err)
+			sq, err := ComputeSeq(s, slices.Values(scores))
+			require.NoError(t, err)
+			assert.Equal(t, r, sq)
+
+			// A bad score, then a bad weight before it: each path reports the first.
+			wrap := s.Min + 256 // a byte that the table would read as a valid score
+			if wrap <= s.Max {
+				wrap = s.Max + 256
+			}
+			for _, bad := range []int{s.Min - 1, s.Max + 1, wrap, math.MinInt, math.MaxInt} {
+				k := (n * 2) / 3
+				sc := slices.Clone(scores)
+				sc[k] = bad
+				for name, f := range unweightedPaths(s) {
+					_, err := f(s, sc)
+					var ie *cxmetrics.InputError
+					require.ErrorAs(t, err, &ie, "%s %v bad %d", name, s, bad)
+					assert.Equal(t, k, ie.Index, name)
+					assert.ErrorIs(t, err, cxmetrics.ErrOutOfRange)
+				}
+				for _, badW := range []float64{-1, math.NaN(), math.Inf(1), math.Copysign(0, -1)} {
+					ws := slices.Clone(weights)
+					ws[k/2] = badW
+					for name, f := range weightedPaths(s) {
+						_, err := f(s, sc, ws)
+						var ie *cxmetrics.InputError
+						require.ErrorAs(t, err, &ie, "%s %v bad %d/%v", name, s, bad, badW)
+						if badW == 0 { // -0 is a valid weight: the score is the first bad value
+							assert.Equal(t, k, ie.Index, name)
+						} else {
+							assert.Equal(t, k/2, ie.Index, "%s weight %v", name, badW)
+						}
+					}
+				}
 			}
 		}
-		r, err := ComputeScale(s, scores, nil)
-		require.NoError(t, err, "%v", s)
-		assert.Equal(t, nd, r.DetractorCount, "%v", s)
-		assert.Equal(t, np, r.PromoterCount, "%v", s)
-		assert.InDelta(t, 100*float64(np-nd)/float64(len(scores)), r.Score, 1e-12, "%v", s)
-		q, err := ComputeSeq(s, slices.Values(scores))
-		require.NoError(t, err)
-		assert.Equal(t, r, q)
-		rw, err := ComputeScale(s, scores, weights)
-		require.NoError(t, err)
-		assert.Equal(t, nd, rw.DetractorCount)
-		assert.InDelta(t, wd/w, rw.Detractors, 1e-12, "%v", s)
-		assert.InDelta(t, wp/w, rw.Promoters, 1e-12, "%v", s)
 	}
 }
 

@@ -1,0 +1,7 @@
+//go:build !amd64
+
+package nps
+
+func countVector(s Scale, x []int) (nd, np int, bad, ok bool) { return 0, 0, false, false }
+
+func weightedVector(s Scale, x []int, w []float64, b *blockSums) (ok bool) { return false }
