@@ -150,7 +150,11 @@ func TimeDecay(paths []TimedPath, halfLife time.Duration) (Result, error) {
 		return Result{}, errNoPaths()
 	}
 	ch := newChannels()
-	var ids []int32 // the channel of every touch, path after path
+	n := 0
+	for _, p := range paths {
+		n += len(p.Touches)
+	}
+	ids := make([]int32, 0, n) // the channel of every touch, path after path
 	var conv, val, nul, scale stats.Sum
 	for i, p := range paths {
 		conv.Add(p.Conversions)

@@ -102,8 +102,8 @@ func Markov(paths []Path, order int) (MarkovResult, error) {
 // Gauss-Seidel, with LU as a fallback up to fallbackStates states.
 const (
 	denseStates    = 64
-	fallbackStates = 8192
-	gsTolerance    = 1e-15 // relative to the largest absorption probability
+	fallbackStates = 2048
+	gsTolerance    = 1e-15 // the largest relative change of a component in a sweep
 	gsWork         = 4e9   // the most multiply-adds spent on one Gauss-Seidel solve
 )
 
@@ -117,6 +117,7 @@ type chain struct {
 	prob   []float64
 	r      []float64 // probability of going to conversion from each state
 	sweep  []int32   // the order of a Gauss-Seidel sweep; see sweepOrder
+	sweeps int       // the most Gauss-Seidel sweeps before the LU fallback; 0 for gsWork
 }
 
 // sweepOrder returns the states in the post-order of a depth-first search from the start:
@@ -256,15 +257,19 @@ func buildChainLimit(c *compiled, order, tableLimit int) *chain {
 	} else {
 		b.edges = make(map[uint64]int32)
 	}
-	// The weights are scaled exactly by a power of two so that their total lies in
+	// Extreme weights are scaled exactly by a power of two so that their total lies in
 	// [0.5, 1) and sums over many visits neither overflow nor underflow.
 	_, exp := math.Frexp(c.totals.conversions + c.totals.nulls)
+	rescale := exp < -500 || exp > 500 // otherwise no sum can overflow or underflow
 	for i := range c.ends {
 		p := &c.paths[i]
 		if p.Conversions+p.Nulls <= 0 {
 			continue
 		}
-		w := math.Ldexp(p.Conversions+p.Nulls, -exp)
+		w, conv := p.Conversions+p.Nulls, p.Conversions
+		if rescale {
+			w, conv = math.Ldexp(w, -exp), math.Ldexp(conv, -exp)
+		}
 		s, prev := int32(-1), int32(-1)
 		for _, id := range c.path(i) {
 			if id == prev {
@@ -275,7 +280,7 @@ func buildChainLimit(c *compiled, order, tableLimit int) *chain {
 			b.weight[e] += w
 			s = b.to[e]
 		}
-		b.conv[s] += math.Ldexp(p.Conversions, -exp)
+		b.conv[s] += conv
 		b.absorb[s] += w
 	}
 
@@ -422,9 +427,9 @@ func (d *denseSolver) solve(x []float64, removed []bool) error {
 }
 
 // solveIterative solves (I - Q) x = r by Gauss-Seidel sweeps, starting from x, which must
-// be 0 or a solution of the chain with fewer states removed (the iterates then fall
-// monotonically to the solution). It stops when no component changes by more than
-// gsTolerance times the largest one, and falls back to LU when that takes too long.
+// be 0 or a solution of the chain with fewer states removed (the iterates then move
+// monotonically to the solution: up from 0, down from above). It stops when no component changes by more than
+// gsTolerance of its value, and falls back to LU when that takes too long.
 func (ch *chain) solveIterative(x []float64, removed []bool) error {
 	for s := range x {
 		if removed[s] {
@@ -434,9 +439,12 @@ func (ch *chain) solveIterative(x []float64, removed []bool) error {
 	if ch.sweep == nil {
 		ch.sweep = ch.sweepOrder()
 	}
-	sweeps := int(gsWork / float64(len(ch.col)+ch.n))
+	sweeps := ch.sweeps
+	if sweeps == 0 {
+		sweeps = int(gsWork / float64(len(ch.col)+ch.n))
+	}
 	for range sweeps {
-		var change, largest float64
+		converged := true
 		for _, s := range ch.sweep {
 			if removed[s] {
 				continue
@@ -447,11 +455,12 @@ func (ch *chain) solveIterative(x []float64, removed []bool) error {
 			for k, t := range cols {
 				v += probs[k] * x[t]
 			}
-			change = max(change, math.Abs(v-x[s]))
-			largest = max(largest, v)
+			if math.Abs(v-x[s]) > gsTolerance*v {
+				converged = false
+			}
 			x[s] = v
 		}
-		if change <= gsTolerance*largest {
+		if converged {
 			return nil
 		}
 	}

@@ -93,10 +93,13 @@ func newChannels() *channels {
 	return &channels{index: make(map[string]int32)}
 }
 
-// id returns the id of name, registering it if it is new. name must not be empty.
+// id returns the id of name, registering it if it is new.
 func (c *channels) id(name string) int32 {
-	n := len(name)
-	slot := &c.cache[(uint(name[0])*31+uint(name[n/2])*7+uint(name[n-1])+uint(n)*131)&255]
+	h := uint32(len(name))
+	for i := 0; i < len(name); i++ {
+		h = h*31 + uint32(name[i])
+	}
+	slot := &c.cache[(h^h>>8)&255]
 	if slot.name == name {
 		return slot.id
 	}
