@@ -21,6 +21,7 @@ import (
 	"strconv"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/journey"
 	"github.com/cxmetrics/cxmetrics/nps"
 )
 
@@ -36,15 +37,23 @@ func main() {
 }
 
 func run(w io.Writer) error {
-	for _, section := range []func(io.Writer) error{
-		surveySection,
+	if err := surveySection(w); err != nil {
+		return err
+	}
+	events, err := readEvents()
+	if err != nil {
+		return err
+	}
+	for _, section := range []func(io.Writer, []journey.Event) error{
+		stagesSection, funnelSection, cohortSection, attributionSection, clvSection,
 	} {
-		if err := section(w); err != nil {
+		fmt.Fprintln(w)
+		if err := section(w, events); err != nil {
 			return err
 		}
-		fmt.Fprintln(w)
 	}
-	return nil
+	fmt.Fprintln(w)
+	return peakEndSection(w)
 }
 
 func heading(w io.Writer, title string) {
@@ -163,6 +172,11 @@ func surveySection(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "answers needed per month for ±5 points: %d\n", n)
 	return nil
+}
+
+// sortDesc sorts xs by key, largest first.
+func sortDesc[T any](xs []T, key func(T) float64) {
+	sort.SliceStable(xs, func(i, j int) bool { return key(xs[i]) > key(xs[j]) })
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -12,7 +12,11 @@ func TestReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	for _, want := range []string{"Net Promoter Score", "1182 answers", "95% Tango"} {
+	for _, want := range []string{
+		"Net Promoter Score", "1182 answers", "95% Tango",
+		"Journey stages", "cart abandonment", "Purchase funnel", "Monthly cohorts",
+		"Attribution", "Markov", "Shapley", "lifetime value", "peak-end rule",
+	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
