@@ -64,5 +64,11 @@
 //     are listed with zero credit.
 //   - Value may be negative (a refund); counts may not.
 //   - PathsFromEvents gives a conversion with no touchpoint in its window the touchpoint
-//     [Direct], so no conversion is lost.
+//     [Direct], so no conversion is lost. Touchpoints older than the window before a
+//     conversion are dropped, not counted as a path that did not convert: the same user
+//     did convert.
+//   - Shapley has no limit on the number of channels. For its game, Zhao et al.'s
+//     formula is the exact Shapley value and costs time linear in the touchpoints; the
+//     textbook sum over all 2^n coalitions, which would need such a limit, is used only
+//     in the tests, as the reference the formula is checked against.
 package attribution

@@ -42,10 +42,12 @@ type MarkovResult struct {
 //
 //	P = s' x,  where (I - Q) x = r
 //
-// solved exactly: by LU decomposition (gonum/mat) for chains of up to 64 states, and by
-// Gauss-Seidel iteration to machine precision for larger ones (with LU as a fallback should
-// it not converge). Removing channel c sends every transition into a state whose last
-// channel is c to null; its removal effect is
+// solved exactly, not by simulation: by LU decomposition (gonum/mat) for chains of up to
+// 64 states, and for larger ones by Gauss-Seidel iteration until a sweep changes no
+// component by more than 1e-15 of its value (with LU as a fallback for chains of up to
+// 2048 states should that take too long; above that, an error wrapping
+// [cxmetrics.ErrOutOfRange]). Removing channel c sends every transition into a state whose
+// last channel is c to null; its removal effect is
 //
 //	e_c = 1 - P_{-c} / P
 //
