@@ -50,7 +50,7 @@
 // Where the usual descriptions of these models are silent, this package decides:
 //
 //   - Repeated consecutive touchpoints count in the heuristic models (a > a > b gives a two
-//     thirds of a linear credit) and collapse in Markov (a > a > b walks a > b), as in
+//     thirds of the path's linear credit) and collapse in Markov (a > a > b walks a > b), as in
 //     ChannelAttribution. Shapley counts each channel once per path.
 //   - PositionBased gives a one-touch path's credit to its touch and splits a two-touch
 //     path's credit in the ratio first : last (50/50 for the U-shaped model).
