@@ -49,9 +49,9 @@
 //
 // Where the usual descriptions of these models are silent, this package decides:
 //
-//   - Repeated consecutive touchpoints count in the heuristic models (a > a > b gives a two
-//     thirds of the path's linear credit) and collapse in Markov (a > a > b walks a > b), as in
-//     ChannelAttribution. Shapley counts each channel once per path.
+//   - Repeated consecutive touchpoints count in the heuristic models (in a > a > b, a earns
+//     two thirds of the linear credit) and collapse in Markov (a > a > b walks a > b), as
+//     in ChannelAttribution. Shapley counts each channel once per path.
 //   - PositionBased gives a one-touch path's credit to its touch and splits a two-touch
 //     path's credit in the ratio first : last (50/50 for the U-shaped model).
 //   - Markov removes a channel by sending every transition into a state that ends with it
