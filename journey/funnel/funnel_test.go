@@ -353,3 +353,31 @@ func TestStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxSteps runs the longest funnel in every order: one user does all the steps, one
+// does all but the last, one starts and stops.
+func TestMaxSteps(t *testing.T) {
+	names := make([]string, MaxSteps)
+	for i := range names {
+		names[i] = "s" + string(rune('a'+i%26)) + string(rune('a'+i/26))
+	}
+	var events []journey.Event
+	for i, n := range names {
+		events = append(events, ev("all", n, at(1, i)))
+		if i < MaxSteps-1 {
+			events = append(events, ev("most", n, at(1, i)))
+		}
+	}
+	events = append(events, ev("one", names[0], at(1, 0)))
+	for _, o := range []Order{Ordered, Strict, Any} {
+		for _, a := range []Anchor{LatestStart, FirstStart} {
+			r := run(t, Funnel{Steps: steps(names...), Order: o, Anchor: a}, events)
+			if r.Users != 3 || r.Steps[1].Reached != 2 || r.Steps[MaxSteps-2].Reached != 2 || r.Steps[MaxSteps-1].Reached != 1 {
+				t.Errorf("%v, %v: got %+v", o, a, reached(r))
+			}
+			if r.Steps[MaxSteps-1].MedianTimeToConvert != time.Minute {
+				t.Errorf("%v, %v: time to the last step %v, want 1m", o, a, r.Steps[MaxSteps-1].MedianTimeToConvert)
+			}
+		}
+	}
+}
