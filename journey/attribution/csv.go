@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cxmetrics/cxmetrics"
 )
@@ -82,6 +83,9 @@ func (f PathsCSV) Read(r io.Reader) ([]Path, error) {
 		br.Discard(3)
 	}
 	comma := f.Comma
+	if comma == '"' || comma == '\r' || comma == '\n' || comma == utf8.RuneError || !utf8.ValidRune(comma) {
+		return nil, &cxmetrics.InputError{Pkg: "attribution", What: "field separator", Index: -1, Value: strconv.QuoteRune(comma), Err: cxmetrics.ErrOutOfRange}
+	}
 	if comma == 0 {
 		head, _ := br.Peek(4096) // short at the end of the input
 		if i := strings.IndexByte(string(head), '\n'); i >= 0 {

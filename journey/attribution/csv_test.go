@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/cxmetrics/cxmetrics"
@@ -71,6 +72,15 @@ func TestReadPathsCSVErrors(t *testing.T) {
 		}
 		if !strings.Contains(err.Error(), tc.msg) || !strings.HasPrefix(err.Error(), "attribution: ") {
 			t.Errorf("%s: message %q does not say %q", tc.name, err, tc.msg)
+		}
+	}
+}
+
+func TestPathsCSVSeparators(t *testing.T) {
+	for _, comma := range []rune{'"', '\n', '\r', utf8.RuneError, -1} {
+		_, err := PathsCSV{Comma: comma}.Read(strings.NewReader("path,conversions\na,1\n"))
+		if !errors.Is(err, cxmetrics.ErrOutOfRange) {
+			t.Errorf("comma %q: error %v, want ErrOutOfRange", comma, err)
 		}
 	}
 }
