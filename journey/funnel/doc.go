@@ -104,9 +104,10 @@
 // user's records by time only when they are out of order, and walks each user once:
 // Ordered and Strict order in time linear in the user's events and memory linear in the
 // steps, Any order in time linear in the user's events times a small matching cost per
-// event. Besides the records (two arrays of them, 64 bytes per needed event), memory is
-// O(users x steps) for the counted attempts. Where filters are called once per event with
-// a matching name, from the calling goroutine.
+// event. Besides two arrays of records (64 bytes per needed event), memory is
+// O(users x steps) for the counted attempts. Run keeps these buffers in a [sync.Pool], so
+// repeated runs reuse them. Where filters are called once per event with a matching name,
+// from the calling goroutine. Run is safe for concurrent use.
 //
 // Users are told apart by a 128-bit keyed hash of their id, with keys drawn afresh for
 // every run, as ClickHouse's uniqExact does for strings; this spares reading every id

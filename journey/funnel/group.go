@@ -83,9 +83,10 @@ func exclID(ms []nameMatch, x Exclusion) uint32 {
 // (all events in Strict order, where any event breaks an attempt), grouped by user and,
 // within a user, sorted by time with ties in input order. groups receives the end of
 // each user's run of records.
-func (f Funnel) records(events []journey.Event, ms []nameMatch) ([]record, []int, error) {
+func (f Funnel) records(events []journey.Event, ms []nameMatch, ws *workspace) ([]record, []int, error) {
 	keepAll := f.Order == Strict
-	a := make([]record, 0, len(events))
+	a := reuse(ws.recs, len(events))
+	ws.recs = a
 	var counts [1 << msdBits]int
 	seed, seed2 := maphash.MakeSeed(), maphash.MakeSeed()
 	for i := range events {
@@ -132,46 +133,39 @@ func (f Funnel) records(events []journey.Event, ms []nameMatch) ([]record, []int
 		a = append(a, record{h: h, h2: maphash.String(seed2, e.User), t: e.Time.UnixNano(), idx: uint32(i), bits: bits})
 	}
 
-	// Most significant digit first, in place (American flag sort): cycle each record into
-	// its bucket. Then sort each bucket, which fits in the cache, by the rest of the upper
-	// 32 bits of the hash, through a scratch buffer as large as the largest bucket.
+	// Most significant digit first: scatter into buckets, then sort each bucket, which
+	// fits in the cache, by the rest of the upper 32 bits of the hash.
+	n := len(a)
+	b := reuse(ws.recs2, n)[:n]
+	ws.recs2 = b
 	var off [1<<msdBits + 1]int
 	for d, c := range counts {
 		off[d+1] = off[d] + c
 	}
 	next := off
-	for d := range counts {
-		end := off[d+1]
-		for next[d] < end {
-			r := a[next[d]]
-			dd := int(r.h >> (64 - msdBits))
-			for dd != d {
-				a[next[dd]], r = r, a[next[dd]]
-				next[dd]++
-				dd = int(r.h >> (64 - msdBits))
-			}
-			a[next[d]] = r
-			next[d]++
-		}
+	for _, r := range a {
+		d := r.h >> (64 - msdBits)
+		b[next[d]] = r
+		next[d]++
 	}
-	scratch := make([]record, slices.Max(counts[:]))
 	for d := range counts {
 		lo, hi := off[d], off[d+1]
 		if hi-lo <= 32 {
-			insertionSortBy(a[lo:hi], func(r record) uint64 { return r.h >> 32 })
+			insertionSortBy(b[lo:hi], func(r record) uint64 { return r.h >> 32 })
 			continue
 		}
-		radixPass(a[lo:hi], scratch, 32, 10)
-		radixPass(scratch[:hi-lo], a[lo:hi], 42, 64-msdBits-42)
+		radixPass(b[lo:hi], a[lo:hi], 32, 10)
+		radixPass(a[lo:hi], b[lo:hi], 42, 64-msdBits-42)
 	}
-	return a, splitUsers(a), nil
+	ws.ends = splitUsers(b, ws.ends[:0])
+	return b, ws.ends, nil
 }
 
 // splitUsers returns the end of each user's run of records in b, which is sorted by the
 // upper 32 bits of the user hash, and sorts each run by time. Different users with equal
 // upper bits are separated by their full hashes.
-func splitUsers(b []record) []int {
-	ends := make([]int, 0, len(b)/8+1)
+// The ends are appended to ends.
+func splitUsers(b []record, ends []int) []int {
 	for i, n := 0, len(b); i < n; {
 		j := i + 1
 		same := true

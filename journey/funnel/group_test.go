@@ -21,7 +21,7 @@ func TestSplitUsersCollisions(t *testing.T) {
 	for i, u := range users {
 		b[i] = record{h: hashes[u].h, h2: hashes[u].h2, t: at(1, times[i]).UnixNano(), idx: uint32(i), bits: 1}
 	}
-	ends := splitUsers(b)
+	ends := splitUsers(b, nil)
 	if len(ends) != 4 || ends[len(ends)-1] != len(b) {
 		t.Fatalf("ends %v, want 4 users", ends)
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/cxmetrics/cxmetrics"
@@ -29,7 +30,12 @@ func (f Funnel) Run(events []journey.Event) (Result, error) {
 			Value: len(events), Err: cxmetrics.ErrOutOfRange, Detail: "(at most 2^32-1)"}
 	}
 	ms := f.compile()
-	recs, ends, err := f.records(events, ms)
+	ws, _ := workspaces.Get().(*workspace)
+	if ws == nil {
+		ws = new(workspace)
+	}
+	defer workspaces.Put(ws)
+	recs, ends, err := f.records(events, ms, ws)
 	if err != nil {
 		return Result{}, err
 	}
@@ -40,7 +46,7 @@ func (f Funnel) Run(events []journey.Event) (Result, error) {
 	for i, x := range f.Exclusions {
 		excl[i] = exclID(ms, x)
 	}
-	var acc users
+	acc := users{ws: ws}
 	acc.init(s, len(ends), f.BreakdownBy != "")
 	start := 0
 	for _, end := range ends {
@@ -71,6 +77,31 @@ func (f Funnel) Run(events []journey.Event) (Result, error) {
 		acc.add(g, b, key)
 	}
 	return acc.result(f), nil
+}
+
+// workspace holds the large buffers of a run. Run keeps workspaces in a pool, so that
+// repeated runs over large logs reuse memory instead of asking the operating system for
+// hundreds of megabytes each time; the pool empties itself at garbage collections.
+type workspace struct {
+	recs    []record
+	recs2   []record
+	ends    []int
+	reach   []uint8
+	durs    []int64
+	group   []int32
+	who     []int32
+	byGroup []int32
+	scratch []int64
+}
+
+var workspaces sync.Pool // of *workspace
+
+// reuse returns s emptied, with room for n elements.
+func reuse[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, 0, n)
+	}
+	return s[:0]
 }
 
 // excluded reports whether the best attempt has an excluded event between its steps.
@@ -107,6 +138,7 @@ func (w *walker) excluded(g []record, xs []Exclusion, ids []uint32) bool {
 
 // users accumulates the counted attempts: O(users x steps) memory.
 type users struct {
+	ws     *workspace
 	nsteps int
 	reach  []uint8
 	durs   []int64 // nsteps-1 per user: time from step i-1 to step i, if reached
@@ -118,11 +150,11 @@ type users struct {
 // init prepares for at most n users.
 func (u *users) init(nsteps, n int, breakdown bool) {
 	u.nsteps = nsteps
-	u.reach = make([]uint8, 0, n)
-	u.durs = make([]int64, 0, n*(nsteps-1))
+	u.reach = reuse(u.ws.reach, n)
+	u.durs = reuse(u.ws.durs, n*(nsteps-1))
 	if breakdown {
 		u.keys = make(map[string]int32)
-		u.group = make([]int32, 0, n)
+		u.group = reuse(u.ws.group, n)
 	}
 }
 
@@ -151,12 +183,15 @@ func (u *users) add(g []record, b *attempt, key string) {
 
 // result summarises all users and, with a breakdown, each group.
 func (u *users) result(f Funnel) Result {
+	ws := u.ws
+	ws.reach, ws.durs, ws.group = u.reach, u.durs, u.group
 	n := len(u.reach)
-	all := make([]int32, n)
+	all := reuse(ws.who, n)[:n]
 	for i := range all {
 		all[i] = int32(i)
 	}
-	scratch := make([]int64, 0, n)
+	scratch := reuse(ws.scratch, n)
+	ws.who, ws.scratch = all, scratch
 	r := u.summary(f, all, scratch)
 	if u.keys == nil {
 		return r
@@ -170,7 +205,8 @@ func (u *users) result(f Funnel) Result {
 		off[i+1] += off[i]
 	}
 	next := slices.Clone(off)
-	byGroup := make([]int32, n)
+	byGroup := reuse(ws.byGroup, n)[:n]
+	ws.byGroup = byGroup
 	for i, g := range u.group {
 		byGroup[next[g]] = int32(i)
 		next[g]++
