@@ -159,3 +159,31 @@ func equalResults(a, b Result) bool {
 	}
 	return true
 }
+
+// TestConcurrentRuns runs funnels from several goroutines, which share Run's buffer pool.
+func TestConcurrentRuns(t *testing.T) {
+	errs := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			rng := rand.New(rand.NewPCG(2, uint64(g)))
+			c := func(n int) int { return rng.IntN(n) }
+			for range 500 {
+				f, events := randomCase(c)
+				got, err := f.Run(events)
+				if err == nil && !equalResults(refRun(f, events), got) {
+					err = errors.New("Run and the reference disagree")
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
