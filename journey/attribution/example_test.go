@@ -177,3 +177,30 @@ func ExampleShapley() {
 	// display   12.00 conversions   550.00 value
 	// email     10.00 conversions   550.00 value
 }
+
+func ExampleTimedPathsFromEvents() {
+	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	events := []journey.Event{
+		{User: "ann", Name: "visit", Channel: "display", Time: t0},
+		{User: "ann", Name: "visit", Channel: "email", Time: t0.Add(7 * day)},
+		{User: "ann", Name: "purchase", Value: 60, Time: t0.Add(14 * day)},
+	}
+	paths, err := attribution.TimedPathsFromEvents(events, "purchase", 30*day)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(paths[0].Touches)
+	// Display, two half-lives before the purchase, weighs 1/4; email, one before, 1/2.
+	res, err := attribution.TimeDecay(paths, 7*day)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	print(res)
+	// Output:
+	// [{display 336h0m0s} {email 168h0m0s}]
+	// email      0.67 conversions    40.00 value
+	// display    0.33 conversions    20.00 value
+}

@@ -113,10 +113,10 @@ func decodePaths(data []byte) []Path {
 }
 
 func FuzzModels(f *testing.F) {
-	f.Add([]byte{2, 0, 1, 2, 3, 4, 0, 3, 5, 1, 0, 0})
-	f.Add([]byte{6, 1, 2, 1, 2, 1, 2, 1, 9, 0, 200, 1, 3, 0, 1, 255})
-	f.Add([]byte{0, 0, 0, 9, 0, 1, 1, 7, 0})
-	f.Fuzz(func(t *testing.T, data []byte) {
+	f.Add([]byte{2, 0, 1, 2, 3, 4, 0, 3, 5, 1, 0, 0}, 0.4, 0.4, int64(0))
+	f.Add([]byte{6, 1, 2, 1, 2, 1, 2, 1, 9, 0, 200, 1, 3, 0, 1, 255}, 0.0, 1.0, int64(3600e9))
+	f.Add([]byte{0, 0, 0, 9, 0, 1, 1, 7, 0}, 0.7, 0.3, int64(1))
+	f.Fuzz(func(t *testing.T, data []byte, first, last float64, halfLife int64) {
 		paths := decodePaths(data)
 		var conv float64
 		for _, p := range paths {
@@ -142,7 +142,30 @@ func FuzzModels(f *testing.F) {
 				}
 			}
 		}
-		if len(paths) == 0 || conv == 0 {
+		if len(paths) == 0 {
+			return
+		}
+		// The models' parameters: valid ones give credits that sum to the totals.
+		res, err := PositionBased(paths, first, last)
+		if err == nil {
+			checkSums(t, "position based", res, paths)
+		} else if !errors.Is(err, cxmetrics.ErrOutOfRange) && !errors.Is(err, cxmetrics.ErrNotFinite) {
+			t.Fatalf("position based %v, %v: error %v", first, last, err)
+		}
+		timed := make([]TimedPath, len(paths))
+		for i, p := range paths {
+			for k, c := range p.Touchpoints {
+				timed[i].Touches = append(timed[i].Touches, Touch{Channel: c, Before: time.Duration(k) * 1e12})
+			}
+			timed[i].Conversions, timed[i].Value = p.Conversions, p.Value
+		}
+		res, err = TimeDecay(timed, time.Duration(halfLife))
+		if err == nil {
+			checkSums(t, "time decay", res, paths)
+		} else if !errors.Is(err, cxmetrics.ErrOutOfRange) || halfLife >= 0 {
+			t.Fatalf("time decay, half-life %v: error %v", time.Duration(halfLife), err)
+		}
+		if conv == 0 {
 			return
 		}
 		for order := 1; order <= 2; order++ {
