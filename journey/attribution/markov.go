@@ -342,15 +342,15 @@ func (ch *chain) removalProbabilities(channels int) (float64, []float64, error) 
 	for _, c := range ch.last {
 		hasState[c] = true
 	}
-	var solve func(x []float64, removed []bool) error
+	var solve func(x []float64, removed []bool, floor float64) error
 	if ch.n <= denseStates {
 		d := newDenseSolver(ch)
-		solve = d.solve
+		solve = func(x []float64, removed []bool, _ float64) error { return d.solve(x, removed) }
 	} else {
 		solve = ch.solveIterative
 	}
 	full := make([]float64, ch.n)
-	if err := solve(full, removed); err != nil {
+	if err := solve(full, removed, 0); err != nil {
 		return 0, nil, err
 	}
 	p := ch.probability(full, removed)
@@ -365,7 +365,7 @@ func (ch *chain) removalProbabilities(channels int) (float64, []float64, error) 
 			removed[s] = l == int32(c)
 		}
 		copy(x, full) // a warm start from above for the iterative solver
-		if err := solve(x, removed); err != nil {
+		if err := solve(x, removed, p); err != nil {
 			return 0, nil, err
 		}
 		probs[c] = ch.probability(x, removed)
@@ -430,9 +430,13 @@ func (d *denseSolver) solve(x []float64, removed []bool) error {
 
 // solveIterative solves (I - Q) x = r by Gauss-Seidel sweeps, starting from x, which must
 // be 0 or a solution of the chain with fewer states removed (the iterates then move
-// monotonically to the solution: up from 0, down from above). It stops when no component changes by more than
-// gsTolerance of its value, and falls back to LU when that takes too long.
-func (ch *chain) solveIterative(x []float64, removed []bool) error {
+// monotonically to the solution: up from 0, down from above). It stops when no component
+// changes by more than gsTolerance of the larger of its value and floor, and falls back
+// to LU when that takes too long. Components that fall towards 0 in a cycle never reach
+// it, so floor should be the scale of the accuracy wanted: the full chain's probability
+// of conversion for the solves of removals, 0 (relative accuracy) for the full chain,
+// which rises from 0.
+func (ch *chain) solveIterative(x []float64, removed []bool, floor float64) error {
 	for s := range x {
 		if removed[s] {
 			x[s] = 0
@@ -457,7 +461,7 @@ func (ch *chain) solveIterative(x []float64, removed []bool) error {
 			for k, t := range cols {
 				v += probs[k] * x[t]
 			}
-			if math.Abs(v-x[s]) > gsTolerance*v {
+			if math.Abs(v-x[s]) > gsTolerance*max(v, floor) {
 				converged = false
 			}
 			x[s] = v

@@ -272,7 +272,7 @@ func TestMarkovSolvers(t *testing.T) {
 			for _, sweeps := range []int{0, 2} { // 2 sweeps fall back to LU
 				ch.sweeps = sweeps
 				gs := make([]float64, ch.n)
-				if err := ch.solveIterative(gs, removed); err != nil {
+				if err := ch.solveIterative(gs, removed, 0); err != nil {
 					t.Fatal(err)
 				}
 				for s := range lu {
@@ -368,5 +368,48 @@ func TestChainEdgeMap(t *testing.T) {
 				t.Errorf("order %d, table limit %d: chains differ", order, limit)
 			}
 		}
+	}
+}
+
+func TestMarkovSlowDecay(t *testing.T) {
+	// Without c, a and b pass journeys back and forth until they end in null: from above,
+	// their absorption probabilities fall towards 0 by a constant factor each sweep and
+	// never reach it. The solver must stop at the accuracy P needs, and agree with LU.
+	paths := []Path{
+		{Touchpoints: []string{"a", "b", "a", "b", "a", "b", "a", "c"}, Conversions: 1},
+		{Touchpoints: []string{"a", "b"}, Nulls: 1},
+	}
+	c, err := compile(paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := buildChain(c, 1)
+	full := make([]float64, ch.n)
+	if err := ch.solveIterative(full, make([]bool, ch.n), 0); err != nil {
+		t.Fatal(err)
+	}
+	p := ch.probability(full, make([]bool, ch.n))
+	removed := make([]bool, ch.n)
+	for s, l := range ch.last {
+		removed[s] = c.names[l] == "c"
+	}
+	lu := make([]float64, ch.n)
+	if err := newDenseSolver(ch).solve(lu, removed); err != nil {
+		t.Fatal(err)
+	}
+	ch.sweeps = 100 // underflow to 0 would take about a thousand
+	gs := append([]float64(nil), full...)
+	if err := ch.solveIterative(gs, removed, p); err != nil {
+		t.Fatal(err)
+	}
+	iterated := false // the LU fallback would give exact zeros
+	for s := range lu {
+		if lu[s] != 0 || gs[s] > 1e-13*p {
+			t.Errorf("state %d: LU %g, Gauss-Seidel %g, want 0", s, lu[s], gs[s])
+		}
+		iterated = iterated || gs[s] != 0
+	}
+	if !iterated {
+		t.Error("Gauss-Seidel did not converge in 100 sweeps")
 	}
 }
