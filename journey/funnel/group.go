@@ -26,13 +26,13 @@ func sameUser(a, b *record) bool { return a.h == b.h && a.h2 == b.h2 }
 // exclBit marks a record of an excluded event; the low bits hold the exclusion name id.
 const exclBit = 1 << 31
 
-// Unix nanoseconds cover the years 1678 to 2262; event times must lie inside.
-var (
-	minTime = int64(math.MinInt64) / 1e9
-	maxTime = int64(math.MaxInt64) / 1e9
+// Unix nanoseconds cover the years 1678 to 2262; event times must lie inside, in seconds.
+const (
+	minTime = math.MinInt64 / 1_000_000_000
+	maxTime = math.MaxInt64 / 1_000_000_000
 )
 
-// matchers maps event names to the steps and exclusions they can match.
+// nameMatch is one event name of a funnel with the steps and the exclusion it matches.
 type nameMatch struct {
 	name  string
 	steps []int // steps with this event name
@@ -81,8 +81,8 @@ func exclID(ms []nameMatch, x Exclusion) uint32 {
 
 // records validates the events and returns the records of the events the funnel needs
 // (all events in Strict order, where any event breaks an attempt), grouped by user and,
-// within a user, sorted by time with ties in input order. groups receives the end of
-// each user's run of records.
+// within a user, sorted by time with ties in input order, and the end of each user's run
+// of records. The buffers come from ws.
 func (f Funnel) records(events []journey.Event, ms []nameMatch, ws *workspace) ([]record, []int, error) {
 	keepAll := f.Order == Strict
 	a := reuse(ws.recs, len(events))
@@ -163,8 +163,7 @@ func (f Funnel) records(events []journey.Event, ms []nameMatch, ws *workspace) (
 
 // splitUsers returns the end of each user's run of records in b, which is sorted by the
 // upper 32 bits of the user hash, and sorts each run by time. Different users with equal
-// upper bits are separated by their full hashes.
-// The ends are appended to ends.
+// upper bits are separated by their full hashes. The ends are appended to ends.
 func splitUsers(b []record, ends []int) []int {
 	for i, n := 0, len(b); i < n; {
 		j := i + 1
