@@ -2,6 +2,7 @@ package attribution
 
 import (
 	"cmp"
+	"encoding/binary"
 	"math"
 	"slices"
 	"time"
@@ -95,11 +96,7 @@ func newChannels() *channels {
 
 // id returns the id of name, registering it if it is new.
 func (c *channels) id(name string) int32 {
-	h := uint32(len(name))
-	for i := 0; i < len(name); i++ {
-		h = h*31 + uint32(name[i])
-	}
-	slot := &c.cache[(h^h>>8)&255]
+	slot := &c.cache[cacheSlot(name)]
 	if slot.name == name {
 		return slot.id
 	}
@@ -111,6 +108,24 @@ func (c *channels) id(name string) int32 {
 	}
 	*slot = cached{name, id}
 	return id
+}
+
+// cacheSlot hashes the length and the first and last four bytes of name (all of a
+// shorter one) into a slot of the channel cache.
+func cacheSlot(name string) uint32 {
+	n := len(name)
+	var h uint32
+	if n >= 4 {
+		h = uint32(n)*0x9e3779b1 + binary.LittleEndian.Uint32([]byte(name[:4]))*0x85ebca77 +
+			binary.LittleEndian.Uint32([]byte(name[n-4:]))*0xc2b2ae3d
+	} else {
+		h = uint32(n)
+		for i := range n {
+			h = h*31 + uint32(name[i])
+		}
+		h *= 0x9e3779b1
+	}
+	return h >> 24
 }
 
 // totals holds the sums over all paths.
@@ -193,11 +208,15 @@ func compile(paths []Path) (*compiled, error) {
 		if len(p.Touchpoints) == 0 {
 			return nil, errEmptyPath(i)
 		}
+		prev, id := "", int32(-1)
 		for _, tp := range p.Touchpoints {
-			if tp == "" {
-				return nil, errEmptyTouchpoint(i)
+			if tp != prev { // repeats are frequent
+				if tp == "" {
+					return nil, errEmptyTouchpoint(i)
+				}
+				prev, id = tp, ch.id(tp)
 			}
-			c.ids = append(c.ids, ch.id(tp))
+			c.ids = append(c.ids, id)
 		}
 		c.ends[i] = len(c.ids)
 		conv.Add(p.Conversions)
