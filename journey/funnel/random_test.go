@@ -24,8 +24,11 @@ func randomCase(c chooser) (Funnel, []journey.Event) {
 	used := map[string]bool{}
 	for i := range nsteps {
 		s := Step{Event: names[c(len(names))]}
-		if c(4) == 0 {
+		switch c(6) {
+		case 0:
 			s.Where = func(e journey.Event) bool { return e.Props["c"] != "fr" }
+		case 1:
+			s.Where = func(e journey.Event) bool { return e.Props["c"] == "us" }
 		}
 		if c(2) == 0 {
 			s.Name = "step" + string(rune('1'+i))
@@ -36,7 +39,10 @@ func randomCase(c chooser) (Funnel, []journey.Event) {
 	f.Window = []time.Duration{0, time.Minute, 2 * time.Minute, 3 * time.Minute, 5 * time.Minute}[c(5)]
 	f.Order = Order(c(3))
 	f.Anchor = Anchor(c(2))
-	if nsteps > 1 && c(2) == 0 {
+	for range c(3) {
+		if nsteps == 1 {
+			break
+		}
 		x := Exclusion{Event: "X"}
 		if !used["D"] && c(2) == 0 {
 			x.Event = "D"
