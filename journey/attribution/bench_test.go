@@ -1,7 +1,9 @@
 package attribution
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -83,5 +85,19 @@ func BenchmarkModels1M(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func BenchmarkReadPathsCSV(b *testing.B) {
+	data, err := io.ReadAll(sharedData(b, "attribution_paths.csv"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := ReadPathsCSV(bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
