@@ -70,11 +70,10 @@ func (f Funnel) Run(events []journey.Event) (Result, error) {
 		if b.reach == 0 || (len(excl) > 0 && w.excluded(g, f.Exclusions, excl)) {
 			continue
 		}
-		key := ""
-		if f.BreakdownBy != "" {
-			key = events[g[b.anchor].idx].Props[f.BreakdownBy]
-		}
-		acc.add(g, b, key)
+		acc.add(g, b)
+	}
+	if f.BreakdownBy != "" {
+		acc.breakdown(events, f.BreakdownBy)
 	}
 	return acc.result(f), nil
 }
@@ -92,6 +91,9 @@ type workspace struct {
 	who     []int32
 	byGroup []int32
 	scratch []int64
+	pairs   []uint64
+	pairs2  []uint64
+	counts  []int
 }
 
 var workspaces sync.Pool // of *workspace
@@ -142,7 +144,7 @@ type users struct {
 	nsteps int
 	reach  []uint8
 	durs   []int64 // nsteps-1 per user: time from step i-1 to step i, if reached
-	group  []int32
+	group  []int32 // per user: the index of the anchoring event, then the group
 	keys   map[string]int32
 	names  []string
 }
@@ -158,7 +160,7 @@ func (u *users) init(nsteps, n int, breakdown bool) {
 	}
 }
 
-func (u *users) add(g []record, b *attempt, key string) {
+func (u *users) add(g []record, b *attempt) {
 	u.reach = append(u.reach, uint8(b.reach))
 	for i := 1; i < u.nsteps; i++ {
 		var d int64
@@ -171,13 +173,55 @@ func (u *users) add(g []record, b *attempt, key string) {
 		u.durs = append(u.durs, d)
 	}
 	if u.keys != nil {
+		u.group = append(u.group, int32(g[b.anchor].idx))
+	}
+}
+
+// breakdown replaces the anchor event index that add stored in group by the group of the
+// user's value of the property. It reads the events in input order, which is much faster
+// than reading them user by user.
+func (u *users) breakdown(events []journey.Event, by string) {
+	n := len(u.group)
+	// Sort (event index, user) pairs by event index: two 16-bit radix passes, or a
+	// comparison sort for few users.
+	pairs := reuse(u.ws.pairs, n)[:n]
+	tmp := reuse(u.ws.pairs2, n)[:n]
+	u.ws.pairs, u.ws.pairs2 = pairs, tmp
+	for i, idx := range u.group {
+		pairs[i] = uint64(uint32(idx))<<32 | uint64(i)
+	}
+	for _, shift := range []uint{32, 48} {
+		if n < 1<<12 {
+			slices.Sort(pairs)
+			break
+		}
+		counts := reuse(u.ws.counts, 1<<16)[:1<<16]
+		u.ws.counts = counts
+		clear(counts)
+		for _, p := range pairs {
+			counts[p>>shift&0xffff]++
+		}
+		sum := 0
+		for d, c := range counts {
+			counts[d] = sum
+			sum += c
+		}
+		for _, p := range pairs {
+			d := p >> shift & 0xffff
+			tmp[counts[d]] = p
+			counts[d]++
+		}
+		pairs, tmp = tmp, pairs
+	}
+	for _, p := range pairs {
+		key := events[p>>32].Props[by]
 		id, ok := u.keys[key]
 		if !ok {
 			id = int32(len(u.names))
 			u.keys[key] = id
 			u.names = append(u.names, key)
 		}
-		u.group = append(u.group, id)
+		u.group[uint32(p)] = id
 	}
 }
 
