@@ -31,8 +31,9 @@ type BGNBD struct {
 //
 // with the last logarithm taken in log-sum-exp form, so that it neither overflows nor
 // underflows. The sum over customers is maximized over the logarithms of the parameters
-// with BFGS and the analytic gradient, starting from r = a = b = 1 and
-// alpha = sum of T / sum of x, which puts the mean purchase rate near the observed one.
+// with gonum/optimize's BFGS and the analytic gradient (see the package documentation for
+// the settings), starting from r = a = b = 1 and alpha = sum of T / sum of x, which puts
+// the mean purchase rate near the observed one.
 // Times are divided by the largest T before the fit (and alpha multiplied back after), so
 // that the fit behaves the same whatever the time unit.
 //

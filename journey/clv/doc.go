@@ -26,12 +26,12 @@
 // likelihood: while active a customer buys as a Poisson process whose rate is
 // Gamma(r, α) across customers, and after each repeat purchase drops out with a
 // probability that is Beta(a, b) across customers. The log-likelihood is evaluated in
-// log-sum-exp form with its analytic gradient and maximized over log parameters by BFGS
-// from data-driven starting values, with times divided by the largest T so that the fit
-// does not depend on the unit. A fit that does not reach an interior maximum returns a
-// [*ConvergenceError] with the last parameters and log-likelihood, never NaN. Bad data (a
-// NaN, a negative value, a fractional frequency, t_x > T) is an [*cxmetrics.InputError]
-// that names the customer's index.
+// log-sum-exp form with its analytic gradient and maximized over log parameters (see
+// Maximum likelihood below) from data-driven starting values, with times divided by the
+// largest T so that the fit does not depend on the unit. A fit that does not reach an
+// interior maximum returns a [*ConvergenceError] with the last parameters and
+// log-likelihood, never NaN. Bad data (a NaN, a negative value, a fractional frequency,
+// t_x > T) is an [*cxmetrics.InputError] that names the customer's index.
 //
 // The fitted [BGNBD] predicts [BGNBD.ExpectedPurchases] E[X(t)] for a new customer,
 // [BGNBD.ConditionalExpectedPurchases] for a customer with a history,
@@ -59,6 +59,23 @@
 // with [SpendFrequencyCorrelation] that the correlation is near zero (0.11 on CDNOW)
 // before relying on it.
 //
+// # Maximum likelihood
+//
+// Both fits minimize the mean negative log-likelihood over the logarithms of the
+// parameters with the BFGS method of gonum's optimize package
+// ([gonum.org/v1/gonum/optimize.BFGS], with its default bisection line search under the
+// strong Wolfe conditions) and the analytic gradient. The settings are
+// GradientThreshold 1e-9 (the largest gradient component at which a fit has converged),
+// MajorIterations 500, and a FunctionConverge that stops a run after 20 iterations
+// without a relative decrease of 1e-15. Log parameters beyond ±40 (a parameter at 0 or
+// infinity, where the model is degenerate) have an objective of +Inf, from which the line
+// search steps back. A run that stops early (the line search finds no better point, or
+// the objective stalls at its rounding floor) is restarted from its best point with a
+// fresh inverse-Hessian approximation, at most four times and only while it still
+// improves; its best point is accepted when the largest gradient component there is
+// below 1e-6. Otherwise, or when a parameter ends beyond e^±39, the fit returns a
+// [*ConvergenceError] with the optimizer's reason and last state.
+//
 // # Lifetime value
 //
 // [LifetimeValue] sums, over the next periods periods of length L, the expected purchases
@@ -82,7 +99,8 @@
 // # Deviations from the lifetimes library
 //
 // ExpectedPurchases returns an error besides the value (for a negative or NaN horizon or
-// invalid parameters) instead of NaN, like every other prediction here. FitGammaGamma skips customers without repeat
-// purchases instead of requiring the caller to filter them. Frequencies must be whole
-// numbers, and a customer without repeat purchases must have recency 0.
+// invalid parameters) instead of NaN, like every other prediction here. FitGammaGamma
+// skips customers without repeat purchases instead of requiring the caller to filter
+// them. Frequencies must be whole numbers, and a customer without repeat purchases must
+// have recency 0.
 package clv

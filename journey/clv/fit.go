@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/optimize"
 )
 
 // ErrNotConverged reports that a maximum-likelihood fit stopped before it converged.
@@ -35,12 +38,21 @@ const (
 	// so that the line search steps back.
 	maxLogParam = 40
 	// gradTol is the largest gradient component (of the mean negative log-likelihood over
-	// log parameters) at which the optimizer stops.
+	// log parameters) at which the optimizer stops: optimize.Settings.GradientThreshold.
 	gradTol = 1e-9
-	// gradFloor is the largest gradient component accepted when no step decreases the
-	// objective any more (the rounding floor of the objective has been reached).
+	// gradFloor is the largest gradient component accepted when the optimizer stops
+	// otherwise (the line search finds no decrease, or the objective stops decreasing):
+	// the rounding floor of the objective has then been reached.
 	gradFloor = 1e-6
-	maxIter   = 500
+	// maxIter bounds the BFGS iterations of a fit, over all its restarts.
+	maxIter = 500
+	// maxRestarts bounds how often BFGS is restarted, with a fresh inverse-Hessian
+	// approximation, from the best point of a run that stopped early.
+	maxRestarts = 4
+	// stallIter is the number of iterations without a decrease of the objective beyond
+	// its rounding (relative stallTol) after which a run stops.
+	stallIter = 20
+	stallTol  = 1e-15
 )
 
 // objective returns the negative mean log-likelihood at the log parameters x and, when
@@ -65,134 +77,90 @@ func (s scaled) params(x []float64) []float64 {
 	return p
 }
 
-// fitMaxLikelihood minimizes f from x0 with BFGS (Nocedal & Wright 2006, Algorithm 6.1)
-// and a backtracking line search under the Armijo condition; the inverse-Hessian update is
-// skipped when the curvature condition y's > 0 fails. It returns the minimizing log
+// cachedObjective adapts an objective, which computes the value and the gradient in one
+// pass, to optimize.Problem, which asks for them separately: Func keeps the gradient it
+// computed, and Grad at the same point (as the line search asks) copies it.
+type cachedObjective struct {
+	f       objective
+	x, grad []float64
+	valid   bool
+}
+
+func (c *cachedObjective) value(x []float64) float64 {
+	v := c.f(c.grad, x)
+	copy(c.x, x)
+	c.valid = true
+	return v
+}
+
+func (c *cachedObjective) gradient(grad, x []float64) {
+	if c.valid && slices.Equal(c.x, x) {
+		copy(grad, c.grad)
+		return
+	}
+	c.f(grad, x)
+}
+
+// fitMaxLikelihood minimizes f from x0 with gonum/optimize's BFGS and its default
+// bisection line search (strong Wolfe conditions, curvature factor 0.9), which steps
+// back from the +Inf outside |x_i| <= maxLogParam. A run stops when the largest gradient
+// component is below gradTol. A run that stops early (the line search fails, no progress,
+// the objective stalls) is restarted from its best point with a fresh inverse-Hessian
+// approximation while it still made progress; its best point is accepted when the
+// largest gradient component there is below gradFloor. It returns the minimizing log
 // parameters, or a *ConvergenceError with the last state.
 func fitMaxLikelihood(model string, x0 []float64, f objective, n int, sc scaled) ([]float64, error) {
 	dim := len(x0)
-	x := append([]float64(nil), x0...)
-	g := make([]float64, dim)
-	fx := f(g, x)
-	fail := func(reason string, iters int) error {
+	obj := &cachedObjective{f: f, x: make([]float64, dim), grad: make([]float64, dim)}
+	prob := optimize.Problem{Func: obj.value, Grad: obj.gradient}
+	x := slices.Clone(x0)
+	fx := math.Inf(1)
+	iters := 0
+	fail := func(reason string) error {
 		ll := -fx*float64(n) + sc.llOffset
 		if math.IsInf(fx, 0) || math.IsNaN(fx) {
 			ll = math.Inf(-1)
 		}
 		return &ConvergenceError{Model: model, Params: sc.params(x), LogLikelihood: ll, Iterations: iters, Reason: reason}
 	}
-	if math.IsNaN(fx) || math.IsInf(fx, 0) {
-		return nil, fail("log-likelihood not finite at the starting values", 0)
-	}
-
-	h := make([]float64, dim*dim) // inverse Hessian approximation, row major
-	resetH := func(scale float64) {
-		for i := range h {
-			h[i] = 0
+	for restart := 0; ; restart++ {
+		settings := &optimize.Settings{
+			GradientThreshold: gradTol,
+			// Major iterations count the starting point too.
+			MajorIterations: maxIter - iters + 1,
+			Converger:       &optimize.FunctionConverge{Relative: stallTol, Iterations: stallIter},
 		}
-		for i := 0; i < dim; i++ {
-			h[i*dim+i] = scale
+		res, err := optimize.Minimize(prob, x, settings, &optimize.BFGS{})
+		if res == nil || res.MajorIterations == 0 {
+			// The starting point was not evaluated to a finite value.
+			fx = f(nil, x)
+			return nil, fail("log-likelihood not finite at the starting values")
 		}
-	}
-	resetH(1)
-	p := make([]float64, dim)
-	xn := make([]float64, dim)
-	gn := make([]float64, dim)
-	s := make([]float64, dim)
-	y := make([]float64, dim)
-	hy := make([]float64, dim)
-	fresh := true // h is a multiple of the identity
-	for iter := 1; iter <= maxIter; iter++ {
-		if maxAbs(g) < gradTol {
+		iters += res.MajorIterations - 1
+		improved := res.F < fx
+		if improved {
+			copy(x, res.X)
+			fx = res.F
+		}
+		if res.Status == optimize.GradientThreshold {
 			return x, nil
 		}
-		var slope float64
-		for i := range p {
-			var v float64
-			for j := range g {
-				v -= h[i*dim+j] * g[j]
-			}
-			p[i] = v
-			slope += v * g[i]
+		if improved && maxAbs(res.Gradient) < gradFloor {
+			return x, nil
 		}
-		if !(slope < 0) {
-			resetH(1)
-			fresh = true
-			slope = 0
-			for i := range p {
-				p[i] = -g[i]
-				slope -= g[i] * g[i]
-			}
+		var reason string
+		switch {
+		case res.Status == optimize.IterationLimit:
+			reason = "iteration limit reached"
+		case err != nil:
+			reason = fmt.Sprintf("%v (largest gradient component %.3g)", err, maxAbs(res.Gradient))
+		default:
+			reason = fmt.Sprintf("optimizer stopped with status %v (largest gradient component %.3g)", res.Status, maxAbs(res.Gradient))
 		}
-		step := 1.0
-		if fresh {
-			// Keep the first step, along the raw gradient, to a unit change.
-			step = math.Min(1, 1/maxAbs(p))
-		}
-		var fn float64
-		accepted := false
-		for range 60 {
-			for i := range xn {
-				xn[i] = x[i] + step*p[i]
-			}
-			fn = f(gn, xn)
-			if fn <= fx+1e-4*step*slope {
-				accepted = true
-				break
-			}
-			step *= 0.5
-		}
-		if !accepted || fn == fx {
-			if maxAbs(g) < gradFloor {
-				return x, nil
-			}
-			if !fresh {
-				resetH(1)
-				fresh = true
-				continue
-			}
-			return nil, fail(fmt.Sprintf("line search found no decrease (largest gradient component %.3g)", maxAbs(g)), iter)
-		}
-		var sy, yhy float64
-		for i := range s {
-			s[i] = xn[i] - x[i]
-			y[i] = gn[i] - g[i]
-			sy += s[i] * y[i]
-		}
-		copy(x, xn)
-		copy(g, gn)
-		fx = fn
-		if !(sy > 1e-300) {
-			continue
-		}
-		if fresh {
-			var yy float64
-			for i := range y {
-				yy += y[i] * y[i]
-			}
-			resetH(sy / yy)
-			fresh = false
-		}
-		for i := range hy {
-			var v float64
-			for j := range y {
-				v += h[i*dim+j] * y[j]
-			}
-			hy[i] = v
-			yhy += y[i] * v
-		}
-		// H += (sy + y'Hy) ss'/sy² - (Hy s' + s y'H)/sy
-		c := (sy + yhy) / (sy * sy)
-		for i := range dim {
-			for j := range dim {
-				h[i*dim+j] += c*s[i]*s[j] - (hy[i]*s[j]+s[i]*hy[j])/sy
-			}
+		if !improved || restart == maxRestarts || iters >= maxIter {
+			return nil, fail(reason)
 		}
 	}
-	if maxAbs(g) < gradFloor {
-		return x, nil
-	}
-	return nil, fail("iteration limit reached", maxIter)
 }
 
 // checkParams reports whether the fitted log parameters x stayed inside the region where

@@ -34,10 +34,11 @@ type GammaGamma struct {
 //	ln L = ln Γ(px+q) - ln Γ(px) - ln Γ(q) + q ln γ + (px-1) ln z̄ + px ln x
 //	     - (px+q) ln(γ + x z̄)
 //
-// It is maximized over the logarithms of the parameters with BFGS and the analytic
-// gradient, starting from p = 1, q = 2 and γ = mean z̄ (so that the model's mean spend
-// p·γ/(q-1) equals the observed one). Spends are divided by their mean before the fit
-// (and γ multiplied back after), so that the currency unit does not matter.
+// It is maximized over the logarithms of the parameters with gonum/optimize's BFGS and
+// the analytic gradient, as in [FitBGNBD], starting from p = 1, q = 2 and γ = mean z̄ (so
+// that the model's mean spend p·γ/(q-1) equals the observed one). Spends are divided by
+// their mean before the fit (and γ multiplied back after), so that the currency unit does
+// not matter.
 //
 // It returns an [*cxmetrics.InputError] naming the first bad customer (as for
 // [FitBGNBD], and a repeat customer whose MonetaryValue is not positive), an error
