@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"sync"
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
@@ -92,6 +94,40 @@ func (r Result) Interval(m cxmetrics.Method, level float64) (cxmetrics.Interval,
 	iv.Lower = 100 * math.Max(-1, lo)
 	iv.Upper = 100 * math.Min(1, hi)
 	return iv, nil
+}
+
+// bootstrapChunks is the number of independent streams a bootstrap is drawn in.
+const bootstrapChunks = 8
+
+// latticeQuantiles returns two quantiles (R's type 7) of integer data by counting: the
+// data of a bootstrap lie on a lattice of at most a few thousand points, so a histogram
+// is cheaper than sorting or selection.
+func latticeQuantiles(x []int32, q1, q2 float64) (float64, float64) {
+	lo, hi := slices.Min(x), slices.Max(x)
+	counts := make([]int, int(hi)-int(lo)+1)
+	for _, v := range x {
+		counts[v-lo]++
+	}
+	// orderStat returns the k-th smallest value (0-based).
+	orderStat := func(k int) float64 {
+		for j, c := range counts {
+			if k < c {
+				return float64(int(lo) + j)
+			}
+			k -= c
+		}
+		return float64(hi)
+	}
+	quantile := func(q float64) float64 {
+		h := float64(len(x)-1) * q
+		k := int(math.Floor(h))
+		v := orderStat(k)
+		if f := h - float64(k); f > 0 && k+1 < len(x) {
+			v += f * (orderStat(k+1) - v)
+		}
+		return v
+	}
+	return quantile(q1), quantile(q2)
 }
 
 func checkLevel(level float64) error {
@@ -289,8 +325,11 @@ func illinois(f func(float64) float64, a, b, fa, fb, tol float64) float64 {
 // Bootstrap returns a percentile bootstrap interval for the NPS: it draws resamples of
 // round(EffectiveN) answers from the observed category shares (one multinomial draw per
 // resample, so the cost is O(resamples), independent of n), and takes the (1-level)/2 and
-// (1+level)/2 quantiles (linear interpolation, R's type 7) of the resampled scores. The
-// caller's rng makes the result reproducible. Estimate is Score.
+// (1+level)/2 quantiles (linear interpolation, R's type 7) of the resampled scores.
+//
+// The result depends only on the state of the caller's rng, which it advances by a fixed
+// number of values: the resamples are drawn in a fixed number of chunks, in parallel, each
+// from a PCG source seeded from rng. Estimate is Score.
 //
 // resamples must be at least 1; a level outside (0, 1) is ErrInvalidLevel.
 func (r Result) Bootstrap(rng *rand.Rand, resamples int, level float64) (cxmetrics.Interval, error) {
@@ -307,15 +346,28 @@ func (r Result) Bootstrap(rng *rand.Rand, resamples int, level float64) (cxmetri
 	if r.N <= 0 || n < 1 {
 		return cxmetrics.Interval{}, fmt.Errorf("nps: bootstrap of an empty result: %w", cxmetrics.ErrEmpty)
 	}
-	probs := []float64{r.Promoters, r.Detractors, r.Passives}
-	var counts [3]int
-	scores := make([]float64, resamples)
-	for i := range scores {
-		stats.Multinomial(rng, n, probs, counts[:])
-		scores[i] = 100 * float64(counts[0]-counts[1]) / float64(n)
+	sampler := stats.NewMultinomial(n, []float64{r.Promoters, r.Detractors, r.Passives})
+	// Resamples are drawn in bootstrapChunks fixed chunks, each from its own PCG source
+	// seeded from rng, so that the chunks can run in parallel while the result depends
+	// only on rng's state, never on scheduling or the number of processors.
+	diffs := make([]int32, resamples) // promoters - detractors of each resample
+	var wg sync.WaitGroup
+	for c := range bootstrapChunks {
+		src := rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
+		part := diffs[c*resamples/bootstrapChunks : (c+1)*resamples/bootstrapChunks]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var counts [3]int
+			for i := range part {
+				sampler.Draw(src, counts[:])
+				part[i] = int32(counts[0] - counts[1])
+			}
+		}()
 	}
+	wg.Wait()
 	alpha := 1 - level
-	lo := stats.Quantile(scores, alpha/2)
-	hi := stats.Quantile(scores, 1-alpha/2)
+	ql, qh := latticeQuantiles(diffs, alpha/2, 1-alpha/2)
+	lo, hi := 100*ql/float64(n), 100*qh/float64(n)
 	return cxmetrics.Interval{Estimate: r.Score, Lower: lo, Upper: hi, Level: level, Method: cxmetrics.Bootstrap}, nil
 }

@@ -172,3 +172,62 @@ func TestQuantiles(t *testing.T) {
 	// R 4.2: qbeta(0.025, 3, 8) = 0.06673951117773447.
 	assert.InDelta(t, 0.06673951117773447, BetaQuantile(0.025, 3, 8), 1e-12)
 }
+
+// lnFactorial matches math.Lgamma(k+1) to a few units in the last place.
+func TestLnFactorial(t *testing.T) {
+	for k := 0.0; k < 3000; k++ {
+		want, _ := math.Lgamma(k + 1)
+		assert.InDelta(t, want, lnFactorial(k), 4e-16*math.Max(1, want), "k=%v", k)
+	}
+	for _, k := range []float64{1e5, 1e7, 1e9} {
+		want, _ := math.Lgamma(k + 1)
+		assert.InEpsilon(t, want, lnFactorial(k), 1e-15, "k=%v", k)
+	}
+}
+
+// The tabulated first draw of a MultinomialSampler follows the binomial pmf, and so does
+// the conditional second draw: chi-square tests on 200,000 draws, as above.
+func TestMultinomialSamplerGoodnessOfFit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, c := range []struct {
+		n     int
+		probs []float64
+	}{{200, []float64{0.3, 0.5, 0.2}}, {1000, []float64{0.45, 0.25, 0.3}}, {40, []float64{0.5, 0.5}}} {
+		s := NewMultinomial(c.n, c.probs)
+		if c.n*2 > 40 {
+			require.NotNil(t, s.first, "n=%d should use the table", c.n)
+		}
+		const k = 200_000
+		first := map[int]int{}
+		second := map[int]int{}
+		out := make([]int, len(c.probs))
+		for range k {
+			s.Draw(rng, out)
+			first[out[0]]++
+			second[out[1]]++
+		}
+		for i, counts := range []map[int]int{first, second} {
+			p := c.probs[i]
+			dist := distuv.Binomial{N: float64(c.n), P: p}
+			var stat, po, pe float64
+			cells := 0
+			for x := 0; x <= c.n; x++ {
+				e := k * dist.Prob(float64(x))
+				o := float64(counts[x])
+				if e < 5 {
+					po += o
+					pe += e
+					continue
+				}
+				stat += (o - e) * (o - e) / e
+				cells++
+			}
+			if pe > 0 {
+				stat += (po - pe) * (po - pe) / pe
+				cells++
+			}
+			pv := distuv.ChiSquared{K: float64(cells - 1)}.Survival(stat)
+			assert.Greater(t, pv, 0.001, "n=%d category %d: p-value %v", c.n, i, pv)
+		}
+	}
+}
