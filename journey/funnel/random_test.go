@@ -3,6 +3,7 @@ package funnel
 import (
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -92,6 +93,37 @@ func TestRunMatchesReference(t *testing.T) {
 	}
 }
 
+// sortedByTime returns the events stably sorted by time, the input Run streams.
+func sortedByTime(events []journey.Event) []journey.Event {
+	s := slices.Clone(events)
+	slices.SortStableFunc(s, func(a, b journey.Event) int { return a.Time.Compare(b.Time) })
+	return s
+}
+
+// TestRunSortedMatchesReference checks the one-pass path over time-sorted logs, and
+// that the funnels it supports do take it.
+func TestRunSortedMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 1))
+	c := func(n int) int { return rng.IntN(n) }
+	for i := range 20000 {
+		f, events := randomCase(c)
+		events = sortedByTime(events)
+		got, err := f.Run(events)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := refRun(f, events)
+		if !equalResults(want, got) {
+			t.Fatalf("case %d: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, f, events, want, got)
+		}
+		if f.streamable() {
+			if _, ok, err := newStreamer(f, new(workspace)).run(events, f.compile()); !ok || err != nil {
+				t.Fatalf("case %d: sorted events not streamed (%v)", i, err)
+			}
+		}
+	}
+}
+
 func FuzzRun(f *testing.F) {
 	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
 	f.Add([]byte{3, 0, 0, 1, 1, 2, 2, 0, 1, 0, 1, 0, 20, 0, 0, 1, 0, 1, 1, 0, 2, 2, 0, 3})
@@ -112,6 +144,14 @@ func FuzzRun(f *testing.F) {
 		}
 		if want := refRun(fn, events); !equalResults(want, got) {
 			t.Fatalf("funnel %+v\nevents %v\nwant %+v\ngot  %+v", fn, events, want, got)
+		}
+		events = sortedByTime(events)
+		got, err = fn.Run(events)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := refRun(fn, events); !equalResults(want, got) {
+			t.Fatalf("sorted: funnel %+v\nevents %v\nwant %+v\ngot  %+v", fn, events, want, got)
 		}
 	})
 }

@@ -35,6 +35,18 @@ func (f Funnel) Run(events []journey.Event) (Result, error) {
 		ws = new(workspace)
 	}
 	defer workspaces.Put(ws)
+	if f.streamable() {
+		acc, ok, err := newStreamer(f, ws).run(events, ms)
+		if err != nil {
+			return Result{}, err
+		}
+		if ok {
+			if f.BreakdownBy != "" {
+				acc.breakdown(events, f.BreakdownBy)
+			}
+			return acc.result(f), nil
+		}
+	}
 	recs, ends, err := f.records(events, ms, ws)
 	if err != nil {
 		return Result{}, err
@@ -94,6 +106,7 @@ type workspace struct {
 	pairs   []uint64
 	pairs2  []uint64
 	counts  []int
+	stream  streamBuffers
 }
 
 var workspaces sync.Pool // of *workspace

@@ -1,0 +1,465 @@
+package funnel
+
+import (
+	"hash/maphash"
+	"math"
+	"math/bits"
+
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/journey"
+)
+
+// streamable reports whether Run can compute the funnel in one pass over events sorted
+// by time, with O(steps) state per user.
+func (f Funnel) streamable() bool { return f.Order != Any && len(f.Exclusions) == 0 }
+
+// streamer computes a funnel in one pass over events in time order. It keeps, per user
+// who reached the first step, a block of width int64 words:
+//
+//	[0]          steps reached by the best attempt so far
+//	[1]          input index of its anchoring event
+//	[2, 2+s)     times at which it completed each step
+//	[2+s, width) the state of the attempts in progress, which depends on the mode
+type streamer struct {
+	f      Funnel
+	nsteps int
+	window uint64 // 0: no limit
+	width  int
+	rows   []int // Ordered, LatestStart: the offset of the attempt at each level
+	ws     *workspace
+	chunks []chunk // the users, chunkUsers to a chunk; from ws, with used of them in use
+	used   int
+	n      int // users
+
+	// An open-addressing hash table from user to id: 0 for an empty slot, else the upper
+	// half of the user's hash and the id + 1. Users are compared exactly.
+	seed  maphash.Seed
+	slots []uint64
+	mask  uint64
+
+	// The events of a batch that may change some user's state.
+	batch struct {
+		n    int
+		idx  [batchSize]int
+		hash [batchSize]uint64
+		t    [batchSize]int64
+		m    [batchSize]uint32
+		id   [batchSize]int32
+	}
+	sink uint64
+}
+
+// batchSize is the number of events whose memory accesses overlap: Run reads the events
+// of a batch in three passes, each of which touches what the next needs, so that the
+// processor waits for many cache misses at once instead of one after another.
+const batchSize = 256
+
+// streamBuffers are the buffers of a streamer kept in a workspace.
+type streamBuffers struct {
+	chunks []chunk
+	slots  []uint64
+}
+
+// chunk holds the users with ids in [k*chunkUsers, (k+1)*chunkUsers): their ids, the
+// hashes of their ids and their blocks. Growing by chunks never copies what is written.
+type chunk struct {
+	keys   []string
+	hashes []uint64
+	state  []int64
+}
+
+const chunkUsers = 1 << 14
+
+// block returns the block of user id.
+func (st *streamer) block(id int) []int64 {
+	off := (id % chunkUsers) * st.width
+	return st.chunks[id/chunkUsers].state[off : off+st.width : off+st.width]
+}
+
+// find returns the id of user, whose hash is h, or -1.
+func (st *streamer) find(h uint64, user string) int32 {
+	tag := h >> 32
+	for i := h & st.mask; ; i = (i + 1) & st.mask {
+		v := st.slots[i]
+		if v == 0 {
+			return -1
+		}
+		if v>>32 == tag {
+			id := int32(uint32(v) - 1)
+			if st.chunks[id/chunkUsers].keys[id%chunkUsers] == user {
+				return id
+			}
+		}
+	}
+}
+
+// place puts id, whose user hashes to h, in the first free slot.
+func (st *streamer) place(h uint64, id int32) {
+	i := h & st.mask
+	for st.slots[i] != 0 {
+		i = (i + 1) & st.mask
+	}
+	st.slots[i] = h>>32<<32 | uint64(uint32(id)+1)
+}
+
+// insert adds a user, whose hash is h, and returns its id. The table stays at most half
+// full.
+func (st *streamer) insert(h uint64, user string) int32 {
+	id := st.n
+	if id%chunkUsers == 0 {
+		if st.used == len(st.chunks) {
+			st.chunks = append(st.chunks, chunk{keys: make([]string, chunkUsers), hashes: make([]uint64, chunkUsers)})
+		}
+		c := &st.chunks[st.used]
+		if len(c.state) < chunkUsers*st.width {
+			c.state = make([]int64, chunkUsers*st.width)
+		}
+		st.used++
+	}
+	c := &st.chunks[id/chunkUsers]
+	c.keys[id%chunkUsers] = user
+	c.hashes[id%chunkUsers] = h
+	st.n++
+	st.initBlock(st.block(id))
+	if 2*st.n > len(st.slots) {
+		st.slots = make([]uint64, 2*len(st.slots))
+		st.mask = uint64(len(st.slots) - 1)
+		for j := range st.n {
+			st.place(st.chunks[j/chunkUsers].hashes[j%chunkUsers], int32(j))
+		}
+	} else {
+		st.place(h, int32(id))
+	}
+	return int32(id)
+}
+
+// The state of the attempts in progress starts at word blockHead. Ordered with LatestStart
+// keeps, for each level j below the last, the attempt with the latest anchor that
+// reached step j: its anchor's input index (-1 for none) and its completion times of
+// steps 0 to j. FirstStart keeps its one attempt: the anchor's input index (-1 for
+// none), the steps reached and their completion times. Strict with LatestStart keeps
+// the bit mask of the attempts alive (bit j: the user's last j+1 events are steps 0 to
+// j) and the times and input indexes of the user's last s events, the latest first.
+const blockHead = 2
+
+func newStreamer(f Funnel, ws *workspace) *streamer {
+	s := len(f.Steps)
+	st := &streamer{f: f, nsteps: s, window: uint64(f.Window), seed: maphash.MakeSeed(), ws: ws}
+	st.chunks = ws.stream.chunks
+	st.slots = ws.stream.slots
+	if len(st.slots) < 1<<10 {
+		st.slots = make([]uint64, 1<<10)
+	}
+	clear(st.slots)
+	st.mask = uint64(len(st.slots) - 1)
+	w := blockHead + s
+	switch {
+	case f.Anchor == FirstStart:
+		w += 2 + s
+	case f.Order == Ordered:
+		st.rows = make([]int, s)
+		for j := 0; j < max(s-1, 1); j++ { // a one-step funnel needs level 0 too
+			st.rows[j] = w
+			w += j + 2
+		}
+	default:
+		w += 1 + 2*s
+	}
+	st.width = w
+	return st
+}
+
+// initBlock prepares the block of a new user.
+func (st *streamer) initBlock(b []int64) {
+	clear(b)
+	switch {
+	case st.f.Anchor == FirstStart:
+		b[blockHead+st.nsteps] = -1
+	case st.f.Order == Ordered:
+		for j := 0; j < max(st.nsteps-1, 1); j++ {
+			b[st.rows[j]] = -1
+		}
+	}
+}
+
+// within reports whether time t is inside the window of an attempt anchored at time a
+// <= t. The unsigned difference is exact.
+func (st *streamer) within(a, t int64) bool {
+	return st.window == 0 || uint64(t-a) <= st.window
+}
+
+// run validates the events and streams them. It returns ok false, and no error, at the
+// first event earlier than the one before it: the caller must then group the events.
+func (st *streamer) run(events []journey.Event, ms []nameMatch) (u users, ok bool, err error) {
+	f := st.f
+	strict := f.Order == Strict
+	prev := int64(math.MinInt64)
+	for i := range events {
+		e := &events[i]
+		if e.User == "" {
+			return u, false, &cxmetrics.InputError{Pkg: pkg, What: "event user", Index: i, Value: `""`,
+				Err: cxmetrics.ErrEmpty}
+		}
+		if e.Time.IsZero() {
+			return u, false, &cxmetrics.InputError{Pkg: pkg, What: "event time", Index: i, Value: e.Time,
+				Err: cxmetrics.ErrEmpty, Detail: "(zero time)"}
+		}
+		sec := e.Time.Unix()
+		if sec <= minTime || sec >= maxTime {
+			return u, false, &cxmetrics.InputError{Pkg: pkg, What: "event time", Index: i, Value: e.Time,
+				Err: cxmetrics.ErrOutOfRange, Detail: "(years 1678 to 2262)"}
+		}
+		t := e.Time.UnixNano()
+		if t < prev {
+			return u, false, nil
+		}
+		prev = t
+		var m uint32
+		for k := range ms {
+			nm := &ms[k]
+			if nm.name != e.Name {
+				continue
+			}
+			if !nm.where {
+				m = nm.mask
+				break
+			}
+			for _, j := range nm.steps {
+				if w := f.Steps[j].Where; w == nil || w(*e) {
+					m |= 1 << j
+				}
+			}
+			break
+		}
+		if m == 0 && !strict {
+			continue
+		}
+		bt := &st.batch
+		k := bt.n
+		bt.idx[k], bt.t[k], bt.m[k] = i, t, m
+		bt.n++
+		if bt.n == batchSize {
+			st.flush(events)
+		}
+	}
+	st.flush(events)
+	return st.users(), true, nil
+}
+
+// flush finds the users of the batched events, and then applies the events in order.
+func (st *streamer) flush(events []journey.Event) {
+	bt := &st.batch
+	n := bt.n
+	// Each loop below touches memory that the next one reads, in cache lines that are
+	// far apart: the user ids, the table slots, and the users' entries and blocks.
+	sink := st.sink
+	for _, i := range bt.idx[:n] {
+		sink += uint64(events[i].User[0])
+	}
+	for k, i := range bt.idx[:n] {
+		h := maphash.String(st.seed, events[i].User)
+		bt.hash[k] = h
+		sink += st.slots[h&st.mask]
+	}
+	for _, h := range bt.hash[:n] {
+		if v := st.slots[h&st.mask]; v != 0 {
+			id := int(uint32(v) - 1)
+			c := &st.chunks[id/chunkUsers]
+			sink += uint64(c.keys[id%chunkUsers][0]) + uint64(c.state[(id%chunkUsers)*st.width])
+		}
+	}
+	st.sink = sink
+	for k := range n {
+		user := events[bt.idx[k]].User
+		id := st.find(bt.hash[k], user)
+		if id < 0 {
+			if bt.m[k]&1 == 0 {
+				bt.id[k] = -1 // nothing to do before the first step
+				continue
+			}
+			id = st.insert(bt.hash[k], user)
+		}
+		bt.id[k] = id
+	}
+	s := int64(st.nsteps)
+	strict := st.f.Order == Strict
+	first := st.f.Anchor == FirstStart
+	for k := range bt.n {
+		id := bt.id[k]
+		if id < 0 {
+			continue
+		}
+		b := st.block(int(id))
+		if b[0] == s {
+			continue // converted: nothing can improve the best attempt
+		}
+		m, t, idx := bt.m[k], bt.t[k], bt.idx[k]
+		switch {
+		case first && !strict:
+			st.orderedFirst(b, m, t, idx)
+		case first:
+			st.strictFirst(b, m, t, idx)
+		case !strict:
+			st.orderedLatest(b, m, t, idx)
+		default:
+			st.strictLatest(b, m, t, idx)
+		}
+	}
+	bt.n = 0
+}
+
+// improve records an attempt as the best when it reached more steps than the best so
+// far; being seen later, it completed its last step no earlier, so only more steps count.
+func improve(b []int64, reach int, anchor int64, comp []int64) {
+	if int64(reach) <= b[0] {
+		return
+	}
+	b[0] = int64(reach)
+	b[1] = anchor
+	copy(b[blockHead:], comp[:reach])
+}
+
+// orderedLatest is walker.orderedLatest for one event with step mask m at time t.
+func (st *streamer) orderedLatest(b []int64, m uint32, t int64, idx int) {
+	s := st.nsteps
+	for mm := m &^ 1; mm != 0; {
+		j := bits.Len32(mm) - 1
+		mm &^= 1 << j
+		src := b[st.rows[j-1]:][: j+1 : j+1]
+		a := src[0]
+		if a < 0 || !st.within(src[1], t) {
+			continue
+		}
+		if j == s-1 {
+			// The attempt converts; nothing beats it.
+			b[0] = int64(s)
+			b[1] = a
+			copy(b[blockHead:blockHead+j], src[1:])
+			b[blockHead+j] = t
+			return
+		}
+		dst := b[st.rows[j]:][: j+2 : j+2]
+		if dst[0] == a {
+			continue
+		}
+		dst[0] = a
+		copy(dst[1:], src[1:])
+		dst[j+1] = t
+		improve(b, j+1, a, dst[1:])
+	}
+	if m&1 != 0 {
+		row := b[st.rows[0]:][:2:2]
+		row[0], row[1] = int64(idx), t
+		improve(b, 1, row[0], row[1:])
+	}
+}
+
+// orderedFirst is walker.orderedFirst for one event with step mask m at time t.
+func (st *streamer) orderedFirst(b []int64, m uint32, t int64, idx int) {
+	s := st.nsteps
+	at := b[blockHead+s:][: 2+s : 2+s]
+	comp := at[2:]
+	if at[0] >= 0 {
+		if st.within(comp[0], t) {
+			if lvl := at[1]; m&(1<<lvl) != 0 {
+				comp[lvl] = t
+				at[1]++
+				improve(b, int(lvl)+1, at[0], comp)
+			}
+			return
+		}
+		at[0] = -1
+	}
+	if m&1 != 0 {
+		at[0], at[1], comp[0] = int64(idx), 1, t
+		improve(b, 1, at[0], comp)
+	}
+}
+
+// strictFirst is walker.strictFirst for one event with step mask m at time t.
+func (st *streamer) strictFirst(b []int64, m uint32, t int64, idx int) {
+	s := st.nsteps
+	at := b[blockHead+s:][: 2+s : 2+s]
+	comp := at[2:]
+	if at[0] >= 0 {
+		if lvl := at[1]; m&(1<<lvl) != 0 && st.within(comp[0], t) {
+			comp[lvl] = t
+			at[1]++
+			improve(b, int(lvl)+1, at[0], comp)
+			return
+		}
+		at[0] = -1
+	}
+	if m&1 != 0 {
+		at[0], at[1], comp[0] = int64(idx), 1, t
+		improve(b, 1, at[0], comp)
+	}
+}
+
+// strictLatest is walker.strictLatest for one event with step mask m at time t.
+func (st *streamer) strictLatest(b []int64, m uint32, t int64, idx int) {
+	s := st.nsteps
+	x := b[blockHead+s:][: 1+2*s : 1+2*s]
+	times, idxs := x[1:1+s], x[1+s:]
+	copy(times[1:], times[:s-1])
+	copy(idxs[1:], idxs[:s-1])
+	times[0], idxs[0] = t, int64(idx)
+	full := uint32(1)<<s - 1
+	next := (uint32(x[0]) << 1) & m & full
+	for mm := next; mm != 0; {
+		j := bits.Len32(mm) - 1
+		mm &^= 1 << j
+		if !st.within(times[j], t) {
+			next &^= 1 << j
+		}
+	}
+	next |= m & 1
+	x[0] = int64(next)
+	if next == 0 {
+		return
+	}
+	j := bits.Len32(next) - 1
+	if int64(j+1) <= b[0] {
+		return
+	}
+	b[0] = int64(j + 1)
+	b[1] = idxs[j]
+	for k := 0; k <= j; k++ {
+		b[blockHead+k] = times[j-k]
+	}
+}
+
+// users returns the counted attempts of the users, in the order in which they reached
+// the first step.
+func (st *streamer) users() users {
+	s := st.nsteps
+	n := st.n
+	u := users{ws: st.ws}
+	u.init(s, n, st.f.BreakdownBy != "")
+	u.reach = u.reach[:n]
+	u.durs = u.durs[:n*(s-1)]
+	clear(u.durs)
+	if u.group != nil {
+		u.group = u.group[:n]
+	}
+	for i := range n {
+		b := st.block(i)
+		r := int(b[0])
+		u.reach[i] = uint8(r)
+		comp := b[blockHead : blockHead+s]
+		for k := 1; k < r; k++ {
+			// Completion times never decrease; the unsigned difference is exact and
+			// saturates at the longest Duration.
+			u.durs[i*(s-1)+k-1] = int64(min(uint64(comp[k]-comp[k-1]), math.MaxInt64))
+		}
+		if u.group != nil {
+			u.group[i] = int32(uint32(b[1]))
+		}
+	}
+	// Keep the buffers for the next run, without the user ids, which belong to the caller.
+	for i := range st.used {
+		clear(st.chunks[i].keys)
+	}
+	st.ws.stream = streamBuffers{chunks: st.chunks, slots: st.slots}
+	return u
+}
