@@ -4,6 +4,8 @@ import (
 	"errors"
 	"math/rand/v2"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -230,6 +232,38 @@ func TestConcurrentRuns(t *testing.T) {
 	for range 4 {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestRunSortedManyUsers streams enough users to grow the user table several times and
+// fill more than one chunk of blocks, with ids that are equal strings in different
+// memory, and compares with the reference.
+func TestRunSortedManyUsers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 1))
+	const users = chunkUsers + 3000
+	var events []journey.Event
+	for i := range 4 * users {
+		u := rng.IntN(users)
+		events = append(events, journey.Event{
+			User: strings.Clone("user-" + strconv.Itoa(u)),
+			Name: []string{"A", "B", "C", "Y"}[rng.IntN(4)],
+			Time: base.Add(time.Duration(i/3) * time.Minute),
+		})
+	}
+	for _, order := range []Order{Ordered, Strict} {
+		for _, anchor := range []Anchor{LatestStart, FirstStart} {
+			f := Funnel{Steps: steps("A", "B", "C"), Window: 20000 * time.Minute, Order: order, Anchor: anchor}
+			got, err := f.Run(events)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := refRun(f, events); !equalResults(want, got) {
+				t.Fatalf("%v %v: want %+v\ngot  %+v", order, anchor, want, got)
+			}
+			if got.Users < users/2 {
+				t.Fatalf("%v %v: only %d users reached the first step", order, anchor, got.Users)
+			}
 		}
 	}
 }

@@ -31,10 +31,10 @@ type streamer struct {
 	used   int
 	n      int // users
 
-	// An open-addressing hash table from user to id: 0 for an empty slot, else the upper
-	// half of the user's hash and the id + 1. Users are compared exactly.
+	// An open-addressing hash table from user to id, at most half full. Users are
+	// compared exactly; the hash only finds the slot.
 	seed  maphash.Seed
-	slots []uint64
+	slots []slot
 	mask  uint64
 
 	// The events of a batch that may change some user's state.
@@ -54,18 +54,24 @@ type streamer struct {
 // processor waits for many cache misses at once instead of one after another.
 const batchSize = 256
 
+// slot is one slot of the user table: a user (empty for a free slot), the hash of the
+// user and its dense id. It fills half a cache line.
+type slot struct {
+	user string
+	hash uint64
+	id   int32
+}
+
 // streamBuffers are the buffers of a streamer kept in a workspace.
 type streamBuffers struct {
 	chunks []chunk
-	slots  []uint64
+	slots  []slot
 }
 
-// chunk holds the users with ids in [k*chunkUsers, (k+1)*chunkUsers): their ids, the
-// hashes of their ids and their blocks. Growing by chunks never copies what is written.
+// chunk holds the blocks of the users with ids in [k*chunkUsers, (k+1)*chunkUsers).
+// Growing by chunks never copies what is written.
 type chunk struct {
-	keys   []string
-	hashes []uint64
-	state  []int64
+	state []int64
 }
 
 const chunkUsers = 1 << 14
@@ -78,37 +84,32 @@ func (st *streamer) block(id int) []int64 {
 
 // find returns the id of user, whose hash is h, or -1.
 func (st *streamer) find(h uint64, user string) int32 {
-	tag := h >> 32
 	for i := h & st.mask; ; i = (i + 1) & st.mask {
-		v := st.slots[i]
-		if v == 0 {
+		sl := &st.slots[i]
+		if sl.user == "" {
 			return -1
 		}
-		if v>>32 == tag {
-			id := int32(uint32(v) - 1)
-			if st.chunks[id/chunkUsers].keys[id%chunkUsers] == user {
-				return id
-			}
+		if sl.hash == h && sl.user == user {
+			return sl.id
 		}
 	}
 }
 
-// place puts id, whose user hashes to h, in the first free slot.
-func (st *streamer) place(h uint64, id int32) {
-	i := h & st.mask
-	for st.slots[i] != 0 {
+// place puts a user in the first free slot.
+func (st *streamer) place(sl slot) {
+	i := sl.hash & st.mask
+	for st.slots[i].user != "" {
 		i = (i + 1) & st.mask
 	}
-	st.slots[i] = h>>32<<32 | uint64(uint32(id)+1)
+	st.slots[i] = sl
 }
 
-// insert adds a user, whose hash is h, and returns its id. The table stays at most half
-// full.
+// insert adds a user, whose hash is h, and returns its id.
 func (st *streamer) insert(h uint64, user string) int32 {
 	id := st.n
 	if id%chunkUsers == 0 {
 		if st.used == len(st.chunks) {
-			st.chunks = append(st.chunks, chunk{keys: make([]string, chunkUsers), hashes: make([]uint64, chunkUsers)})
+			st.chunks = append(st.chunks, chunk{})
 		}
 		c := &st.chunks[st.used]
 		if len(c.state) < chunkUsers*st.width {
@@ -116,20 +117,19 @@ func (st *streamer) insert(h uint64, user string) int32 {
 		}
 		st.used++
 	}
-	c := &st.chunks[id/chunkUsers]
-	c.keys[id%chunkUsers] = user
-	c.hashes[id%chunkUsers] = h
 	st.n++
 	st.initBlock(st.block(id))
 	if 2*st.n > len(st.slots) {
-		st.slots = make([]uint64, 2*len(st.slots))
+		old := st.slots
+		st.slots = make([]slot, 2*len(old))
 		st.mask = uint64(len(st.slots) - 1)
-		for j := range st.n {
-			st.place(st.chunks[j/chunkUsers].hashes[j%chunkUsers], int32(j))
+		for _, sl := range old {
+			if sl.user != "" {
+				st.place(sl)
+			}
 		}
-	} else {
-		st.place(h, int32(id))
 	}
+	st.place(slot{user: user, hash: h, id: int32(id)})
 	return int32(id)
 }
 
@@ -148,9 +148,8 @@ func newStreamer(f Funnel, ws *workspace) *streamer {
 	st.chunks = ws.stream.chunks
 	st.slots = ws.stream.slots
 	if len(st.slots) < 1<<10 {
-		st.slots = make([]uint64, 1<<10)
+		st.slots = make([]slot, 1<<10)
 	}
-	clear(st.slots)
 	st.mask = uint64(len(st.slots) - 1)
 	w := blockHead + s
 	switch {
@@ -257,15 +256,26 @@ func (st *streamer) flush(events []journey.Event) {
 		sink += uint64(events[i].User[0])
 	}
 	for k, i := range bt.idx[:n] {
-		h := maphash.String(st.seed, events[i].User)
-		bt.hash[k] = h
-		sink += st.slots[h&st.mask]
+		bt.hash[k] = maphash.String(st.seed, events[i].User)
 	}
 	for _, h := range bt.hash[:n] {
-		if v := st.slots[h&st.mask]; v != 0 {
-			id := int(uint32(v) - 1)
-			c := &st.chunks[id/chunkUsers]
-			sink += uint64(c.keys[id%chunkUsers][0]) + uint64(c.state[(id%chunkUsers)*st.width])
+		sink += st.slots[h&st.mask].hash
+	}
+	next := st.n // the likely id of the next new user
+	for k, h := range bt.hash[:n] {
+		sl := &st.slots[h&st.mask]
+		id := int(sl.id)
+		if sl.user != "" {
+			sink += uint64(sl.user[0])
+		} else if bt.m[k]&1 != 0 {
+			id = next
+			next++
+		}
+		if c := id / chunkUsers; c < st.used || c < len(st.chunks) && len(st.chunks[c].state) >= chunkUsers*st.width {
+			b := st.chunks[c].state[(id%chunkUsers)*st.width:][:st.width]
+			for w := 0; w < len(b); w += 8 {
+				sink += uint64(b[w])
+			}
 		}
 	}
 	st.sink = sink
@@ -457,9 +467,7 @@ func (st *streamer) users() users {
 		}
 	}
 	// Keep the buffers for the next run, without the user ids, which belong to the caller.
-	for i := range st.used {
-		clear(st.chunks[i].keys)
-	}
+	clear(st.slots)
 	st.ws.stream = streamBuffers{chunks: st.chunks, slots: st.slots}
 	return u
 }
