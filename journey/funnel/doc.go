@@ -100,36 +100,41 @@
 // Run first tries to stream the events: it reads them once, in input order, keeping only
 // a small state per user, and finishes if the events turn out to be sorted by time
 // (equal times allowed), as an event store exports them. Streaming covers [Ordered] and
-// [Strict] order with either anchor and any breakdown, but no exclusions. Memory is then
-// O(users x steps) besides the input: per user who reached the first step, an entry in a
-// hash table from user id to a dense number and a block of int64 words holding the best
-// attempt so far and the attempts in progress (with [LatestStart] in Ordered order, for
-// each level the attempt with the latest anchor that reached it, and its step times:
-// about s²/2 + 2s + 4 words for s steps, 21 words for 5 steps; otherwise about 2s + 4
-// words). Users are told apart by their exact id strings. Events are handled in batches
-// of 256, in passes that touch the memory each next pass needs, so that cache misses on
-// the per-user state overlap instead of following each other.
+// [Strict] order with either anchor and any breakdown, without exclusions. Memory is then
+// O(users x steps) besides the input, whatever the number of events per user: per user
+// who reached the first step, a 32-byte slot in a hash table that is at most half full,
+// holding the user's id and a dense number, and a block of int64 words holding the best
+// attempt so far and the attempts in progress. For s steps a block has (s² + 3s)/2 + 1
+// words with [LatestStart] in Ordered order (for each level, the attempt with the latest
+// anchor that reached it, with its step times; 21 words for 5 steps), 2s + 4 words with
+// [FirstStart] and 3s + 3 words in Strict order with LatestStart (the times of the user's
+// last s events). Users are told apart by their exact id strings. Events are handled in
+// batches of 256, in passes that each touch the memory the next one reads, so that the
+// cache misses on the users' slots and blocks overlap instead of following each other.
 //
-// When the events are not sorted by time (Run notices at the first event earlier than
-// the one before it and starts over), in [Any] order and with exclusions, Run instead
-// makes one pass over the events to validate them and match them to steps, keeping a
-// 32-byte record of each event the funnel needs (in Strict order every event; otherwise
-// only events that match a step or an exclusion). Memory is then O(events): two arrays
-// of records, 64 bytes per needed event, besides O(users x steps) for the counted
-// attempts. Run groups the records by user with a radix sort on a hash of the user that
-// works bucket by bucket in the cache, sorts each user's records by time only when they
-// are out of order, and walks each user once: Ordered and Strict order in time linear in
-// the user's events and memory linear in the steps, Any order in time linear in the
-// user's events times a small matching cost per event. On this path users are told apart
-// by a 128-bit keyed hash of their id, with keys drawn afresh for every run, as
-// ClickHouse's uniqExact does for strings; this spares reading every id twice. Two
-// different users are merged only if their hashes collide, with a probability below
-// n²/2¹²⁹ for n users: about 10⁻²¹ for a billion users.
+// [Any] order, whose attempts depend on all the step events inside a window, and
+// exclusions, which Run checks against the counted attempt once it is known, are not
+// streamed; neither is a log that is not sorted by time (Run notices at the first event
+// earlier than the one before it and starts over). Run then makes one pass over the
+// events to validate them and match them to steps, keeping a 32-byte record of each
+// event the funnel needs (in Strict order every event; otherwise only events that match
+// a step or an exclusion), so memory is O(events): two arrays of records, 64 bytes per
+// needed event, besides O(users x steps) for the counted attempts. It groups the records
+// by user with a radix sort on a hash of the user that works bucket by bucket in the
+// cache, sorts each user's records by time only when they are out of order, and walks
+// each user once: Ordered and Strict order in time linear in the user's events and
+// memory linear in the steps, Any order in time linear in the user's events times a
+// small matching cost per event. On this path users are told apart by a 128-bit keyed
+// hash of their id, with keys drawn afresh for every run, as ClickHouse's uniqExact does
+// for strings; this spares reading every id twice. Two different users are merged only
+// if their hashes collide, with a probability below n²/2¹²⁹ for n users: about 10⁻²¹
+// for a billion users.
 //
 // Run keeps its large buffers in a [sync.Pool], so that repeated runs reuse memory
-// instead of asking the operating system for hundreds of megabytes each time, which
-// costs more than the computation itself on some machines. Where filters are called
-// once per event with a matching name, in input order, from the calling goroutine; on a
-// log that is not sorted by time, twice for the events before the first one out of
-// order, so they should not have side effects. Run is safe for concurrent use.
+// instead of asking the operating system for hundreds of megabytes each time: on some
+// machines the page faults of fresh memory cost more than the computation itself. The
+// pool keeps no reference to the caller's data between runs. Where filters are called once per event with a
+// matching name, in input order, from the calling goroutine; on a log that is not
+// sorted by time, twice for the events before the first one out of order, so they
+// should not have side effects. Run is safe for concurrent use.
 package funnel

@@ -267,3 +267,27 @@ func TestRunSortedManyUsers(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamReleasesUsers checks that the buffers a run leaves for the next one hold no
+// user ids, whether the run finishes, fails or meets unsorted events.
+func TestStreamReleasesUsers(t *testing.T) {
+	f := Funnel{Steps: steps("A", "B")}
+	sorted := []journey.Event{ev("u", "A", at(1, 0)), ev("v", "A", at(1, 1)), ev("u", "B", at(1, 2))}
+	unsorted := append(slices.Clone(sorted), ev("v", "B", at(0, 0)))
+	bad := append(slices.Clone(sorted), ev("", "B", at(2, 0)))
+	for i, events := range [][]journey.Event{sorted, unsorted, bad} {
+		ws := new(workspace)
+		_, ok, err := newStreamer(f, ws).run(events, f.compile())
+		if ok != (i == 0) || (err != nil) != (i == 2) {
+			t.Fatalf("case %d: ok %v, err %v", i, ok, err)
+		}
+		if len(ws.stream.slots) == 0 {
+			t.Fatalf("case %d: no buffers kept", i)
+		}
+		for _, sl := range ws.stream.slots {
+			if sl.user != "" {
+				t.Fatalf("case %d: user %q kept", i, sl.user)
+			}
+		}
+	}
+}

@@ -196,20 +196,24 @@ func (st *streamer) run(events []journey.Event, ms []nameMatch) (u users, ok boo
 	for i := range events {
 		e := &events[i]
 		if e.User == "" {
+			st.release()
 			return u, false, &cxmetrics.InputError{Pkg: pkg, What: "event user", Index: i, Value: `""`,
 				Err: cxmetrics.ErrEmpty}
 		}
 		if e.Time.IsZero() {
+			st.release()
 			return u, false, &cxmetrics.InputError{Pkg: pkg, What: "event time", Index: i, Value: e.Time,
 				Err: cxmetrics.ErrEmpty, Detail: "(zero time)"}
 		}
 		sec := e.Time.Unix()
 		if sec <= minTime || sec >= maxTime {
+			st.release()
 			return u, false, &cxmetrics.InputError{Pkg: pkg, What: "event time", Index: i, Value: e.Time,
 				Err: cxmetrics.ErrOutOfRange, Detail: "(years 1678 to 2262)"}
 		}
 		t := e.Time.UnixNano()
 		if t < prev {
+			st.release()
 			return u, false, nil
 		}
 		prev = t
@@ -439,6 +443,13 @@ func (st *streamer) strictLatest(b []int64, m uint32, t int64, idx int) {
 	}
 }
 
+// release keeps the buffers in the workspace for the next run, without the user ids,
+// which belong to the caller.
+func (st *streamer) release() {
+	clear(st.slots)
+	st.ws.stream = streamBuffers{chunks: st.chunks, slots: st.slots}
+}
+
 // users returns the counted attempts of the users, in the order in which they reached
 // the first step.
 func (st *streamer) users() users {
@@ -466,8 +477,6 @@ func (st *streamer) users() users {
 			u.group[i] = int32(uint32(b[1]))
 		}
 	}
-	// Keep the buffers for the next run, without the user ids, which belong to the caller.
-	clear(st.slots)
-	st.ws.stream = streamBuffers{chunks: st.chunks, slots: st.slots}
+	st.release()
 	return u
 }
