@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"math/bits"
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
@@ -322,6 +323,9 @@ func classifyBlock(table *[tableSize]uint64, sc []int) (uint64, uint) {
 	return a0 + a1 + a2 + a3, or
 }
 
+// signShift moves the sign bit of an int to bit 0.
+const signShift = bits.UintSize - 1
+
 // countUnweightedWide is countUnweighted for scales wider than the table: each comparison
 // becomes the sign bit of a difference, and out-of-range answers are detected by OR-ing
 // the signs of score - Min and Max - score. The differences cannot wrap to a wrong sign
@@ -335,16 +339,16 @@ func countUnweightedWide(s Scale, scores []int) (sums, error) {
 	for ; i+2 <= len(scores); i += 2 {
 		x, y := scores[i], scores[i+1]
 		bad |= (x - lo) | (hi - x) | (y - lo) | (hi - y)
-		d0 += int(uint(x-dEnd) >> 63)
-		p0 += int(uint(pStart-x) >> 63)
-		d1 += int(uint(y-dEnd) >> 63)
-		p1 += int(uint(pStart-y) >> 63)
+		d0 += int(uint(x-dEnd) >> signShift)
+		p0 += int(uint(pStart-x) >> signShift)
+		d1 += int(uint(y-dEnd) >> signShift)
+		p1 += int(uint(pStart-y) >> signShift)
 	}
 	for ; i < len(scores); i++ {
 		x := scores[i]
 		bad |= (x - lo) | (hi - x)
-		d0 += int(uint(x-dEnd) >> 63)
-		p0 += int(uint(pStart-x) >> 63)
+		d0 += int(uint(x-dEnd) >> signShift)
+		p0 += int(uint(pStart-x) >> signShift)
 	}
 	if bad < 0 {
 		return sums{}, firstBadScore(s, scores)
