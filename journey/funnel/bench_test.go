@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -104,13 +103,4 @@ func BenchmarkRun10MBreakdown(b *testing.B) {
 	f := benchFunnel(Ordered, LatestStart)
 	f.BreakdownBy = "country"
 	benchmarkRun(b, f)
-}
-
-// cpuTime returns the user and system CPU time used by the process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
