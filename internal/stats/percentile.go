@@ -1,7 +1,9 @@
 package stats
 
 import (
+	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -22,7 +24,7 @@ func Quantile(x []float64, q float64) float64 {
 	if lo > n-1 {
 		lo = n - 1
 	}
-	v := selectKth(x, lo)
+	v := SelectKth(x, lo)
 	if lo+1 >= n || h == float64(lo) {
 		return v
 	}
@@ -32,27 +34,23 @@ func Quantile(x []float64, q float64) float64 {
 	return v + (h-float64(lo))*(next-v)
 }
 
-// selectKth reorders x so that x[k] is the k-th smallest element, with smaller-or-equal
-// elements left of it and greater-or-equal ones right of it (Hoare's selection with a
-// median-of-three pivot), and returns x[k].
-func selectKth(x []float64, k int) float64 {
+// SelectKth reorders x so that x[k] is its k-th smallest element (0-based), with smaller
+// or equal elements before it and greater or equal ones after it, and returns x[k]:
+// Hoare's selection with a median-of-three pivot, O(n) expected. It falls back to sorting
+// when the partitions stay unbalanced, so it never takes more than O(n log n). x must not
+// hold NaNs.
+func SelectKth[T cmp.Ordered](x []T, k int) T {
 	lo, hi := 0, len(x)-1
-	for hi > lo {
-		if hi-lo < 16 {
-			insertionSort(x[lo : hi+1])
+	budget := 2 * bits.Len(uint(len(x)))
+	for hi-lo > 16 {
+		if budget == 0 {
+			slices.Sort(x[lo : hi+1])
 			return x[k]
 		}
+		budget--
 		mid := lo + (hi-lo)/2
-		if x[mid] < x[lo] {
-			x[mid], x[lo] = x[lo], x[mid]
-		}
-		if x[hi] < x[lo] {
-			x[hi], x[lo] = x[lo], x[hi]
-		}
-		if x[hi] < x[mid] {
-			x[hi], x[mid] = x[mid], x[hi]
-		}
-		pivot := x[mid]
+		a, b, c := x[lo], x[mid], x[hi]
+		pivot := max(min(a, b), min(max(a, b), c))
 		i, j := lo, hi
 		for i <= j {
 			for x[i] < pivot {
@@ -76,17 +74,6 @@ func selectKth(x []float64, k int) float64 {
 			return x[k]
 		}
 	}
+	slices.Sort(x[lo : hi+1])
 	return x[k]
-}
-
-func insertionSort(x []float64) {
-	for i := 1; i < len(x); i++ {
-		v := x[i]
-		j := i - 1
-		for j >= 0 && x[j] > v {
-			x[j+1] = x[j]
-			j--
-		}
-		x[j+1] = v
-	}
 }

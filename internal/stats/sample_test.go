@@ -3,6 +3,7 @@ package stats
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -135,7 +136,7 @@ func TestQuantile(t *testing.T) {
 		y[i] = math.Round(rng.NormFloat64() * 10) // many ties
 	}
 	sorted := append([]float64(nil), y...)
-	insertionSort(sorted)
+	slices.Sort(sorted)
 	for _, q := range []float64{0.025, 0.5, 0.975, 0.33333} {
 		h := float64(len(y)-1) * q
 		lo := int(h)

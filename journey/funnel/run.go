@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/stats"
 	"github.com/cxmetrics/cxmetrics/journey"
 )
 
@@ -348,53 +349,10 @@ func mean(x []int64) int64 {
 func median(x []int64) int64 {
 	n := len(x)
 	k := (n - 1) / 2
-	lo := selectKth(x, k)
+	lo := stats.SelectKth(x, k)
 	if n%2 == 1 {
 		return lo
 	}
 	hi := slices.Min(x[k+1:])
 	return lo + (hi-lo)/2
-}
-
-// selectKth puts the k-th smallest value of x at x[k], smaller or equal values before it
-// and larger or equal values after it, and returns it. It falls back to sorting when
-// the partitions stay unbalanced, so it never takes more than O(n log n).
-func selectKth(x []int64, k int) int64 {
-	lo, hi := 0, len(x)-1
-	budget := 2 * bits.Len(uint(len(x)))
-	for hi-lo > 16 {
-		if budget == 0 {
-			slices.Sort(x[lo : hi+1])
-			return x[k]
-		}
-		budget--
-		// Median of three as the pivot.
-		mid := lo + (hi-lo)/2
-		a, b, c := x[lo], x[mid], x[hi]
-		pivot := max(min(a, b), min(max(a, b), c))
-		i, j := lo, hi
-		for i <= j {
-			for x[i] < pivot {
-				i++
-			}
-			for x[j] > pivot {
-				j--
-			}
-			if i <= j {
-				x[i], x[j] = x[j], x[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return x[k]
-		}
-	}
-	slices.Sort(x[lo : hi+1])
-	return x[k]
 }
