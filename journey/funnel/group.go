@@ -41,8 +41,62 @@ type nameMatch struct {
 	excl  uint32 // exclBit | id for an exclusion name, 0 otherwise
 }
 
+// names finds the nameMatch of an event name. Most names of a log match nothing, and
+// comparing each with every name of the funnel costs more than the rest of a streaming
+// pass, so names first looks up the length and first byte of the event name in a table,
+// which leaves at most one candidate in most funnels.
+type names struct {
+	ms []nameMatch
+	// by holds, for key(name), 0 when no name has that key, k+1 when only ms[k] has it,
+	// and several when more than one has.
+	by [1 << 11]uint8
+}
+
+const several = 0xff
+
+// key returns the table key of a non-empty name: its length modulo 8 and its first byte.
+func key(name string) int { return len(name)&7<<8 | int(name[0]) }
+
+// lookup returns the nameMatch of name, or nil when name is no event of the funnel.
+func (n *names) lookup(name string) *nameMatch {
+	if name == "" {
+		return nil
+	}
+	switch c := n.by[key(name)]; c {
+	case 0:
+		return nil
+	case several:
+		for k := range n.ms {
+			if n.ms[k].name == name {
+				return &n.ms[k]
+			}
+		}
+		return nil
+	default:
+		if m := &n.ms[c-1]; m.name == name {
+			return m
+		}
+		return nil
+	}
+}
+
 // compile lists the distinct event names of the funnel.
-func (f Funnel) compile() []nameMatch {
+func (f Funnel) compile() *names {
+	ms := f.nameMatches()
+	n := &names{ms: ms}
+	for k, m := range ms {
+		c := &n.by[key(m.name)]
+		if *c == 0 && k+1 < several {
+			*c = uint8(k + 1)
+		} else {
+			*c = several
+		}
+	}
+	return n
+}
+
+// nameMatches lists the distinct event names of the funnel.
+func (f Funnel) nameMatches() []nameMatch {
 	var ms []nameMatch
 	find := func(name string) int {
 		for i := range ms {
@@ -69,9 +123,27 @@ func (f Funnel) compile() []nameMatch {
 	return ms
 }
 
+// match returns the step bits of an event whose name is m.name: the exclusion id for an
+// exclusion name, else the steps whose Where filter, if any, accepts the event.
+func (f Funnel) match(m *nameMatch, e *journey.Event) uint32 {
+	if m.excl != 0 {
+		return m.excl
+	}
+	if !m.where {
+		return m.mask
+	}
+	var bits uint32
+	for _, s := range m.steps {
+		if w := f.Steps[s].Where; w == nil || w(*e) {
+			bits |= 1 << s
+		}
+	}
+	return bits
+}
+
 // exclID returns the exclusion name id of x, as stored in records.
-func exclID(ms []nameMatch, x Exclusion) uint32 {
-	for _, m := range ms {
+func exclID(ns *names, x Exclusion) uint32 {
+	for _, m := range ns.ms {
 		if m.name == x.Event {
 			return m.excl
 		}
@@ -83,7 +155,7 @@ func exclID(ms []nameMatch, x Exclusion) uint32 {
 // (all events in Strict order, where any event breaks an attempt), grouped by user and,
 // within a user, sorted by time with ties in input order, and the end of each user's run
 // of records. The buffers come from ws.
-func (f Funnel) records(events []journey.Event, ms []nameMatch, ws *workspace) ([]record, []int, error) {
+func (f Funnel) records(events []journey.Event, ns *names, ws *workspace) ([]record, []int, error) {
 	keepAll := f.Order == Strict
 	a := reuse(ws.recs, len(events))
 	ws.recs = a
@@ -105,25 +177,8 @@ func (f Funnel) records(events []journey.Event, ms []nameMatch, ws *workspace) (
 				Err: cxmetrics.ErrOutOfRange, Detail: "(years 1678 to 2262)"}
 		}
 		var bits uint32
-		for k := range ms {
-			m := &ms[k]
-			if m.name != e.Name {
-				continue
-			}
-			if m.excl != 0 {
-				bits = m.excl
-				break
-			}
-			if !m.where {
-				bits = m.mask
-				break
-			}
-			for _, s := range m.steps {
-				if w := f.Steps[s].Where; w == nil || w(*e) {
-					bits |= 1 << s
-				}
-			}
-			break
+		if m := ns.lookup(e.Name); m != nil {
+			bits = f.match(m, e)
 		}
 		if bits == 0 && !keepAll {
 			continue

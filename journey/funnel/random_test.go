@@ -281,12 +281,19 @@ func TestStreamReleasesUsers(t *testing.T) {
 		if ok != (i == 0) || (err != nil) != (i == 2) {
 			t.Fatalf("case %d: ok %v, err %v", i, ok, err)
 		}
-		if len(ws.stream.slots) == 0 {
+		if len(ws.stream.table) == 0 {
 			t.Fatalf("case %d: no buffers kept", i)
 		}
-		for _, sl := range ws.stream.slots {
-			if sl.user != "" {
-				t.Fatalf("case %d: user %q kept", i, sl.user)
+		for _, e := range ws.stream.table {
+			if e != 0 {
+				t.Fatalf("case %d: table entry %#x kept", i, e)
+			}
+		}
+		for _, c := range ws.stream.chunks {
+			for _, u := range c.users {
+				if u != "" {
+					t.Fatalf("case %d: user %q kept", i, u)
+				}
 			}
 		}
 	}

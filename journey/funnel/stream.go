@@ -31,10 +31,12 @@ type streamer struct {
 	used   int
 	n      int // users
 
-	// An open-addressing hash table from user to id, at most half full. Users are
-	// compared exactly; the hash only finds the slot.
+	// An open-addressing hash table from user to id, at most half full: each entry holds
+	// the high 32 bits of the user's hash and the id plus one (0 for a free entry). The
+	// users themselves are kept by id, in the chunks, and compared exactly; the hash only
+	// finds the entry.
 	seed  maphash.Seed
-	slots []slot
+	table []uint64
 	mask  uint64
 
 	// The events of a batch that may change some user's state.
@@ -54,23 +56,16 @@ type streamer struct {
 // processor waits for many cache misses at once instead of one after another.
 const batchSize = 256
 
-// slot is one slot of the user table: a user (empty for a free slot), the hash of the
-// user and its dense id. It fills half a cache line.
-type slot struct {
-	user string
-	hash uint64
-	id   int32
-}
-
 // streamBuffers are the buffers of a streamer kept in a workspace.
 type streamBuffers struct {
 	chunks []chunk
-	slots  []slot
+	table  []uint64
 }
 
 // chunk holds the blocks of the users with ids in [k*chunkUsers, (k+1)*chunkUsers).
 // Growing by chunks never copies what is written.
 type chunk struct {
+	users []string
 	state []int64
 }
 
@@ -82,30 +77,26 @@ func (st *streamer) block(id int) []int64 {
 	return st.chunks[id/chunkUsers].state[off : off+st.width : off+st.width]
 }
 
-// find returns the id of user, whose hash is h, or -1.
-func (st *streamer) find(h uint64, user string) int32 {
+// find returns the id of user, whose hash is h, or -1 with the position of the free
+// entry where it belongs.
+func (st *streamer) find(h uint64, user string) (id int32, pos uint64) {
+	tag := h >> 32
 	for i := h & st.mask; ; i = (i + 1) & st.mask {
-		sl := &st.slots[i]
-		if sl.user == "" {
-			return -1
+		e := st.table[i]
+		if e == 0 {
+			return -1, i
 		}
-		if sl.hash == h && sl.user == user {
-			return sl.id
+		if e>>32 == tag {
+			id := int32(uint32(e) - 1)
+			if st.chunks[id/chunkUsers].users[id%chunkUsers] == user {
+				return id, i
+			}
 		}
 	}
 }
 
-// place puts a user in the first free slot.
-func (st *streamer) place(sl slot) {
-	i := sl.hash & st.mask
-	for st.slots[i].user != "" {
-		i = (i + 1) & st.mask
-	}
-	st.slots[i] = sl
-}
-
-// insert adds a user, whose hash is h, and returns its id.
-func (st *streamer) insert(h uint64, user string) int32 {
+// insert adds a user, whose hash is h, at position pos of the table, and returns its id.
+func (st *streamer) insert(h uint64, pos uint64, user string) int32 {
 	id := st.n
 	if id%chunkUsers == 0 {
 		if st.used == len(st.chunks) {
@@ -115,22 +106,34 @@ func (st *streamer) insert(h uint64, user string) int32 {
 		if len(c.state) < chunkUsers*st.width {
 			c.state = make([]int64, chunkUsers*st.width)
 		}
+		if c.users == nil {
+			c.users = make([]string, chunkUsers)
+		}
 		st.used++
 	}
 	st.n++
+	st.chunks[id/chunkUsers].users[id%chunkUsers] = user
 	st.initBlock(st.block(id))
-	if 2*st.n > len(st.slots) {
-		old := st.slots
-		st.slots = make([]slot, 2*len(old))
-		st.mask = uint64(len(st.slots) - 1)
-		for _, sl := range old {
-			if sl.user != "" {
-				st.place(sl)
-			}
-		}
+	st.table[pos] = h>>32<<32 | uint64(id+1)
+	if 2*st.n > len(st.table) {
+		st.grow()
 	}
-	st.place(slot{user: user, hash: h, id: int32(id)})
 	return int32(id)
+}
+
+// grow doubles the table. The hash of each user is computed again: the table keeps only
+// its high half.
+func (st *streamer) grow() {
+	st.table = make([]uint64, 2*len(st.table))
+	st.mask = uint64(len(st.table) - 1)
+	for id := range st.n {
+		h := maphash.String(st.seed, st.chunks[id/chunkUsers].users[id%chunkUsers])
+		i := h & st.mask
+		for st.table[i] != 0 {
+			i = (i + 1) & st.mask
+		}
+		st.table[i] = h>>32<<32 | uint64(id+1)
+	}
 }
 
 // The state of the attempts in progress starts at word blockHead. Ordered with LatestStart
@@ -146,11 +149,11 @@ func newStreamer(f Funnel, ws *workspace) *streamer {
 	s := len(f.Steps)
 	st := &streamer{f: f, nsteps: s, window: uint64(f.Window), seed: maphash.MakeSeed(), ws: ws}
 	st.chunks = ws.stream.chunks
-	st.slots = ws.stream.slots
-	if len(st.slots) < 1<<10 {
-		st.slots = make([]slot, 1<<10)
+	st.table = ws.stream.table
+	if len(st.table) < 1<<10 {
+		st.table = make([]uint64, 1<<10)
 	}
-	st.mask = uint64(len(st.slots) - 1)
+	st.mask = uint64(len(st.table) - 1)
 	w := blockHead + s
 	switch {
 	case f.Anchor == FirstStart:
@@ -189,7 +192,7 @@ func (st *streamer) within(a, t int64) bool {
 
 // run validates the events and streams them. It returns ok false, and no error, at the
 // first event earlier than the one before it: the caller must then group the events.
-func (st *streamer) run(events []journey.Event, ms []nameMatch) (u users, ok bool, err error) {
+func (st *streamer) run(events []journey.Event, ns *names) (u users, ok bool, err error) {
 	f := st.f
 	strict := f.Order == Strict
 	prev := int64(math.MinInt64)
@@ -218,21 +221,8 @@ func (st *streamer) run(events []journey.Event, ms []nameMatch) (u users, ok boo
 		}
 		prev = t
 		var m uint32
-		for k := range ms {
-			nm := &ms[k]
-			if nm.name != e.Name {
-				continue
-			}
-			if !nm.where {
-				m = nm.mask
-				break
-			}
-			for _, j := range nm.steps {
-				if w := f.Steps[j].Where; w == nil || w(*e) {
-					m |= 1 << j
-				}
-			}
-			break
+		if nm := ns.lookup(e.Name); nm != nil {
+			m = f.match(nm, e)
 		}
 		if m == 0 && !strict {
 			continue
@@ -263,20 +253,22 @@ func (st *streamer) flush(events []journey.Event) {
 		bt.hash[k] = maphash.String(st.seed, events[i].User)
 	}
 	for _, h := range bt.hash[:n] {
-		sink += st.slots[h&st.mask].hash
+		sink += st.table[h&st.mask]
 	}
 	next := st.n // the likely id of the next new user
 	for k, h := range bt.hash[:n] {
-		sl := &st.slots[h&st.mask]
-		id := int(sl.id)
-		if sl.user != "" {
-			sink += uint64(sl.user[0])
-		} else if bt.m[k]&1 != 0 {
+		e := st.table[h&st.mask]
+		id := int(uint32(e)) - 1
+		if e == 0 && bt.m[k]&1 != 0 {
 			id = next
 			next++
 		}
-		if c := id / chunkUsers; c < st.used || c < len(st.chunks) && len(st.chunks[c].state) >= chunkUsers*st.width {
-			b := st.chunks[c].state[(id%chunkUsers)*st.width:][:st.width]
+		if c := id / chunkUsers; id >= 0 && (c < st.used || c < len(st.chunks) && len(st.chunks[c].state) >= chunkUsers*st.width) {
+			ch := &st.chunks[c]
+			if id < st.n {
+				sink += uint64(len(ch.users[id%chunkUsers]))
+			}
+			b := ch.state[(id%chunkUsers)*st.width:][:st.width]
 			for w := 0; w < len(b); w += 8 {
 				sink += uint64(b[w])
 			}
@@ -285,13 +277,13 @@ func (st *streamer) flush(events []journey.Event) {
 	st.sink = sink
 	for k := range n {
 		user := events[bt.idx[k]].User
-		id := st.find(bt.hash[k], user)
+		id, pos := st.find(bt.hash[k], user)
 		if id < 0 {
 			if bt.m[k]&1 == 0 {
 				bt.id[k] = -1 // nothing to do before the first step
 				continue
 			}
-			id = st.insert(bt.hash[k], user)
+			id = st.insert(bt.hash[k], pos, user)
 		}
 		bt.id[k] = id
 	}
@@ -446,8 +438,11 @@ func (st *streamer) strictLatest(b []int64, m uint32, t int64, idx int) {
 // release keeps the buffers in the workspace for the next run, without the user ids,
 // which belong to the caller.
 func (st *streamer) release() {
-	clear(st.slots)
-	st.ws.stream = streamBuffers{chunks: st.chunks, slots: st.slots}
+	clear(st.table)
+	for i := range st.used {
+		clear(st.chunks[i].users)
+	}
+	st.ws.stream = streamBuffers{chunks: st.chunks, table: st.table}
 }
 
 // users returns the counted attempts of the users, in the order in which they reached
