@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"math"
 	"math/bits"
+	"unsafe"
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/journey"
@@ -48,12 +49,12 @@ type streamer struct {
 		m    [batchSize]uint32
 		id   [batchSize]int32
 	}
-	sink uint64
+	addrs []uintptr // the addresses to prefetch
 }
 
-// batchSize is the number of events whose memory accesses overlap: Run reads the events
-// of a batch in three passes, each of which touches what the next needs, so that the
-// processor waits for many cache misses at once instead of one after another.
+// batchSize is the number of events whose memory accesses overlap: Run handles the
+// events of a batch in stages, each of which prefetches what the next one reads, so that
+// the processor waits for many cache misses at once instead of one after another.
 const batchSize = 256
 
 // streamBuffers are the buffers of a streamer kept in a workspace.
@@ -91,6 +92,21 @@ func (st *streamer) find(h uint64, user string) (id int32, pos uint64) {
 			if st.chunks[id/chunkUsers].users[id%chunkUsers] == user {
 				return id, i
 			}
+		}
+	}
+}
+
+// guess returns the id of the first user in the table whose hash has the same high half
+// as h, or -1: the id of the user with hash h, unless two hashes share their high half.
+func (st *streamer) guess(h uint64) int {
+	tag := h >> 32
+	for i := h & st.mask; ; i = (i + 1) & st.mask {
+		e := st.table[i]
+		if e == 0 {
+			return -1
+		}
+		if e>>32 == tag {
+			return int(uint32(e)) - 1
 		}
 	}
 }
@@ -145,6 +161,9 @@ func (st *streamer) grow() {
 // j) and the times and input indexes of the user's last s events, the latest first.
 const blockHead = 2
 
+// lineWords is the number of int64 words in a cache line.
+const lineWords = 8
+
 func newStreamer(f Funnel, ws *workspace) *streamer {
 	s := len(f.Steps)
 	st := &streamer{f: f, nsteps: s, window: uint64(f.Window), seed: maphash.MakeSeed(), ws: ws}
@@ -168,6 +187,7 @@ func newStreamer(f Funnel, ws *workspace) *streamer {
 		w += 1 + 2*s
 	}
 	st.width = w
+	st.addrs = make([]uintptr, 0, batchSize*(2+(w+lineWords-1)/lineWords))
 	return st
 }
 
@@ -243,38 +263,39 @@ func (st *streamer) run(events []journey.Event, ns *names) (u users, ok bool, er
 func (st *streamer) flush(events []journey.Event) {
 	bt := &st.batch
 	n := bt.n
-	// Each loop below touches memory that the next one reads, in cache lines that are
-	// far apart: the user ids, the table slots, and the users' entries and blocks.
-	sink := st.sink
+	// Each prefetch below asks for memory that the next loop reads, in cache lines that
+	// are far apart: the user ids, the table entries, and the users' ids and blocks.
+	addrs := st.addrs[:0]
 	for _, i := range bt.idx[:n] {
-		sink += uint64(events[i].User[0])
+		addrs = append(addrs, uintptr(unsafe.Pointer(unsafe.StringData(events[i].User))))
 	}
+	prefetch(addrs)
+	addrs = addrs[:0]
 	for k, i := range bt.idx[:n] {
-		bt.hash[k] = maphash.String(st.seed, events[i].User)
+		h := maphash.String(st.seed, events[i].User)
+		bt.hash[k] = h
+		addrs = append(addrs, uintptr(unsafe.Pointer(&st.table[h&st.mask])))
 	}
-	for _, h := range bt.hash[:n] {
-		sink += st.table[h&st.mask]
-	}
+	prefetch(addrs)
+	addrs = addrs[:0]
 	next := st.n // the likely id of the next new user
 	for k, h := range bt.hash[:n] {
-		e := st.table[h&st.mask]
-		id := int(uint32(e)) - 1
-		if e == 0 && bt.m[k]&1 != 0 {
+		id := st.guess(h)
+		if id < 0 && bt.m[k]&1 != 0 {
 			id = next
 			next++
 		}
 		if c := id / chunkUsers; id >= 0 && (c < st.used || c < len(st.chunks) && len(st.chunks[c].state) >= chunkUsers*st.width) {
 			ch := &st.chunks[c]
-			if id < st.n {
-				sink += uint64(len(ch.users[id%chunkUsers]))
-			}
+			addrs = append(addrs, uintptr(unsafe.Pointer(&ch.users[id%chunkUsers])))
 			b := ch.state[(id%chunkUsers)*st.width:][:st.width]
-			for w := 0; w < len(b); w += 8 {
-				sink += uint64(b[w])
+			for w := 0; w < len(b); w += lineWords {
+				addrs = append(addrs, uintptr(unsafe.Pointer(&b[w])))
 			}
+			addrs = append(addrs, uintptr(unsafe.Pointer(&b[len(b)-1])))
 		}
 	}
-	st.sink = sink
+	prefetch(addrs)
 	for k := range n {
 		user := events[bt.idx[k]].User
 		id, pos := st.find(bt.hash[k], user)
