@@ -32,6 +32,23 @@ const (
 	maxTime = math.MaxInt64 / 1_000_000_000
 )
 
+// eventTime returns the time of an event in nanoseconds since 1970, and false when it
+// is the zero time or outside the years 1678 to 2262, which nanoseconds cannot hold.
+func eventTime(e *journey.Event) (int64, bool) {
+	sec := e.Time.Unix()
+	return sec*1e9 + int64(e.Time.Nanosecond()), sec > minTime && sec < maxTime
+}
+
+// timeError returns the error for event i, whose time eventTime rejected.
+func timeError(e *journey.Event, i int) error {
+	if e.Time.IsZero() {
+		return &cxmetrics.InputError{Pkg: pkg, What: "event time", Index: i, Value: e.Time,
+			Err: cxmetrics.ErrEmpty, Detail: "(zero time)"}
+	}
+	return &cxmetrics.InputError{Pkg: pkg, What: "event time", Index: i, Value: e.Time,
+		Err: cxmetrics.ErrOutOfRange, Detail: "(years 1678 to 2262)"}
+}
+
 // nameMatch is one event name of a funnel with the steps and the exclusion it matches.
 type nameMatch struct {
 	name  string
@@ -167,14 +184,9 @@ func (f Funnel) records(events []journey.Event, ns *names, ws *workspace) ([]rec
 			return nil, nil, &cxmetrics.InputError{Pkg: pkg, What: "event user", Index: i, Value: `""`,
 				Err: cxmetrics.ErrEmpty}
 		}
-		if e.Time.IsZero() {
-			return nil, nil, &cxmetrics.InputError{Pkg: pkg, What: "event time", Index: i, Value: e.Time,
-				Err: cxmetrics.ErrEmpty, Detail: "(zero time)"}
-		}
-		sec := e.Time.Unix()
-		if sec <= minTime || sec >= maxTime {
-			return nil, nil, &cxmetrics.InputError{Pkg: pkg, What: "event time", Index: i, Value: e.Time,
-				Err: cxmetrics.ErrOutOfRange, Detail: "(years 1678 to 2262)"}
+		t, ok := eventTime(e)
+		if !ok {
+			return nil, nil, timeError(e, i)
 		}
 		var bits uint32
 		if m := ns.lookup(e.Name); m != nil {
@@ -185,7 +197,7 @@ func (f Funnel) records(events []journey.Event, ns *names, ws *workspace) ([]rec
 		}
 		h := maphash.String(seed, e.User)
 		counts[h>>(64-msdBits)]++
-		a = append(a, record{h: h, h2: maphash.String(seed2, e.User), t: e.Time.UnixNano(), idx: uint32(i), bits: bits})
+		a = append(a, record{h: h, h2: maphash.String(seed2, e.User), t: t, idx: uint32(i), bits: bits})
 	}
 
 	// Most significant digit first: scatter into buckets, then sort each bucket, which

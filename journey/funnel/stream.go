@@ -223,18 +223,11 @@ func (st *streamer) run(events []journey.Event, ns *names) (u users, ok bool, er
 			return u, false, &cxmetrics.InputError{Pkg: pkg, What: "event user", Index: i, Value: `""`,
 				Err: cxmetrics.ErrEmpty}
 		}
-		if e.Time.IsZero() {
+		t, valid := eventTime(e)
+		if !valid {
 			st.release()
-			return u, false, &cxmetrics.InputError{Pkg: pkg, What: "event time", Index: i, Value: e.Time,
-				Err: cxmetrics.ErrEmpty, Detail: "(zero time)"}
+			return u, false, timeError(e, i)
 		}
-		sec := e.Time.Unix()
-		if sec <= minTime || sec >= maxTime {
-			st.release()
-			return u, false, &cxmetrics.InputError{Pkg: pkg, What: "event time", Index: i, Value: e.Time,
-				Err: cxmetrics.ErrOutOfRange, Detail: "(years 1678 to 2262)"}
-		}
-		t := e.Time.UnixNano()
 		if t < prev {
 			st.release()
 			return u, false, nil
