@@ -48,8 +48,10 @@ type streamer struct {
 		t    [batchSize]int64
 		m    [batchSize]uint32
 		id   [batchSize]int32
+		todo [batchSize]int32
 	}
-	addrs []uintptr // the addresses to prefetch
+	recent recent
+	addrs  []uintptr // the addresses to prefetch
 }
 
 // batchSize is the number of events whose memory accesses overlap: Run handles the
@@ -61,6 +63,7 @@ const batchSize = 256
 type streamBuffers struct {
 	chunks []chunk
 	table  []uint64
+	recent []recentSlot
 }
 
 // chunk holds the blocks of the users with ids in [k*chunkUsers, (k+1)*chunkUsers).
@@ -216,6 +219,7 @@ func (st *streamer) run(events []journey.Event, ns *names) (u users, ok bool, er
 	f := st.f
 	strict := f.Order == Strict
 	prev := int64(math.MinInt64)
+	st.recent.init(st.ws.stream.recent, len(events))
 	for i := range events {
 		e := &events[i]
 		if e.User == "" {
@@ -256,50 +260,73 @@ func (st *streamer) run(events []journey.Event, ns *names) (u users, ok bool, er
 func (st *streamer) flush(events []journey.Event) {
 	bt := &st.batch
 	n := bt.n
+	// The events whose users the recent cache does not know.
+	todo := bt.todo[:0]
+	cache := st.recent.on()
+	if cache {
+		for k, i := range bt.idx[:n] {
+			if id, ok := st.recent.get(events[i].User); ok {
+				bt.id[k] = id
+			} else {
+				bt.id[k] = -1
+				todo = append(todo, int32(k))
+			}
+		}
+		st.recent.count(n, n-len(todo))
+	} else {
+		for k := range n {
+			bt.id[k] = -1
+			todo = append(todo, int32(k))
+		}
+	}
 	// Each prefetch below asks for memory that the next loop reads, in cache lines that
 	// are far apart: the user ids, the table entries, and the users' ids and blocks.
 	addrs := st.addrs[:0]
-	for _, i := range bt.idx[:n] {
-		addrs = append(addrs, uintptr(unsafe.Pointer(unsafe.StringData(events[i].User))))
+	for _, k := range todo {
+		addrs = append(addrs, uintptr(unsafe.Pointer(unsafe.StringData(events[bt.idx[k]].User))))
 	}
 	prefetch(addrs)
 	addrs = addrs[:0]
-	for k, i := range bt.idx[:n] {
-		h := maphash.String(st.seed, events[i].User)
+	for _, k := range todo {
+		h := maphash.String(st.seed, events[bt.idx[k]].User)
 		bt.hash[k] = h
 		addrs = append(addrs, uintptr(unsafe.Pointer(&st.table[h&st.mask])))
 	}
 	prefetch(addrs)
 	addrs = addrs[:0]
 	next := st.n // the likely id of the next new user
-	for k, h := range bt.hash[:n] {
-		id := st.guess(h)
+	for _, k := range todo {
+		id := st.guess(bt.hash[k])
 		if id < 0 && bt.m[k]&1 != 0 {
 			id = next
 			next++
 		}
 		if c := id / chunkUsers; id >= 0 && (c < st.used || c < len(st.chunks) && len(st.chunks[c].state) >= chunkUsers*st.width) {
-			ch := &st.chunks[c]
-			addrs = append(addrs, uintptr(unsafe.Pointer(&ch.users[id%chunkUsers])))
-			b := ch.state[(id%chunkUsers)*st.width:][:st.width]
-			for w := 0; w < len(b); w += lineWords {
-				addrs = append(addrs, uintptr(unsafe.Pointer(&b[w])))
+			addrs = append(addrs, uintptr(unsafe.Pointer(&st.chunks[c].users[id%chunkUsers])))
+			addrs = st.blockLines(addrs, id)
+		}
+	}
+	if len(todo) < n {
+		for k := range n {
+			if id := bt.id[k]; id >= 0 {
+				addrs = st.blockLines(addrs, int(id))
 			}
-			addrs = append(addrs, uintptr(unsafe.Pointer(&b[len(b)-1])))
 		}
 	}
 	prefetch(addrs)
-	for k := range n {
+	for _, k := range todo {
 		user := events[bt.idx[k]].User
 		id, pos := st.find(bt.hash[k], user)
 		if id < 0 {
 			if bt.m[k]&1 == 0 {
-				bt.id[k] = -1 // nothing to do before the first step
-				continue
+				continue // nothing to do before the first step
 			}
 			id = st.insert(bt.hash[k], pos, user)
 		}
 		bt.id[k] = id
+		if cache {
+			st.recent.put(user, id)
+		}
 	}
 	s := int64(st.nsteps)
 	strict := st.f.Order == Strict
@@ -326,6 +353,17 @@ func (st *streamer) flush(events []journey.Event) {
 		}
 	}
 	bt.n = 0
+}
+
+// blockLines appends the addresses of the cache lines of the block of user id, which
+// may be a user about to be added, to addrs.
+func (st *streamer) blockLines(addrs []uintptr, id int) []uintptr {
+	c := &st.chunks[id/chunkUsers]
+	b := c.state[(id%chunkUsers)*st.width:][:st.width]
+	for w := 0; w < len(b); w += lineWords {
+		addrs = append(addrs, uintptr(unsafe.Pointer(&b[w])))
+	}
+	return append(addrs, uintptr(unsafe.Pointer(&b[len(b)-1])))
 }
 
 // improve records an attempt as the best when it reached more steps than the best so
@@ -456,7 +494,8 @@ func (st *streamer) release() {
 	for i := range st.used {
 		clear(st.chunks[i].users)
 	}
-	st.ws.stream = streamBuffers{chunks: st.chunks, table: st.table}
+	clear(st.recent.slots)
+	st.ws.stream = streamBuffers{chunks: st.chunks, table: st.table, recent: st.recent.slots}
 }
 
 // users returns the counted attempts of the users, in the order in which they reached

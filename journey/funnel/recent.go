@@ -1,0 +1,95 @@
+package funnel
+
+import (
+	"math"
+	"unsafe"
+)
+
+// recent is a small direct-mapped cache from the strings of user ids that events share
+// to the users' dense ids. A log built in memory often gives all the events of a user the
+// same string, and then most events find their user here, without reading the id's
+// bytes or the user table. Two strings with the same address and length are equal, and
+// the strings of the events stay where they are while Run reads them, so a hit is exact;
+// the cache holds addresses as numbers, only to compare them, never to read memory.
+//
+// When few events hit (a CSV reader gives every event its own copy of the id), the cache
+// turns itself off for a while, and tries again later.
+type recent struct {
+	slots []recentSlot // a power of two, or none
+	shift uint
+
+	tries, hits int // since the last decision
+	off         int // batches to skip
+}
+
+// recentSlot is one entry: the address of an id string and its length and user id.
+type recentSlot struct {
+	addr  uint64
+	lenID uint64 // length<<32 | id; 0 when free, as no id is empty
+}
+
+const (
+	recentBits = 14 // at most 2^14 slots: 256 KB, which stays in the cache
+	// The cache is judged every recentJudge tries; below one hit in recentMinHit it
+	// sleeps for recentSleep batches.
+	recentJudge  = 1 << 14
+	recentMinHit = 8
+	recentSleep  = 1 << 12
+)
+
+// init sizes the cache for a log of n events.
+func (r *recent) init(buf []recentSlot, n int) {
+	bits := 8
+	for bits < recentBits && 1<<(bits+2) < n {
+		bits++
+	}
+	if cap(buf) < 1<<bits {
+		buf = make([]recentSlot, 1<<bits)
+	}
+	r.slots = buf[:1<<bits]
+	r.shift = uint(64 - bits)
+}
+
+// on reports whether the cache should be used for the next batch.
+func (r *recent) on() bool {
+	if r.off > 0 {
+		r.off--
+		return false
+	}
+	return r.slots != nil
+}
+
+// count records that tries lookups found hits users.
+func (r *recent) count(tries, hits int) {
+	r.tries += tries
+	r.hits += hits
+	if r.tries >= recentJudge {
+		if r.hits*recentMinHit < r.tries {
+			r.off = recentSleep
+		}
+		r.tries, r.hits = 0, 0
+	}
+}
+
+func (r *recent) slot(user string) *recentSlot {
+	a := uint64(uintptr(unsafe.Pointer(unsafe.StringData(user))))
+	return &r.slots[(a*0x9e3779b97f4a7c15)>>r.shift]
+}
+
+// get returns the id of user, if the cache holds its string.
+func (r *recent) get(user string) (int32, bool) {
+	sl := r.slot(user)
+	if sl.addr != uint64(uintptr(unsafe.Pointer(unsafe.StringData(user)))) || sl.lenID>>32 != uint64(len(user)) {
+		return 0, false
+	}
+	return int32(uint32(sl.lenID)), true
+}
+
+// put records that user has the given id.
+func (r *recent) put(user string, id int32) {
+	if r.slots == nil || uint64(len(user)) > math.MaxUint32 {
+		return
+	}
+	*r.slot(user) = recentSlot{addr: uint64(uintptr(unsafe.Pointer(unsafe.StringData(user)))),
+		lenID: uint64(len(user))<<32 | uint64(uint32(id))}
+}
