@@ -99,6 +99,12 @@ func BenchmarkRun10MStrict(b *testing.B) { benchmarkRun(b, benchFunnel(Strict, L
 
 func BenchmarkRun10MAny(b *testing.B) { benchmarkRun(b, benchFunnel(Any, LatestStart)) }
 
+func BenchmarkRun10MExclusion(b *testing.B) {
+	f := benchFunnel(Ordered, LatestStart)
+	f.Exclusions = []Exclusion{{Event: "help", From: 1, To: 3}}
+	benchmarkRun(b, f)
+}
+
 func BenchmarkRun10MBreakdown(b *testing.B) {
 	f := benchFunnel(Ordered, LatestStart)
 	f.BreakdownBy = "country"

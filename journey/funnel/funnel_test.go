@@ -201,6 +201,9 @@ func TestExclusions(t *testing.T) {
 		{"other user", []journey.Event{ev("u", "A", at(1, 0)), ev("v", "X", at(1, 1)), ev("u", "B", at(1, 2))}, []int{1, 1, 0}},
 		{"tie before step", []journey.Event{ev("u", "A", at(1, 0)), ev("u", "X", at(1, 1)), ev("u", "B", at(1, 1))}, []int{0, 0, 0}},
 		{"tie after step", []journey.Event{ev("u", "A", at(1, 0)), ev("u", "B", at(1, 1)), ev("u", "X", at(1, 1))}, []int{1, 1, 0}},
+		// The attempt completed B before X; the second B does not make it a new one.
+		{"after, step repeated", []journey.Event{ev("u", "A", at(1, 0)), ev("u", "B", at(1, 1)), ev("u", "X", at(1, 2)),
+			ev("u", "B", at(1, 3)), ev("u", "C", at(1, 4))}, []int{1, 1, 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

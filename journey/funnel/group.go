@@ -56,6 +56,10 @@ type nameMatch struct {
 	mask  uint32
 	where bool   // some of the steps have a Where filter
 	excl  uint32 // exclBit | id for an exclusion name, 0 otherwise
+	// levels has bit j set when an attempt that completed step j, and not the next, is
+	// excluded by an event of this exclusion name: the steps From to To-1 of its
+	// exclusions.
+	levels uint32
 }
 
 // names finds the nameMatch of an event name. Most names of a log match nothing, and
@@ -136,6 +140,7 @@ func (f Funnel) nameMatches() []nameMatch {
 		if ms[i].excl == 0 {
 			ms[i].excl = exclBit | uint32(i-nsteps)
 		}
+		ms[i].levels |= (1<<x.To - 1) &^ (1<<x.From - 1)
 	}
 	return ms
 }

@@ -12,7 +12,7 @@ import (
 
 // streamable reports whether Run can compute the funnel in one pass over events sorted
 // by time, with O(steps) state per user.
-func (f Funnel) streamable() bool { return f.Order != Any && len(f.Exclusions) == 0 }
+func (f Funnel) streamable() bool { return f.Order != Any }
 
 // streamer computes a funnel in one pass over events in time order. It keeps, per user
 // who reached the first step, a block of width int64 words:
@@ -30,6 +30,7 @@ type streamer struct {
 	ws     *workspace
 	chunks []chunk // the users, chunkUsers to a chunk; from ws, with used of them in use
 	used   int
+	events int // the number of events, which bounds the number of users
 	n      int // users
 
 	// An open-addressing hash table from user to id, at most half full: each entry holds
@@ -46,7 +47,8 @@ type streamer struct {
 		idx  [batchSize]int
 		hash [batchSize]uint64
 		t    [batchSize]int64
-		m    [batchSize]uint32
+		m    [batchSize]uint32 // the steps the event matches
+		x    [batchSize]uint32 // for an exclusion event, its nameMatch.levels
 		id   [batchSize]int32
 		todo [batchSize]int32
 	}
@@ -121,12 +123,15 @@ func (st *streamer) insert(h uint64, pos uint64, user string) int32 {
 		if st.used == len(st.chunks) {
 			st.chunks = append(st.chunks, chunk{})
 		}
+		// A chunk holds at most as many users as there are events left, so that a
+		// small log does not allocate a whole chunk.
+		k := min(chunkUsers, st.events-id)
 		c := &st.chunks[st.used]
-		if len(c.state) < chunkUsers*st.width {
-			c.state = make([]int64, chunkUsers*st.width)
+		if len(c.state) < k*st.width {
+			c.state = make([]int64, k*st.width)
 		}
-		if c.users == nil {
-			c.users = make([]string, chunkUsers)
+		if len(c.users) < k {
+			c.users = make([]string, k)
 		}
 		st.used++
 	}
@@ -220,6 +225,7 @@ func (st *streamer) run(events []journey.Event, ns *names) (u users, ok bool, er
 	strict := f.Order == Strict
 	prev := int64(math.MinInt64)
 	st.recent.init(st.ws.stream.recent, len(events))
+	st.events = len(events)
 	for i := range events {
 		e := &events[i]
 		if e.User == "" {
@@ -237,16 +243,19 @@ func (st *streamer) run(events []journey.Event, ns *names) (u users, ok bool, er
 			return u, false, nil
 		}
 		prev = t
-		var m uint32
-		if nm := ns.lookup(e.Name); nm != nil {
+		var m, x uint32
+		if nm := ns.lookup(e.Name); nm == nil {
+		} else if nm.excl != 0 {
+			x = nm.levels
+		} else {
 			m = f.match(nm, e)
 		}
-		if m == 0 && !strict {
+		if m == 0 && x == 0 && !strict {
 			continue
 		}
 		bt := &st.batch
 		k := bt.n
-		bt.idx[k], bt.t[k], bt.m[k] = i, t, m
+		bt.idx[k], bt.t[k], bt.m[k], bt.x[k] = i, t, m, x
 		bt.n++
 		if bt.n == batchSize {
 			st.flush(events)
@@ -301,8 +310,8 @@ func (st *streamer) flush(events []journey.Event) {
 			id = next
 			next++
 		}
-		if c := id / chunkUsers; id >= 0 && (c < st.used || c < len(st.chunks) && len(st.chunks[c].state) >= chunkUsers*st.width) {
-			addrs = append(addrs, uintptr(unsafe.Pointer(&st.chunks[c].users[id%chunkUsers])))
+		if id >= 0 && st.ready(id) {
+			addrs = append(addrs, uintptr(unsafe.Pointer(&st.chunks[id/chunkUsers].users[id%chunkUsers])))
 			addrs = st.blockLines(addrs, id)
 		}
 	}
@@ -341,6 +350,12 @@ func (st *streamer) flush(events []journey.Event) {
 			continue // converted: nothing can improve the best attempt
 		}
 		m, t, idx := bt.m[k], bt.t[k], bt.idx[k]
+		if x := bt.x[k]; x != 0 {
+			st.exclude(b, x, t)
+			if !strict {
+				continue
+			}
+		}
 		switch {
 		case first && !strict:
 			st.orderedFirst(b, m, t, idx)
@@ -355,6 +370,17 @@ func (st *streamer) flush(events []journey.Event) {
 	bt.n = 0
 }
 
+// ready reports whether the memory of user id, who may be about to be added, exists.
+func (st *streamer) ready(id int) bool {
+	c := id / chunkUsers
+	if c >= len(st.chunks) {
+		return false
+	}
+	ch := &st.chunks[c]
+	k := id % chunkUsers
+	return k < len(ch.users) && (k+1)*st.width <= len(ch.state)
+}
+
 // blockLines appends the addresses of the cache lines of the block of user id, which
 // may be a user about to be added, to addrs.
 func (st *streamer) blockLines(addrs []uintptr, id int) []uintptr {
@@ -364,6 +390,38 @@ func (st *streamer) blockLines(addrs []uintptr, id int) []uintptr {
 		addrs = append(addrs, uintptr(unsafe.Pointer(&b[w])))
 	}
 	return append(addrs, uintptr(unsafe.Pointer(&b[len(b)-1])))
+}
+
+// flagged marks, in the word that holds the anchor's input index, an attempt that an
+// exclusion event has dropped. Input indexes are below 2^32.
+const flagged = 1 << 62
+
+// exclude flags the best attempt and the attempts in progress that an exclusion event
+// at time t drops, x being the levels of its name: an attempt whose last completed step
+// is j is dropped when bit j of x is set and t is inside its window. Being seen after
+// step j, the event comes after the completion of every exclusion's From step that
+// counts. In Strict order the event breaks the attempts in progress, which therefore
+// never hold one.
+func (st *streamer) exclude(b []int64, x uint32, t int64) {
+	s := st.nsteps
+	if r := b[0]; r > 0 && x&(1<<(r-1)) != 0 && st.within(b[blockHead], t) {
+		b[1] |= flagged
+	}
+	switch {
+	case st.f.Order == Strict:
+	case st.f.Anchor == FirstStart:
+		at := b[blockHead+s:][: 2+s : 2+s]
+		if at[0] >= 0 && x&(1<<(at[1]-1)) != 0 && st.within(at[2], t) {
+			at[0] |= flagged
+		}
+	default:
+		for j := 0; j < max(s-1, 1); j++ {
+			row := b[st.rows[j]:][:2:2]
+			if row[0] >= 0 && x&(1<<j) != 0 && st.within(row[1], t) {
+				row[0] |= flagged
+			}
+		}
+	}
 }
 
 // improve records an attempt as the best when it reached more steps than the best so
@@ -397,8 +455,8 @@ func (st *streamer) orderedLatest(b []int64, m uint32, t int64, idx int) {
 			return
 		}
 		dst := b[st.rows[j]:][: j+2 : j+2]
-		if dst[0] == a {
-			continue
+		if (dst[0]^a)&^flagged == 0 {
+			continue // the same attempt
 		}
 		dst[0] = a
 		copy(dst[1:], src[1:])
@@ -502,28 +560,40 @@ func (st *streamer) release() {
 // the first step.
 func (st *streamer) users() users {
 	s := st.nsteps
-	n := st.n
 	u := users{ws: st.ws}
-	u.init(s, n, st.f.BreakdownBy != "")
-	u.reach = u.reach[:n]
-	u.durs = u.durs[:n*(s-1)]
-	clear(u.durs)
+	u.init(s, st.n, st.f.BreakdownBy != "")
+	u.reach = u.reach[:st.n]
+	u.durs = u.durs[:st.n*(s-1)]
 	if u.group != nil {
-		u.group = u.group[:n]
+		u.group = u.group[:st.n]
 	}
-	for i := range n {
+	n := 0 // users kept
+	for i := range st.n {
 		b := st.block(i)
+		if b[1]&flagged != 0 {
+			continue // dropped by an exclusion
+		}
 		r := int(b[0])
-		u.reach[i] = uint8(r)
+		u.reach[n] = uint8(r)
 		comp := b[blockHead : blockHead+s]
-		for k := 1; k < r; k++ {
-			// Completion times never decrease; the unsigned difference is exact and
-			// saturates at the longest Duration.
-			u.durs[i*(s-1)+k-1] = int64(min(uint64(comp[k]-comp[k-1]), math.MaxInt64))
+		durs := u.durs[n*(s-1) : (n+1)*(s-1)]
+		for k := 1; k < s; k++ {
+			durs[k-1] = 0
+			if k < r {
+				// Completion times never decrease; the unsigned difference is exact and
+				// saturates at the longest Duration.
+				durs[k-1] = int64(min(uint64(comp[k]-comp[k-1]), math.MaxInt64))
+			}
 		}
 		if u.group != nil {
-			u.group[i] = int32(uint32(b[1]))
+			u.group[n] = int32(uint32(b[1]))
 		}
+		n++
+	}
+	u.reach = u.reach[:n]
+	u.durs = u.durs[:n*(s-1)]
+	if u.group != nil {
+		u.group = u.group[:n]
 	}
 	st.release()
 	return u
