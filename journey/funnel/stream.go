@@ -306,7 +306,7 @@ func (st *streamer) flush(events []journey.Event) {
 	next := st.n // the likely id of the next new user
 	for _, k := range todo {
 		id := st.guess(bt.hash[k])
-		if id < 0 && bt.m[k]&1 != 0 {
+		if id < 0 && (cache || bt.m[k]&1 != 0) {
 			id = next
 			next++
 		}
@@ -327,8 +327,10 @@ func (st *streamer) flush(events []journey.Event) {
 		user := events[bt.idx[k]].User
 		id, pos := st.find(bt.hash[k], user)
 		if id < 0 {
-			if bt.m[k]&1 == 0 {
-				continue // nothing to do before the first step
+			if !cache && bt.m[k]&1 == 0 {
+				// Nothing to do before the first step. With the cache on, such users
+				// are added too, so that their later events find them in the cache.
+				continue
 			}
 			id = st.insert(bt.hash[k], pos, user)
 		}
@@ -570,8 +572,8 @@ func (st *streamer) users() users {
 	n := 0 // users kept
 	for i := range st.n {
 		b := st.block(i)
-		if b[1]&flagged != 0 {
-			continue // dropped by an exclusion
+		if b[0] == 0 || b[1]&flagged != 0 {
+			continue // never reached the first step, or dropped by an exclusion
 		}
 		r := int(b[0])
 		u.reach[n] = uint8(r)
