@@ -100,20 +100,37 @@
 // Run first tries to stream the events: it reads them once, in input order, keeping only
 // a small state per user, and finishes if the events turn out to be sorted by time
 // (equal times allowed), as an event store exports them. Streaming covers [Ordered] and
-// [Strict] order with either anchor and any breakdown, without exclusions. Memory is then
-// O(users x steps) besides the input, whatever the number of events per user: per user
-// who reached the first step, a 32-byte slot in a hash table that is at most half full,
-// holding the user's id and a dense number, and a block of int64 words holding the best
-// attempt so far and the attempts in progress. For s steps a block has (s² + 3s)/2 + 1
-// words with [LatestStart] in Ordered order (for each level, the attempt with the latest
-// anchor that reached it, with its step times; 21 words for 5 steps), 2s + 4 words with
-// [FirstStart] and 3s + 3 words in Strict order with LatestStart (the times of the user's
-// last s events). Users are told apart by their exact id strings. Events are handled in
-// batches of 256, in passes that each touch the memory the next one reads, so that the
-// cache misses on the users' slots and blocks overlap instead of following each other.
+// [Strict] order with either anchor, exclusions and any breakdown. Memory is then
+// O(users x steps) besides the input, whatever the number of events per user. Per user,
+// Run keeps an 8-byte entry in a hash table that is at most half full, the user's id (a
+// string header: 16 bytes), and a block of int64 words: 2 words for the best attempt so
+// far (steps reached, anchor) plus its s step times, and the attempts in progress: in
+// Ordered order with [LatestStart], for each level, the attempt with the latest anchor
+// that reached it, (s² + s)/2 - 1 words for s >= 2 (21 words in all for 5 steps); s + 2
+// words with [FirstStart]; 2s + 1 words in Strict order with LatestStart (the times of
+// the user's last s events). Users are told apart by their exact id strings.
 //
-// [Any] order, whose attempts depend on all the step events inside a window, and
-// exclusions, which Run checks against the counted attempt once it is known, are not
+// Exclusions are streamed with one flag per attempt, kept in a high bit of the word
+// that holds its anchor: an exclusion event drops the best attempt so far and each
+// attempt in progress whose last completed step lies in [From, To) of one of its
+// exclusions, when the event is inside the attempt's window. A flagged attempt keeps
+// its place: the counted attempt is chosen before exclusions apply.
+//
+// Events are handled in batches of 256, in stages that each prefetch the memory the next
+// one reads (the users' ids, their table entries, their blocks), so that the cache
+// misses of a batch overlap instead of following each other; on amd64 and arm64 with
+// the processor's prefetch instructions, elsewhere without prefetching. Before those
+// stages, a small direct-mapped cache (at most 16,384 entries, 256 KB) maps the address
+// and length of an id string to the user: when the events of a user share one string,
+// as in a log built in memory, most events find their user there without hashing the
+// id or reading the table. Two strings with the same address and length are equal, and
+// the strings of the events do not move while Run reads them, so a hit is exact; the
+// cache only compares addresses, never reads through them. While the cache is on, users
+// who have not reached the first step get an entry too, so that their later events hit
+// it. When fewer than one event in eight hits (a CSV reader gives every event its own
+// copy of the id), the cache turns itself off for a million events and tries again.
+//
+// [Any] order, whose attempts depend on all the step events inside a window, is not
 // streamed; neither is a log that is not sorted by time (Run notices at the first event
 // earlier than the one before it and starts over). Run then makes one pass over the
 // events to validate them and match them to steps, keeping a 32-byte record of each
@@ -133,8 +150,9 @@
 // Run keeps its large buffers in a [sync.Pool], so that repeated runs reuse memory
 // instead of asking the operating system for hundreds of megabytes each time: on some
 // machines the page faults of fresh memory cost more than the computation itself. The
-// pool keeps no reference to the caller's data between runs. Where filters are called once per event with a
-// matching name, in input order, from the calling goroutine; on a log that is not
-// sorted by time, twice for the events before the first one out of order, so they
-// should not have side effects. Run is safe for concurrent use.
+// pool keeps no reference to the caller's data between runs. Where filters are called
+// once per event with a matching name, in input order, from the calling goroutine; on a
+// log that is not sorted by time, twice for the events before the first one out of
+// order, so they should not have side effects. The events must not change while Run
+// reads them. Run is safe for concurrent use.
 package funnel

@@ -15,10 +15,12 @@ import (
 func (f Funnel) streamable() bool { return f.Order != Any }
 
 // streamer computes a funnel in one pass over events in time order. It keeps, per user
-// who reached the first step, a block of width int64 words:
+// who reached the first step (and, while the recent cache is on, per user seen), a block
+// of width int64 words:
 //
 //	[0]          steps reached by the best attempt so far
-//	[1]          input index of its anchoring event
+//	[1]          input index of its anchoring event, with the flagged bit if an
+//	             exclusion dropped it
 //	[2, 2+s)     times at which it completed each step
 //	[2+s, width) the state of the attempts in progress, which depends on the mode
 type streamer struct {
@@ -558,8 +560,8 @@ func (st *streamer) release() {
 	st.ws.stream = streamBuffers{chunks: st.chunks, table: st.table, recent: st.recent.slots}
 }
 
-// users returns the counted attempts of the users, in the order in which they reached
-// the first step.
+// users returns the counted attempts of the users who reached the first step and were
+// not dropped by an exclusion, in the order of their ids.
 func (st *streamer) users() users {
 	s := st.nsteps
 	u := users{ws: st.ws}
