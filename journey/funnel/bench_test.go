@@ -56,6 +56,14 @@ var benchLogOwnStrings = sync.OnceValue(func() []journey.Event {
 	return events
 })
 
+// benchLogByUser is benchLog sorted by user, then time, as a query ordered by user
+// exports it: not sorted by time, but each user's events are.
+var benchLogByUser = sync.OnceValue(func() []journey.Event {
+	events := slices.Clone(benchLog())
+	slices.SortStableFunc(events, func(a, b journey.Event) int { return strings.Compare(a.User, b.User) })
+	return events
+})
+
 func benchFunnel(order Order, anchor Anchor) Funnel {
 	return Funnel{
 		Steps:  []Step{{Event: "visit"}, {Event: "view"}, {Event: "cart"}, {Event: "checkout"}, {Event: "purchase"}},
@@ -91,6 +99,11 @@ func BenchmarkRun10M(b *testing.B) { benchmarkRun(b, benchFunnel(Ordered, Latest
 // BenchmarkRun10MOwnStrings is BenchmarkRun10M with a separate user string per event.
 func BenchmarkRun10MOwnStrings(b *testing.B) {
 	benchmarkRunLog(b, benchFunnel(Ordered, LatestStart), benchLogOwnStrings())
+}
+
+// BenchmarkRun10MByUser is BenchmarkRun10M over the log sorted by user.
+func BenchmarkRun10MByUser(b *testing.B) {
+	benchmarkRunLog(b, benchFunnel(Ordered, LatestStart), benchLogByUser())
 }
 
 func BenchmarkRun10MFirstStart(b *testing.B) { benchmarkRun(b, benchFunnel(Ordered, FirstStart)) }

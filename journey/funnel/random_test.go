@@ -2,6 +2,7 @@ package funnel
 
 import (
 	"errors"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -92,6 +93,23 @@ func TestRunMatchesReference(t *testing.T) {
 		if !equalResults(want, got) {
 			t.Fatalf("case %d: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, f, events, want, got)
 		}
+		// The one-pass paths either notice that the events are out of order or get the
+		// same result, with the recent cache on or off.
+		if !f.streamable() {
+			continue
+		}
+		for _, perUser := range []bool{false, true} {
+			for _, cache := range []bool{true, false} {
+				got, ok, err := stream(f, events, perUser, cache)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ok && !equalResults(want, got) {
+					t.Fatalf("case %d, per user %v, cache %v: funnel %+v\nevents %v\nwant %+v\ngot  %+v",
+						i, perUser, cache, f, events, want, got)
+				}
+			}
+		}
 	}
 }
 
@@ -119,8 +137,87 @@ func TestRunSortedMatchesReference(t *testing.T) {
 			t.Fatalf("case %d: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, f, events, want, got)
 		}
 		if f.streamable() {
-			if _, ok, err := newStreamer(f, new(workspace)).run(events, f.compile()); !ok || err != nil {
-				t.Fatalf("case %d: sorted events not streamed (%v)", i, err)
+			for _, cache := range []bool{true, false} {
+				got, ok, err := stream(f, events, false, cache)
+				if !ok || err != nil {
+					t.Fatalf("case %d: sorted events not streamed (%v)", i, err)
+				}
+				if !equalResults(want, got) {
+					t.Fatalf("case %d, cache %v: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, cache, f, events, want, got)
+				}
+			}
+		}
+	}
+}
+
+// stream runs the one-pass path alone, with the recent cache on or off.
+func stream(f Funnel, events []journey.Event, perUser, cache bool) (Result, bool, error) {
+	st := newStreamer(f, new(workspace), perUser)
+	if !cache {
+		st.recent.off = math.MaxInt
+	}
+	acc, ok, err := st.run(events, f.compile())
+	if !ok || err != nil {
+		return Result{}, ok, err
+	}
+	if f.BreakdownBy != "" {
+		acc.breakdown(events, f.BreakdownBy)
+	}
+	return acc.result(f), true, nil
+}
+
+// interleaveUsers returns the events with each user's events in time order (ties in
+// input order) and the users interleaved at random, as a log sorted by user, or merged
+// from several sources, comes.
+func interleaveUsers(events []journey.Event, c func(int) int) []journey.Event {
+	byUser := map[string][]journey.Event{}
+	var users []string
+	for _, e := range sortedByTime(events) {
+		if _, ok := byUser[e.User]; !ok {
+			users = append(users, e.User)
+		}
+		byUser[e.User] = append(byUser[e.User], e)
+	}
+	out := make([]journey.Event, 0, len(events))
+	for len(users) > 0 {
+		k := c(len(users))
+		if c(4) == 0 {
+			k = 0 // runs of one user, as a log sorted by user
+		}
+		u := users[k]
+		out = append(out, byUser[u][0])
+		if byUser[u] = byUser[u][1:]; len(byUser[u]) == 0 {
+			users = slices.Delete(users, k, k+1)
+		}
+	}
+	return out
+}
+
+// TestRunUserSortedMatchesReference checks the one-pass path over logs in which only each
+// user's events are in time order, and that the funnels it supports do take it.
+func TestRunUserSortedMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 1))
+	c := func(n int) int { return rng.IntN(n) }
+	for i := range 20000 {
+		f, events := randomCase(c)
+		events = interleaveUsers(events, c)
+		got, err := f.Run(events)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := refRun(f, events)
+		if !equalResults(want, got) {
+			t.Fatalf("case %d: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, f, events, want, got)
+		}
+		if f.streamable() {
+			for _, cache := range []bool{true, false} {
+				got, ok, err := stream(f, events, true, cache)
+				if !ok || err != nil {
+					t.Fatalf("case %d: events sorted by user not streamed (%v)", i, err)
+				}
+				if !equalResults(want, got) {
+					t.Fatalf("case %d, cache %v: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, cache, f, events, want, got)
+				}
 			}
 		}
 	}
@@ -277,7 +374,7 @@ func TestStreamReleasesUsers(t *testing.T) {
 	bad := append(slices.Clone(sorted), ev("", "B", at(2, 0)))
 	for i, events := range [][]journey.Event{sorted, unsorted, bad} {
 		ws := new(workspace)
-		_, ok, err := newStreamer(f, ws).run(events, f.compile())
+		_, ok, err := newStreamer(f, ws, false).run(events, f.compile())
 		if ok != (i == 0) || (err != nil) != (i == 2) {
 			t.Fatalf("case %d: ok %v, err %v", i, ok, err)
 		}

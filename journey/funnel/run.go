@@ -36,8 +36,13 @@ func (f Funnel) Run(events []journey.Event) (Result, error) {
 		ws = new(workspace)
 	}
 	defer workspaces.Put(ws)
-	if f.streamable() {
-		acc, ok, err := newStreamer(f, ws).run(events, ms)
+	// Stream a log sorted by time; failing that, one in which each user's events are in
+	// time order, as a log sorted by user and time.
+	for _, perUser := range []bool{false, true} {
+		if !f.streamable() {
+			break
+		}
+		acc, ok, err := newStreamer(f, ws, perUser).run(events, ms)
 		if err != nil {
 			return Result{}, err
 		}

@@ -33,6 +33,10 @@ type streamer struct {
 	chunks []chunk // the users, chunkUsers to a chunk; from ws, with used of them in use
 	used   int
 	events int // the number of events, which bounds the number of users
+	// perUser requires only each user's events to be in time order: every user gets a
+	// block, whose word last holds the time of the user's latest event.
+	perUser bool
+	last    int
 	n      int // users
 
 	// An open-addressing hash table from user to id, at most half full: each entry holds
@@ -174,9 +178,10 @@ const blockHead = 2
 // lineWords is the number of int64 words in a cache line.
 const lineWords = 8
 
-func newStreamer(f Funnel, ws *workspace) *streamer {
+func newStreamer(f Funnel, ws *workspace, perUser bool) *streamer {
 	s := len(f.Steps)
-	st := &streamer{f: f, nsteps: s, window: uint64(f.Window), seed: maphash.MakeSeed(), ws: ws}
+	st := &streamer{f: f, nsteps: s, window: uint64(f.Window), seed: maphash.MakeSeed(), ws: ws,
+		perUser: perUser}
 	st.chunks = ws.stream.chunks
 	st.table = ws.stream.table
 	if len(st.table) < 1<<10 {
@@ -196,6 +201,10 @@ func newStreamer(f Funnel, ws *workspace) *streamer {
 	default:
 		w += 1 + 2*s
 	}
+	if perUser {
+		st.last = w
+		w++
+	}
 	st.width = w
 	st.addrs = make([]uintptr, 0, batchSize*(2+(w+lineWords-1)/lineWords))
 	return st
@@ -204,6 +213,9 @@ func newStreamer(f Funnel, ws *workspace) *streamer {
 // initBlock prepares the block of a new user.
 func (st *streamer) initBlock(b []int64) {
 	clear(b)
+	if st.perUser {
+		b[st.last] = math.MinInt64
+	}
 	switch {
 	case st.f.Anchor == FirstStart:
 		b[blockHead+st.nsteps] = -1
@@ -240,7 +252,7 @@ func (st *streamer) run(events []journey.Event, ns *names) (u users, ok bool, er
 			st.release()
 			return u, false, timeError(e, i)
 		}
-		if t < prev {
+		if t < prev && !st.perUser {
 			st.release()
 			return u, false, nil
 		}
@@ -260,15 +272,22 @@ func (st *streamer) run(events []journey.Event, ns *names) (u users, ok bool, er
 		bt.idx[k], bt.t[k], bt.m[k], bt.x[k] = i, t, m, x
 		bt.n++
 		if bt.n == batchSize {
-			st.flush(events)
+			if !st.flush(events) {
+				st.release()
+				return u, false, nil
+			}
 		}
 	}
-	st.flush(events)
+	if !st.flush(events) {
+		st.release()
+		return u, false, nil
+	}
 	return st.users(), true, nil
 }
 
-// flush finds the users of the batched events, and then applies the events in order.
-func (st *streamer) flush(events []journey.Event) {
+// flush finds the users of the batched events, and then applies the events in order. It
+// returns false when, with perUser, a user's event is earlier than the one before it.
+func (st *streamer) flush(events []journey.Event) bool {
 	bt := &st.batch
 	n := bt.n
 	// The events whose users the recent cache does not know.
@@ -308,7 +327,7 @@ func (st *streamer) flush(events []journey.Event) {
 	next := st.n // the likely id of the next new user
 	for _, k := range todo {
 		id := st.guess(bt.hash[k])
-		if id < 0 && (cache || bt.m[k]&1 != 0) {
+		if id < 0 && (cache || st.perUser || bt.m[k]&1 != 0) {
 			id = next
 			next++
 		}
@@ -329,7 +348,7 @@ func (st *streamer) flush(events []journey.Event) {
 		user := events[bt.idx[k]].User
 		id, pos := st.find(bt.hash[k], user)
 		if id < 0 {
-			if !cache && bt.m[k]&1 == 0 {
+			if !cache && !st.perUser && bt.m[k]&1 == 0 {
 				// Nothing to do before the first step. With the cache on, such users
 				// are added too, so that their later events find them in the cache.
 				continue
@@ -350,10 +369,16 @@ func (st *streamer) flush(events []journey.Event) {
 			continue
 		}
 		b := st.block(int(id))
+		m, t, idx := bt.m[k], bt.t[k], bt.idx[k]
+		if st.perUser {
+			if t < b[st.last] {
+				return false
+			}
+			b[st.last] = t
+		}
 		if b[0] == s {
 			continue // converted: nothing can improve the best attempt
 		}
-		m, t, idx := bt.m[k], bt.t[k], bt.idx[k]
 		if x := bt.x[k]; x != 0 {
 			st.exclude(b, x, t)
 			if !strict {
@@ -372,6 +397,7 @@ func (st *streamer) flush(events []journey.Event) {
 		}
 	}
 	bt.n = 0
+	return true
 }
 
 // ready reports whether the memory of user id, who may be about to be added, exists.
