@@ -99,9 +99,13 @@
 //
 // Run first tries to stream the events: it reads them once, in input order, keeping only
 // a small state per user, and finishes if the events turn out to be sorted by time
-// (equal times allowed), as an event store exports them. Streaming covers [Ordered] and
-// [Strict] order with either anchor, exclusions and any breakdown. Memory is then
-// O(users x steps) besides the input, whatever the number of events per user. Per user,
+// (equal times allowed), as an event store exports them. If they are not, Run starts
+// over and streams again, requiring only that each user's events be in time order, as
+// in a log sorted by user and time, or merged from per-user sources; this pass gives
+// every user a block, with one more word for the time of the user's latest event.
+// Streaming covers [Ordered] and [Strict] order with either anchor, exclusions and any
+// breakdown. Memory is then O(users x steps) besides the input, whatever the number of
+// events per user. Per user,
 // Run keeps an 8-byte entry in a hash table that is at most half full, the user's id (a
 // string header: 16 bytes), and a block of int64 words: 2 words for the best attempt so
 // far (steps reached, anchor) plus its s step times, and the attempts in progress: in
@@ -131,8 +135,8 @@
 // copy of the id), the cache turns itself off for a million events and tries again.
 //
 // [Any] order, whose attempts depend on all the step events inside a window, is not
-// streamed; neither is a log that is not sorted by time (Run notices at the first event
-// earlier than the one before it and starts over). Run then makes one pass over the
+// streamed; neither is a log in which some user's events are out of time order (Run
+// notices at the first such event and starts over). Run then makes one pass over the
 // events to validate them and match them to steps, keeping a 32-byte record of each
 // event the funnel needs (in Strict order every event; otherwise only events that match
 // a step or an exclusion), so memory is O(events): two arrays of records, 64 bytes per
@@ -152,7 +156,7 @@
 // machines the page faults of fresh memory cost more than the computation itself. The
 // pool keeps no reference to the caller's data between runs. Where filters are called
 // once per event with a matching name, in input order, from the calling goroutine; on a
-// log that is not sorted by time, twice for the events before the first one out of
-// order, so they should not have side effects. The events must not change while Run
+// log that is not sorted by time, up to three times for some events, once per pass, so
+// they should not have side effects. The events must not change while Run
 // reads them. Run is safe for concurrent use.
 package funnel
