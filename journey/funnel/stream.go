@@ -37,7 +37,7 @@ type streamer struct {
 	// block, whose word last holds the time of the user's latest event.
 	perUser bool
 	last    int
-	n      int // users
+	n       int // users
 
 	// An open-addressing hash table from user to id, at most half full: each entry holds
 	// the high 32 bits of the user's hash and the id plus one (0 for a free entry). The
