@@ -12,7 +12,7 @@ import (
 
 // streamable reports whether Run can compute the funnel in one pass over events sorted
 // by time, with O(steps) state per user.
-func (f Funnel) streamable() bool { return f.Order != Any }
+func (f Funnel) streamable() bool { return true }
 
 // streamer computes a funnel in one pass over events in time order. It keeps, per user
 // who reached the first step (and, while the recent cache is on, per user seen), a block
@@ -29,6 +29,9 @@ type streamer struct {
 	window uint64 // 0: no limit
 	width  int
 	rows   []int // Ordered, LatestStart: the offset of the attempt at each level
+	any    anyLayout
+	starts uint32 // the steps whose events start attempts: the first, or in Any order all
+	mt     matcher
 	ws     *workspace
 	chunks []chunk // the users, chunkUsers to a chunk; from ws, with used of them in use
 	used   int
@@ -189,7 +192,13 @@ func newStreamer(f Funnel, ws *workspace, perUser bool) *streamer {
 	}
 	st.mask = uint64(len(st.table) - 1)
 	w := blockHead + s
+	st.starts = 1
+	if f.Order == Any {
+		st.starts = 1<<s - 1
+	}
 	switch {
+	case f.Order == Any:
+		w = st.newAnyLayout(w)
 	case f.Anchor == FirstStart:
 		w += 2 + s
 	case f.Order == Ordered:
@@ -217,6 +226,8 @@ func (st *streamer) initBlock(b []int64) {
 		b[st.last] = math.MinInt64
 	}
 	switch {
+	case st.f.Order == Any:
+		st.initAny(b)
 	case st.f.Anchor == FirstStart:
 		b[blockHead+st.nsteps] = -1
 	case st.f.Order == Ordered:
@@ -327,7 +338,7 @@ func (st *streamer) flush(events []journey.Event) bool {
 	next := st.n // the likely id of the next new user
 	for _, k := range todo {
 		id := st.guess(bt.hash[k])
-		if id < 0 && (cache || st.perUser || bt.m[k]&1 != 0) {
+		if id < 0 && (cache || st.perUser || bt.m[k]&st.starts != 0) {
 			id = next
 			next++
 		}
@@ -348,7 +359,7 @@ func (st *streamer) flush(events []journey.Event) bool {
 		user := events[bt.idx[k]].User
 		id, pos := st.find(bt.hash[k], user)
 		if id < 0 {
-			if !cache && !st.perUser && bt.m[k]&1 == 0 {
+			if !cache && !st.perUser && bt.m[k]&st.starts == 0 {
 				// Nothing to do before the first step. With the cache on, such users
 				// are added too, so that their later events find them in the cache.
 				continue
@@ -363,6 +374,7 @@ func (st *streamer) flush(events []journey.Event) bool {
 	s := int64(st.nsteps)
 	strict := st.f.Order == Strict
 	first := st.f.Anchor == FirstStart
+	anyOrder := st.f.Order == Any
 	for k := range bt.n {
 		id := bt.id[k]
 		if id < 0 {
@@ -386,6 +398,10 @@ func (st *streamer) flush(events []journey.Event) bool {
 			}
 		}
 		switch {
+		case anyOrder && first:
+			st.anyFirst(b, m, t, idx)
+		case anyOrder:
+			st.anyLatest(b, m, t, idx)
 		case first && !strict:
 			st.orderedFirst(b, m, t, idx)
 		case first:
@@ -434,11 +450,17 @@ const flagged = 1 << 62
 // never hold one.
 func (st *streamer) exclude(b []int64, x uint32, t int64) {
 	s := st.nsteps
-	if r := b[0]; r > 0 && x&(1<<(r-1)) != 0 && st.within(b[blockHead], t) {
+	anchor := b[blockHead] // the anchor completes step 0, except in Any order
+	if st.f.Order == Any {
+		anchor = b[st.any.bestAt]
+	}
+	if r := b[0]; r > 0 && x&(1<<(r-1)) != 0 && st.within(anchor, t) {
 		b[1] |= flagged
 	}
 	switch {
 	case st.f.Order == Strict:
+	case st.f.Order == Any:
+		st.excludeAny(b, x, t)
 	case st.f.Anchor == FirstStart:
 		at := b[blockHead+s:][: 2+s : 2+s]
 		if at[0] >= 0 && x&(1<<(at[1]-1)) != 0 && st.within(at[2], t) {
