@@ -103,9 +103,9 @@
 // over and streams again, requiring only that each user's events be in time order, as
 // in a log sorted by user and time, or merged from per-user sources; this pass gives
 // every user a block, with one more word for the time of the user's latest event.
-// Streaming covers [Ordered] and [Strict] order with either anchor, exclusions and any
-// breakdown. Memory is then O(users x steps) besides the input, whatever the number of
-// events per user. Per user,
+// Streaming covers every order and anchor, exclusions and breakdowns. Memory is then the
+// number of users times a size that depends on the steps alone, besides the input,
+// whatever the number of events per user. Per user,
 // Run keeps an 8-byte entry in a hash table that is at most half full, the user's id (a
 // string header: 16 bytes), and a block of int64 words: 2 words for the best attempt so
 // far (steps reached, anchor) plus its s step times, and the attempts in progress: in
@@ -113,6 +113,20 @@
 // that reached it, (s² + s)/2 - 1 words for s >= 2 (21 words in all for 5 steps); s + 2
 // words with [FirstStart]; 2s + 1 words in Strict order with LatestStart (the times of
 // the user's last s events). Users are told apart by their exact id strings.
+//
+// In [Any] order whether steps 0 to k-1 can be given distinct events of a span depends
+// only on which steps each event matches, and an event that matches step j can be
+// swapped for a later one in the span that matches j whenever at least c(j) later ones
+// do, c(j) being the number of steps with the event name of step j: those events can
+// serve only those steps. So Run keeps, per user, only the events inside the window that
+// are among the latest c(j) for some step j they match: one per step when every step
+// has its own event name (c events for a name shared by c steps, c² if Where filters
+// tell its events apart). With [LatestStart] each kept event anchors an attempt and
+// records the steps its span covers and when each was completed; an event that is no
+// longer kept drops its attempt, which the next step event matches at least as well and
+// later. With [FirstStart] the kept events are those since the anchor of the one
+// attempt. For 5 steps with distinct event names a block has 63 words with LatestStart
+// and 35 with FirstStart.
 //
 // Exclusions are streamed with one flag per attempt, kept in a high bit of the word
 // that holds its anchor: an exclusion event drops the best attempt so far and each
@@ -134,9 +148,8 @@
 // it. When fewer than one event in eight hits (a CSV reader gives every event its own
 // copy of the id), the cache turns itself off for a million events and tries again.
 //
-// [Any] order, whose attempts depend on all the step events inside a window, is not
-// streamed; neither is a log in which some user's events are out of time order (Run
-// notices at the first such event and starts over). Run then makes one pass over the
+// A log in which some user's events are out of time order is not streamed (Run notices
+// at the first such event and starts over). Run then makes one pass over the
 // events to validate them and match them to steps, keeping a 32-byte record of each
 // event the funnel needs (in Strict order every event; otherwise only events that match
 // a step or an exclusion), so memory is O(events): two arrays of records, 64 bytes per

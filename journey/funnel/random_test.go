@@ -95,9 +95,6 @@ func TestRunMatchesReference(t *testing.T) {
 		}
 		// The one-pass paths either notice that the events are out of order or get the
 		// same result, with the recent cache on or off.
-		if !f.streamable() {
-			continue
-		}
 		for _, perUser := range []bool{false, true} {
 			for _, cache := range []bool{true, false} {
 				got, ok, err := stream(f, events, perUser, cache)
@@ -136,15 +133,13 @@ func TestRunSortedMatchesReference(t *testing.T) {
 		if !equalResults(want, got) {
 			t.Fatalf("case %d: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, f, events, want, got)
 		}
-		if f.streamable() {
-			for _, cache := range []bool{true, false} {
-				got, ok, err := stream(f, events, false, cache)
-				if !ok || err != nil {
-					t.Fatalf("case %d: sorted events not streamed (%v)", i, err)
-				}
-				if !equalResults(want, got) {
-					t.Fatalf("case %d, cache %v: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, cache, f, events, want, got)
-				}
+		for _, cache := range []bool{true, false} {
+			got, ok, err := stream(f, events, false, cache)
+			if !ok || err != nil {
+				t.Fatalf("case %d: sorted events not streamed (%v)", i, err)
+			}
+			if !equalResults(want, got) {
+				t.Fatalf("case %d, cache %v: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, cache, f, events, want, got)
 			}
 		}
 	}
@@ -209,15 +204,13 @@ func TestRunUserSortedMatchesReference(t *testing.T) {
 		if !equalResults(want, got) {
 			t.Fatalf("case %d: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, f, events, want, got)
 		}
-		if f.streamable() {
-			for _, cache := range []bool{true, false} {
-				got, ok, err := stream(f, events, true, cache)
-				if !ok || err != nil {
-					t.Fatalf("case %d: events sorted by user not streamed (%v)", i, err)
-				}
-				if !equalResults(want, got) {
-					t.Fatalf("case %d, cache %v: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, cache, f, events, want, got)
-				}
+		for _, cache := range []bool{true, false} {
+			got, ok, err := stream(f, events, true, cache)
+			if !ok || err != nil {
+				t.Fatalf("case %d: events sorted by user not streamed (%v)", i, err)
+			}
+			if !equalResults(want, got) {
+				t.Fatalf("case %d, cache %v: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, cache, f, events, want, got)
 			}
 		}
 	}

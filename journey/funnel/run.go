@@ -39,9 +39,6 @@ func (f Funnel) Run(events []journey.Event) (Result, error) {
 	// Stream a log sorted by time; failing that, one in which each user's events are in
 	// time order, as a log sorted by user and time.
 	for _, perUser := range []bool{false, true} {
-		if !f.streamable() {
-			break
-		}
 		acc, ok, err := newStreamer(f, ws, perUser).run(events, ms)
 		if err != nil {
 			return Result{}, err

@@ -10,10 +10,6 @@ import (
 	"github.com/cxmetrics/cxmetrics/journey"
 )
 
-// streamable reports whether Run can compute the funnel in one pass over events sorted
-// by time, with O(steps) state per user.
-func (f Funnel) streamable() bool { return true }
-
 // streamer computes a funnel in one pass over events in time order. It keeps, per user
 // who reached the first step (and, while the recent cache is on, per user seen), a block
 // of width int64 words:
