@@ -118,13 +118,20 @@ func sortedByTime(events []journey.Event) []journey.Event {
 }
 
 // TestRunSortedMatchesReference checks the one-pass path over time-sorted logs, and
-// that the funnels it supports do take it.
+// that every funnel takes it.
 func TestRunSortedMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 1))
 	c := func(n int) int { return rng.IntN(n) }
+	checkStreamed(t, c, false, func(events []journey.Event) []journey.Event { return sortedByTime(events) })
+}
+
+// checkStreamed compares Run and the one-pass path, with the recent cache on and off,
+// with the reference on 20,000 random logs put in order by arrange.
+func checkStreamed(t *testing.T, c func(int) int, perUser bool, arrange func([]journey.Event) []journey.Event) {
+	t.Helper()
 	for i := range 20000 {
 		f, events := randomCase(c)
-		events = sortedByTime(events)
+		events = arrange(events)
 		got, err := f.Run(events)
 		if err != nil {
 			t.Fatal(err)
@@ -134,9 +141,9 @@ func TestRunSortedMatchesReference(t *testing.T) {
 			t.Fatalf("case %d: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, f, events, want, got)
 		}
 		for _, cache := range []bool{true, false} {
-			got, ok, err := stream(f, events, false, cache)
+			got, ok, err := stream(f, events, perUser, cache)
 			if !ok || err != nil {
-				t.Fatalf("case %d: sorted events not streamed (%v)", i, err)
+				t.Fatalf("case %d: events not streamed (%v)", i, err)
 			}
 			if !equalResults(want, got) {
 				t.Fatalf("case %d, cache %v: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, cache, f, events, want, got)
@@ -189,31 +196,11 @@ func interleaveUsers(events []journey.Event, c func(int) int) []journey.Event {
 }
 
 // TestRunUserSortedMatchesReference checks the one-pass path over logs in which only each
-// user's events are in time order, and that the funnels it supports do take it.
+// user's events are in time order, and that every funnel takes it.
 func TestRunUserSortedMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 1))
 	c := func(n int) int { return rng.IntN(n) }
-	for i := range 20000 {
-		f, events := randomCase(c)
-		events = interleaveUsers(events, c)
-		got, err := f.Run(events)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := refRun(f, events)
-		if !equalResults(want, got) {
-			t.Fatalf("case %d: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, f, events, want, got)
-		}
-		for _, cache := range []bool{true, false} {
-			got, ok, err := stream(f, events, true, cache)
-			if !ok || err != nil {
-				t.Fatalf("case %d: events sorted by user not streamed (%v)", i, err)
-			}
-			if !equalResults(want, got) {
-				t.Fatalf("case %d, cache %v: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, cache, f, events, want, got)
-			}
-		}
-	}
+	checkStreamed(t, c, true, func(events []journey.Event) []journey.Event { return interleaveUsers(events, c) })
 }
 
 func FuzzRun(f *testing.F) {
