@@ -106,6 +106,22 @@ func BenchmarkRun10MByUser(b *testing.B) {
 	benchmarkRunLog(b, benchFunnel(Ordered, LatestStart), benchLogByUser())
 }
 
+// BenchmarkGroup10M runs BenchmarkRun10M's funnel on the grouping path, which a log
+// whose users' events are out of time order takes.
+func BenchmarkGroup10M(b *testing.B) {
+	f := benchFunnel(Ordered, LatestStart)
+	events := benchLog()
+	ms := f.compile()
+	ws := new(workspace)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := f.group(events, ms, ws, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(events))*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
 func BenchmarkRun10MFirstStart(b *testing.B) { benchmarkRun(b, benchFunnel(Ordered, FirstStart)) }
 
 func BenchmarkRun10MStrict(b *testing.B) { benchmarkRun(b, benchFunnel(Strict, LatestStart)) }

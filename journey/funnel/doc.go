@@ -149,27 +149,32 @@
 // copy of the id), the cache turns itself off for a million events and tries again.
 //
 // A log in which some user's events are out of time order is not streamed (Run notices
-// at the first such event and starts over). Run then makes one pass over the
-// events to validate them and match them to steps, keeping a 32-byte record of each
-// event the funnel needs (in Strict order every event; otherwise only events that match
-// a step or an exclusion), so memory is O(events): two arrays of records, 64 bytes per
-// needed event, besides O(users x steps) for the counted attempts. It groups the records
-// by user with a radix sort on a hash of the user that works bucket by bucket in the
-// cache, sorts each user's records by time only when they are out of order, and walks
-// each user once: Ordered and Strict order in time linear in the user's events and
-// memory linear in the steps, Any order in time linear in the user's events times a
-// small matching cost per event. On this path users are told apart by a 128-bit keyed
-// hash of their id, with keys drawn afresh for every run, as ClickHouse's uniqExact does
-// for strings; this spares reading every id twice. Two different users are merged only
-// if their hashes collide, with a probability below n²/2¹²⁹ for n users: about 10⁻²¹
-// for a billion users.
+// at the first such event and starts over). Run then groups the events by user. A first
+// pass validates the events, counts those the funnel may need (in Strict order every
+// event; otherwise those whose name is the event of a step or an exclusion) by the top
+// bits of a hash of their user, and estimates the number of users with a HyperLogLog
+// sketch (Flajolet et al. 2007, 4,096 registers, about 2% error). The users are then split
+// by hash into as few parts as keep each part at most 4 records per user and step (and
+// at least 65,536), and each part is grouped in one more pass: so memory is bounded by
+// the users times the steps, 32-byte records in two arrays of at most 4·users·steps
+// records, whatever the number of events; a part cannot split one user, so a single
+// user with more records than that takes them all at once. Each pass keeps a record of
+// each event of its part the funnel needs, groups the records by user with a radix sort
+// on a hash of the user that works bucket by bucket in the cache, sorts each user's
+// records by time only when they are out of order, and walks each user once: Ordered
+// and Strict order in time linear in the user's events and memory linear in the steps,
+// Any order in time linear in the user's events times a small matching cost per event.
+// On this path users are told apart by a 128-bit keyed hash of their id, with keys drawn
+// afresh for every run, as ClickHouse's uniqExact does for strings; this spares reading
+// every id twice. Two different users are merged only if their hashes collide, with a
+// probability below n²/2¹²⁹ for n users: about 10⁻²¹ for a billion users.
 //
 // Run keeps its large buffers in a [sync.Pool], so that repeated runs reuse memory
 // instead of asking the operating system for hundreds of megabytes each time: on some
 // machines the page faults of fresh memory cost more than the computation itself. The
 // pool keeps no reference to the caller's data between runs. Where filters are called
 // once per event with a matching name, in input order, from the calling goroutine; on a
-// log that is not sorted by time, up to three times for some events, once per pass, so
-// they should not have side effects. The events must not change while Run
+// log that is not sorted by time, up to three times for some events (once in each pass
+// that reads them), so they should not have side effects. The events must not change while Run
 // reads them. Run is safe for concurrent use.
 package funnel

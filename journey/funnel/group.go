@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"hash/maphash"
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/cxmetrics/cxmetrics"
@@ -173,34 +174,133 @@ func exclID(ns *names, x Exclusion) uint32 {
 	return 0
 }
 
-// records validates the events and returns the records of the events the funnel needs
-// (all events in Strict order, where any event breaks an attempt), grouped by user and,
-// within a user, sorted by time with ties in input order, and the end of each user's run
-// of records. The buffers come from ws.
-func (f Funnel) records(events []journey.Event, ns *names, ws *workspace) ([]record, []int, error) {
+// part is one part of the users, those whose hash has its top partBits bits in [lo, hi),
+// and an upper bound on the number of records of any part.
+type part struct {
+	lo, hi uint64
+	size   int
+}
+
+const partBits = 8
+
+// recordsPerUserStep is the number of records per user and step that one pass of the
+// grouping path may hold: more, and the users are split into parts that are grouped one
+// after the other, so that memory stays proportional to the users times the steps.
+const recordsPerUserStep = 4
+
+// plan validates the events and splits the users into parts of at most partSize
+// records, or by the users' number when partSize is 0. It counts the events the
+// funnel may need (in Strict order every event; otherwise those whose name is the event
+// of a step or an exclusion: Where filters are not called) by the top bits of the hash
+// of their user, and estimates the number of users with a HyperLogLog sketch.
+func (f Funnel) plan(events []journey.Event, ns *names, seed maphash.Seed, partSize int) ([]part, error) {
 	keepAll := f.Order == Strict
-	a := reuse(ws.recs, len(events))
-	ws.recs = a
-	var counts [1 << msdBits]int
-	seed, seed2 := maphash.MakeSeed(), maphash.MakeSeed()
+	var counts [1 << partBits]int
+	var sketch hll
+	n := 0
 	for i := range events {
 		e := &events[i]
 		if e.User == "" {
-			return nil, nil, &cxmetrics.InputError{Pkg: pkg, What: "event user", Index: i, Value: `""`,
+			return nil, &cxmetrics.InputError{Pkg: pkg, What: "event user", Index: i, Value: `""`,
 				Err: cxmetrics.ErrEmpty}
 		}
-		t, ok := eventTime(e)
-		if !ok {
-			return nil, nil, timeError(e, i)
+		if _, ok := eventTime(e); !ok {
+			return nil, timeError(e, i)
+		}
+		if !keepAll && ns.lookup(e.Name) == nil {
+			continue
+		}
+		h := maphash.String(seed, e.User)
+		counts[h>>(64-partBits)]++
+		sketch.add(h)
+		n++
+	}
+	limit := max(int(recordsPerUserStep*sketch.estimate()*float64(len(f.Steps))), 1<<16)
+	if partSize > 0 {
+		limit = partSize
+	}
+	var parts []part
+	p := part{}
+	for d, c := range counts {
+		if p.size > 0 && p.size+c > limit {
+			p.hi = uint64(d)
+			parts = append(parts, p)
+			p = part{lo: uint64(d)}
+		}
+		p.size += c
+	}
+	p.hi = 1 << partBits
+	parts = append(parts, p)
+	// Every part gets room for the largest, so that the buffers are allocated once.
+	room := 0
+	for _, p := range parts {
+		room = max(room, p.size)
+	}
+	for i := range parts {
+		parts[i].size = room
+	}
+	return parts, nil
+}
+
+// hll is a HyperLogLog sketch (Flajolet et al. 2007) with 2^12 registers: it estimates
+// the number of distinct 64-bit hashes added, within about 2%.
+type hll [1 << hllBits]uint8
+
+const hllBits = 12
+
+func (s *hll) add(h uint64) {
+	rank := uint8(bits.LeadingZeros64(h<<hllBits|1<<(hllBits-1))) + 1
+	r := &s[h>>(64-hllBits)]
+	*r = max(*r, rank)
+}
+
+// estimate returns the estimated number of distinct hashes, with the small-range
+// correction by linear counting.
+func (s *hll) estimate() float64 {
+	const m = 1 << hllBits
+	sum, zeros := 0.0, 0
+	for _, r := range s {
+		sum += math.Ldexp(1, -int(r))
+		if r == 0 {
+			zeros++
+		}
+	}
+	e := 0.7213 / (1 + 1.079/m) * m * m / sum
+	if e <= 2.5*m && zeros > 0 {
+		e = m * math.Log(float64(m)/float64(zeros))
+	}
+	return e
+}
+
+// records returns the records of the events of one part of the users that the funnel
+// needs (all events in Strict order, where any event breaks an attempt), grouped by user
+// and, within a user, sorted by time with ties in input order, and the end of each
+// user's run of records. The events have been validated by plan, with the same seed.
+// The buffers come from ws.
+func (f Funnel) records(events []journey.Event, ns *names, ws *workspace, seed maphash.Seed, pt part) ([]record, []int) {
+	keepAll := f.Order == Strict
+	a := reuse(ws.recs, pt.size)
+	ws.recs = a
+	var counts [1 << msdBits]int
+	seed2 := maphash.MakeSeed()
+	for i := range events {
+		e := &events[i]
+		m := ns.lookup(e.Name)
+		if m == nil && !keepAll {
+			continue
+		}
+		h := maphash.String(seed, e.User)
+		if d := h >> (64 - partBits); d < pt.lo || d >= pt.hi {
+			continue
 		}
 		var bits uint32
-		if m := ns.lookup(e.Name); m != nil {
+		if m != nil {
 			bits = f.match(m, e)
 		}
 		if bits == 0 && !keepAll {
 			continue
 		}
-		h := maphash.String(seed, e.User)
+		t, _ := eventTime(e)
 		counts[h>>(64-msdBits)]++
 		a = append(a, record{h: h, h2: maphash.String(seed2, e.User), t: t, idx: uint32(i), bits: bits})
 	}
@@ -208,7 +308,7 @@ func (f Funnel) records(events []journey.Event, ns *names, ws *workspace) ([]rec
 	// Most significant digit first: scatter into buckets, then sort each bucket, which
 	// fits in the cache, by the rest of the upper 32 bits of the hash.
 	n := len(a)
-	b := reuse(ws.recs2, n)[:n]
+	b := reuse(ws.recs2, max(n, pt.size))[:n]
 	ws.recs2 = b
 	var off [1<<msdBits + 1]int
 	for d, c := range counts {
@@ -230,7 +330,7 @@ func (f Funnel) records(events []journey.Event, ns *names, ws *workspace) ([]rec
 		radixPass(a[lo:hi], b[lo:hi], 42, 64-msdBits-42)
 	}
 	ws.ends = splitUsers(b, ws.ends[:0])
-	return b, ws.ends, nil
+	return b, ws.ends
 }
 
 // splitUsers returns the end of each user's run of records in b, which is sorted by the

@@ -2,6 +2,7 @@ package funnel
 
 import (
 	"fmt"
+	"hash/maphash"
 	"math"
 	"math/bits"
 	"slices"
@@ -50,11 +51,20 @@ func (f Funnel) Run(events []journey.Event) (Result, error) {
 			return acc.result(f), nil
 		}
 	}
-	recs, ends, err := f.records(events, ms, ws)
+	return f.group(events, ms, ws, 0)
+}
+
+// group computes the funnel by grouping the events by user. It splits the users into
+// parts of at most partSize records, or, when partSize is 0, of as many as keep the
+// records proportional to the users times the steps.
+func (f Funnel) group(events []journey.Event, ms *names, ws *workspace, partSize int) (Result, error) {
+	// Group the events by user, in as many parts as keep the records proportional to the
+	// users times the steps.
+	seed := maphash.MakeSeed()
+	parts, err := f.plan(events, ms, seed, partSize)
 	if err != nil {
 		return Result{}, err
 	}
-
 	s := len(f.Steps)
 	w := newWalker(f)
 	excl := make([]uint32, len(f.Exclusions))
@@ -62,30 +72,33 @@ func (f Funnel) Run(events []journey.Event) (Result, error) {
 		excl[i] = exclID(ms, x)
 	}
 	acc := users{ws: ws}
-	acc.init(s, len(ends), f.BreakdownBy != "")
-	start := 0
-	for _, end := range ends {
-		g := recs[start:end]
-		start = end
-		switch {
-		case f.Order == Ordered && f.Anchor == LatestStart:
-			w.orderedLatest(g)
-		case f.Order == Ordered:
-			w.orderedFirst(g)
-		case f.Order == Strict && f.Anchor == LatestStart:
-			w.strictLatest(g)
-		case f.Order == Strict:
-			w.strictFirst(g)
-		case f.Anchor == LatestStart:
-			w.anyLatest(g)
-		default:
-			w.anyFirst(g)
+	acc.init(s, 0, f.BreakdownBy != "")
+	for _, pt := range parts {
+		recs, ends := f.records(events, ms, ws, seed, pt)
+		start := 0
+		for _, end := range ends {
+			g := recs[start:end]
+			start = end
+			switch {
+			case f.Order == Ordered && f.Anchor == LatestStart:
+				w.orderedLatest(g)
+			case f.Order == Ordered:
+				w.orderedFirst(g)
+			case f.Order == Strict && f.Anchor == LatestStart:
+				w.strictLatest(g)
+			case f.Order == Strict:
+				w.strictFirst(g)
+			case f.Anchor == LatestStart:
+				w.anyLatest(g)
+			default:
+				w.anyFirst(g)
+			}
+			b := &w.best
+			if b.reach == 0 || (len(excl) > 0 && w.excluded(g, f.Exclusions, excl)) {
+				continue
+			}
+			acc.add(g, b)
 		}
-		b := &w.best
-		if b.reach == 0 || (len(excl) > 0 && w.excluded(g, f.Exclusions, excl)) {
-			continue
-		}
-		acc.add(g, b)
 	}
 	if f.BreakdownBy != "" {
 		acc.breakdown(events, f.BreakdownBy)
