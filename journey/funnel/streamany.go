@@ -20,7 +20,8 @@ import "math/bits"
 // to i could all be matched. With FirstStart one attempt holds, and the kept events are
 // those since its anchor.
 
-// anyLayout is the layout of the Any-order state in a block.
+// anyLayout is the layout of the Any-order state in a block; bestAt, head, count and
+// events are offsets of words in the block.
 type anyLayout struct {
 	caps   []int // per step: how many of the latest events matching it to keep
 	single bool  // every step has its own event name and masks have one bit
