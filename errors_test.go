@@ -53,8 +53,11 @@ func TestMethod(t *testing.T) {
 		t.Errorf("marshal unknown: %v", err)
 	}
 	var m Method
-	if err := m.UnmarshalText([]byte("wilson")); !errors.Is(err, ErrUnknownLabel) {
-		t.Errorf("unmarshal unknown: %v", err)
+	if err := m.UnmarshalText([]byte(" wilson")); err != nil || m != Wilson {
+		t.Errorf("unmarshal ignores case and spaces: %v, %v", m, err)
+	}
+	if err := m.UnmarshalText([]byte("Wilsons")); !errors.Is(err, ErrUnknownLabel) || m != Wilson {
+		t.Errorf("unmarshal unknown: %v, left %v", err, m)
 	}
 	b, err := json.Marshal(Interval{Estimate: 1, Lower: 0, Upper: 2, Level: 0.95, Method: Wilson})
 	if err != nil {
@@ -75,6 +78,27 @@ func TestInterval(t *testing.T) {
 	}
 	if s := iv.String(); s != "12.34 [4.5, 20.1] (95% Wilson)" {
 		t.Errorf("String %q", s)
+	}
+}
+
+func TestParseError(t *testing.T) {
+	inner := &InputError{What: "time", Index: -1, Value: `"soon"`, Err: ErrCorrupt, Detail: "(want RFC 3339)"}
+	for _, c := range []struct {
+		err  *ParseError
+		want string
+	}{
+		{&ParseError{Line: 4, Column: 3, Name: "time", Err: inner}, `line 4, column 3 (time): time "soon": corrupt data (want RFC 3339)`},
+		{&ParseError{Line: 1, Column: 2, Err: ErrUnknownLabel}, "line 1, column 2: unknown label"},
+		{&ParseError{Line: 7, Err: ErrCorrupt}, "line 7: corrupt data"},
+	} {
+		if got := c.err.Error(); got != c.want {
+			t.Errorf("Error() = %q, want %q", got, c.want)
+		}
+	}
+	err := fmt.Errorf("responses.csv: %w", &ParseError{Line: 4, Column: 3, Name: "time", Err: inner})
+	var pe *ParseError
+	if !errors.Is(err, ErrCorrupt) || !errors.As(err, &pe) || pe.Line != 4 {
+		t.Errorf("errors.Is/As through a wrapped ParseError: %v", err)
 	}
 }
 

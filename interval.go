@@ -1,6 +1,10 @@
 package cxmetrics
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/cxmetrics/cxmetrics/internal/enum"
+)
 
 // Method names a way of computing a confidence interval. Each package documents which
 // methods apply to its metric and returns ErrUnsupportedMethod for the others.
@@ -33,7 +37,7 @@ const (
 	Bayesian
 )
 
-var methodNames = [...]string{
+var methodNames = enum.Names[Method]{Pkg: "cxmetrics", Type: "Method", Unknown: ErrUnknownLabel, Names: []string{
 	Wald:           "Wald",
 	AdjustedWald:   "AdjustedWald",
 	Tango:          "Tango",
@@ -44,34 +48,17 @@ var methodNames = [...]string{
 	TDist:          "TDist",
 	Bootstrap:      "Bootstrap",
 	Bayesian:       "Bayesian",
-}
+}}
 
 // String returns the method's name, e.g. "AdjustedWald", or "Method(n)" for an unknown value.
-func (m Method) String() string {
-	if m >= 0 && int(m) < len(methodNames) {
-		return methodNames[m]
-	}
-	return fmt.Sprintf("Method(%d)", int(m))
-}
+func (m Method) String() string { return methodNames.String(m) }
 
 // MarshalText encodes the method as its name, so that JSON shows "Wilson" and not 3.
-func (m Method) MarshalText() ([]byte, error) {
-	if m < 0 || int(m) >= len(methodNames) {
-		return nil, fmt.Errorf("cxmetrics: method %d: %w", int(m), ErrUnknownLabel)
-	}
-	return []byte(methodNames[m]), nil
-}
+func (m Method) MarshalText() ([]byte, error) { return methodNames.Marshal(m) }
 
-// UnmarshalText decodes a method name written by MarshalText.
-func (m *Method) UnmarshalText(b []byte) error {
-	for i, name := range methodNames {
-		if name == string(b) {
-			*m = Method(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("cxmetrics: method %q: %w", b, ErrUnknownLabel)
-}
+// UnmarshalText decodes a method name as String writes it, ignoring case and surrounding
+// spaces; an unknown name wraps ErrUnknownLabel.
+func (m *Method) UnmarshalText(b []byte) error { return methodNames.Unmarshal(b, m) }
 
 // Interval is a confidence (or credible) interval for one metric, in the metric's own
 // units: NPS in -100..100, shares x 100 in 0..100, a CES in rating points. Bounds are

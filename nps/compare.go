@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/stats"
+	"github.com/cxmetrics/cxmetrics/internal/dist"
 )
 
 // Comparison is the difference a - b between two NPS results, in score points.
@@ -35,11 +35,11 @@ func Compare(a, b Result, level float64) (Comparison, error) {
 	}
 	c := Comparison{Difference: a.Score - b.Score}
 	c.StdErr = math.Sqrt(a.Variance() + b.Variance())
-	z := stats.CriticalZ(level)
+	z, _ := dist.CriticalZ("nps", level)
 	switch {
 	case c.StdErr > 0:
 		c.Statistic = c.Difference / c.StdErr
-		c.P = stats.TwoSidedNormalP(c.Statistic)
+		c.P = dist.TwoSidedNormalP(c.Statistic)
 	case c.Difference == 0:
 		c.P = 1
 	default:
@@ -88,7 +88,7 @@ func SampleSize(promoters, detractors, margin, level float64) (int, error) {
 	}
 	d := promoters - detractors
 	v := math.Max(0, promoters+detractors-d*d)
-	z := stats.CriticalZ(level)
+	z, _ := dist.CriticalZ("nps", level)
 	n := math.Ceil(z * z * 1e4 * v / (margin * margin) * (1 - 1e-12))
 	if n < 1 {
 		return 1, nil

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/dist"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
 	"gonum.org/v1/gonum/integrate/quad"
 	"gonum.org/v1/gonum/mathext"
@@ -67,7 +68,7 @@ func (r Result) Interval(m cxmetrics.Method, level float64) (cxmetrics.Interval,
 		return cxmetrics.Interval{}, fmt.Errorf("nps: interval of an empty result: %w", cxmetrics.ErrEmpty)
 	}
 	iv := cxmetrics.Interval{Estimate: r.Score, Level: level, Method: m}
-	z := stats.CriticalZ(level)
+	z, _ := dist.CriticalZ("nps", level)
 	n := r.EffectiveN
 	var lo, hi float64 // on the proportion scale
 	switch m {
@@ -130,12 +131,7 @@ func latticeQuantiles(x []int32, q1, q2 float64) (float64, float64) {
 	return quantile(q1), quantile(q2)
 }
 
-func checkLevel(level float64) error {
-	if !(level > 0 && level < 1) {
-		return &cxmetrics.InputError{Pkg: "nps", What: "level", Index: -1, Value: level, Err: cxmetrics.ErrInvalidLevel}
-	}
-	return nil
-}
+func checkLevel(level float64) error { return dist.CheckLevel("nps", level) }
 
 // tango returns Tango's score interval for Δ = (b - c)/n, where b and c are the
 // discordant counts of a paired 2x2 table (here promoters and detractors). For a given Δ

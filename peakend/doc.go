@@ -71,7 +71,7 @@
 // as peak, end and mean often are: the routine matches NIST's certified values for the
 // ill-conditioned Longley data to 11 significant digits. Standard errors are σ̂ times the
 // row norms of R⁻¹, σ̂² = RSS/(N - 5). It needs at least 6 experiences (one more than its
-// five coefficients), and it returns [ErrSingular], naming the feature, when a feature is
+// five coefficients), and it returns [cxmetrics.ErrSingular], naming the feature, when a feature is
 // a linear combination of the others in your data — for example when every experience lasts
 // equally long, so that duration is a multiple of the intercept. It never drops a feature
 // silently and never returns NaN. Fit measures the peak as the highest value; [FitRule] measures

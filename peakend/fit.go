@@ -5,17 +5,10 @@ import (
 	"fmt"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/ols"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
 	"gonum.org/v1/gonum/mat"
 )
-
-// ErrSingular reports that Fit's features are linearly dependent in the data, so that their
-// weights cannot be told apart: for example every experience lasts equally long (duration
-// is then a multiple of the intercept) or has a single moment (peak, end and mean coincide).
-var ErrSingular = stats.ErrSingular
-
-// ErrTooFew reports fewer experiences than Fit needs: one more than its five coefficients.
-var ErrTooFew = stats.ErrTooFew
 
 // featureNames are the columns of Fit's design matrix, in the order of Model.StdErr.
 var featureNames = [...]string{"intercept", "peak", "end", "mean", "duration"}
@@ -92,7 +85,7 @@ func FitRule(r Rule, experiences [][]Moment, ratings []float64) (Model, error) {
 	}
 	const p = len(featureNames)
 	if n <= p {
-		return Model{}, fmt.Errorf("peakend: fit: %d experiences for %d coefficients, need at least %d: %w", n, p, p+1, ErrTooFew)
+		return Model{}, fmt.Errorf("peakend: fit: %d experiences for %d coefficients, need at least %d: %w", n, p, p+1, cxmetrics.ErrTooFew)
 	}
 	varies := false
 	for i, y := range ratings {
@@ -117,11 +110,11 @@ func FitRule(r Rule, experiences [][]Moment, ratings []float64) (Model, error) {
 		meanOnly.Set(i, 1, f[3])
 	}
 
-	fit, err := stats.OLS(full, ratings)
+	fit, err := ols.Fit(full, ratings)
 	if err != nil {
 		return Model{}, fitError(err)
 	}
-	base, err := stats.OLS(meanOnly, ratings)
+	base, err := ols.Fit(meanOnly, ratings)
 	if err != nil {
 		return Model{}, fitError(err)
 	}
@@ -149,7 +142,7 @@ func adjusted(r2 float64, n, p int) float64 {
 
 // fitError turns an error of the least-squares routine into one that names the feature.
 func fitError(err error) error {
-	var se *stats.SingularError
+	var se *ols.SingularError
 	if errors.As(err, &se) && se.Column > 0 && se.Column < len(featureNames) {
 		name := featureNames[se.Column]
 		msg := fmt.Sprintf("peakend: fit: the %s feature is a linear combination of the %s", name, featureNames[0])
@@ -159,7 +152,7 @@ func fitError(err error) error {
 		if hint := featureHints[se.Column]; hint != "" {
 			msg += " (" + hint + ")"
 		}
-		return fmt.Errorf("%s: %w", msg, ErrSingular)
+		return fmt.Errorf("%s: %w", msg, cxmetrics.ErrSingular)
 	}
 	return fmt.Errorf("peakend: fit: %w", err)
 }

@@ -253,9 +253,9 @@ func TestFitErrors(t *testing.T) {
 	}{
 		{"length mismatch", peakend.Classic, ok, ratings[:9], cxmetrics.ErrLengthMismatch, "10 experiences but 9 ratings"},
 		{"no experiences", peakend.Classic, nil, nil, cxmetrics.ErrEmpty, "no experiences"},
-		{"too few", peakend.Classic, ok[:5], ratings[:5], peakend.ErrTooFew, "5 experiences for 5 coefficients, need at least 6"},
-		{"equal durations", peakend.Classic, sameLength, ratings[:8], peakend.ErrSingular, "the duration feature"},
-		{"single moments", peakend.Classic, oneMoment, ratings[:8], peakend.ErrSingular, "the end feature"},
+		{"too few", peakend.Classic, ok[:5], ratings[:5], cxmetrics.ErrTooFew, "5 experiences for 5 coefficients, need at least 6"},
+		{"equal durations", peakend.Classic, sameLength, ratings[:8], cxmetrics.ErrSingular, "the duration feature"},
+		{"single moments", peakend.Classic, oneMoment, ratings[:8], cxmetrics.ErrSingular, "the end feature"},
 		{"bad moment", peakend.Classic, badMoment, ratings, cxmetrics.ErrNotFinite, "peakend: experience 3 value NaN at index 2"},
 		{"empty experience", peakend.Classic, emptyExp, ratings, cxmetrics.ErrEmpty, "experience 4 has no moments"},
 		{"NaN rating", peakend.Classic, ok, nanRating, cxmetrics.ErrNotFinite, "rating NaN at index 6"},

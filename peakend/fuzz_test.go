@@ -15,7 +15,7 @@ import (
 func known(err error) bool {
 	for _, s := range []error{
 		cxmetrics.ErrEmpty, cxmetrics.ErrNotFinite, cxmetrics.ErrNegativeWeight, cxmetrics.ErrOutOfRange,
-		cxmetrics.ErrUnknownLabel, cxmetrics.ErrLengthMismatch, peakend.ErrSingular, peakend.ErrTooFew,
+		cxmetrics.ErrUnknownLabel, cxmetrics.ErrLengthMismatch, cxmetrics.ErrSingular, cxmetrics.ErrTooFew,
 	} {
 		if errors.Is(err, s) {
 			return true

@@ -163,17 +163,6 @@ func TestSum(t *testing.T) {
 	assert.Equal(t, a, SumOf(hi, lo))
 }
 
-func TestQuantiles(t *testing.T) {
-	// R: qnorm(0.975) = 1.959963984540054; qt(0.975, 10) = 2.228138851986274.
-	assert.InDelta(t, 1.959963984540054, CriticalZ(0.95), 1e-12)
-	assert.InDelta(t, 2.228138851986274, TQuantile(0.975, 10), 1e-10)
-	// R 4.2: 2*pnorm(-3) = 0.002699796063260189; 2*pt(-2, 5) = 0.1019394788298583.
-	assert.InDelta(t, 0.002699796063260189, TwoSidedNormalP(3), 1e-15)
-	assert.InDelta(t, 0.1019394788298583, TwoSidedTP(-2, 5), 1e-12)
-	// R 4.2: qbeta(0.025, 3, 8) = 0.06673951117773447.
-	assert.InDelta(t, 0.06673951117773447, BetaQuantile(0.025, 3, 8), 1e-12)
-}
-
 // lnFactorial matches math.Lgamma(k+1) to a few units in the last place.
 func TestLnFactorial(t *testing.T) {
 	for k := 0.0; k < 3000; k++ {

@@ -38,3 +38,6 @@ func (k *Sum) Parts() (sum, compensation float64) { return k.s, k.c }
 
 // SumOf rebuilds a Sum from the parts returned by Parts.
 func SumOf(sum, compensation float64) Sum { return Sum{s: sum, c: compensation} }
+
+// Finite reports whether x is neither NaN nor infinite.
+func Finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

@@ -82,7 +82,7 @@ func TestFitDegenerate(t *testing.T) {
 			continue
 		}
 		var ce *ConvergenceError
-		if !errors.As(err, &ce) || !errors.Is(err, ErrNotConverged) {
+		if !errors.As(err, &ce) || !errors.Is(err, cxmetrics.ErrNotConverged) {
 			t.Errorf("%v: error %v is not a ConvergenceError", cs, err)
 		} else if len(ce.Params) != 4 {
 			t.Errorf("%v: ConvergenceError without the last parameters: %v", cs, ce)
@@ -90,7 +90,7 @@ func TestFitDegenerate(t *testing.T) {
 	}
 	// Every repeat customer with the same spend: no spread to estimate p and q from.
 	_, err := FitGammaGamma([]Customer{{1, 1, 2, 5}, {1, 1, 2, 5}, {1, 1, 2, 5}})
-	if err != nil && !errors.Is(err, ErrNotConverged) {
+	if err != nil && !errors.Is(err, cxmetrics.ErrNotConverged) {
 		t.Errorf("equal spends: %v", err)
 	}
 }

@@ -1,20 +1,16 @@
 package clv
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
 
+	"github.com/cxmetrics/cxmetrics"
 	"gonum.org/v1/gonum/optimize"
 )
 
-// ErrNotConverged reports that a maximum-likelihood fit stopped before it converged.
-// Fits return it wrapped in a [*ConvergenceError] that holds the last state.
-var ErrNotConverged = errors.New("fit did not converge")
-
 // ConvergenceError reports a fit that did not converge, with the state it reached. Its
-// Unwrap returns [ErrNotConverged].
+// Unwrap returns [cxmetrics.ErrNotConverged].
 type ConvergenceError struct {
 	Model         string    // "BG/NBD" or "Gamma-Gamma"
 	Params        []float64 // the last parameters: r, alpha, a, b or p, q, gamma
@@ -26,11 +22,11 @@ type ConvergenceError struct {
 // Error returns "clv: <model> fit did not converge: <reason> ...".
 func (e *ConvergenceError) Error() string {
 	return fmt.Sprintf("clv: %s %v: %s after %d iterations; last parameters %v, log-likelihood %v",
-		e.Model, ErrNotConverged, e.Reason, e.Iterations, e.Params, e.LogLikelihood)
+		e.Model, cxmetrics.ErrNotConverged, e.Reason, e.Iterations, e.Params, e.LogLikelihood)
 }
 
-// Unwrap returns ErrNotConverged.
-func (e *ConvergenceError) Unwrap() error { return ErrNotConverged }
+// Unwrap returns cxmetrics.ErrNotConverged.
+func (e *ConvergenceError) Unwrap() error { return cxmetrics.ErrNotConverged }
 
 const (
 	// maxLogParam bounds the log parameters the optimizer may visit: beyond e^±40 the

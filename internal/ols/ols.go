@@ -1,4 +1,6 @@
-package stats
+// Package ols fits ordinary least squares by Householder QR (gonum/mat), for the packages
+// that regress: peakend and drivers.
+package ols
 
 import (
 	"errors"
@@ -6,39 +8,32 @@ import (
 	"math"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/stats"
 	"gonum.org/v1/gonum/mat"
 )
 
-// ErrSingular reports a design matrix whose columns are linearly dependent, to working
-// precision, so that least squares has no unique solution.
-var ErrSingular = errors.New("singular design: columns are linearly dependent")
-
-// ErrTooFew reports fewer observations than the coefficients plus one, so that no degree of
-// freedom is left to estimate the residual variance.
-var ErrTooFew = errors.New("too few observations for the number of coefficients")
-
 // SingularError reports which column of a design matrix is, to working precision, a linear
-// combination of the columns before it. It unwraps to ErrSingular.
+// combination of the columns before it. It unwraps to cxmetrics.ErrSingular.
 type SingularError struct {
 	Column int // index of the first dependent column
 }
 
 // Error names the dependent column.
 func (e *SingularError) Error() string {
-	return fmt.Sprintf("stats: ols: column %d is a linear combination of columns 0..%d: %v",
-		e.Column, e.Column-1, ErrSingular)
+	return fmt.Sprintf("ols: column %d is a linear combination of columns 0..%d: %v",
+		e.Column, e.Column-1, cxmetrics.ErrSingular)
 }
 
-// Unwrap returns ErrSingular.
-func (e *SingularError) Unwrap() error { return ErrSingular }
+// Unwrap returns cxmetrics.ErrSingular.
+func (e *SingularError) Unwrap() error { return cxmetrics.ErrSingular }
 
 // RankTolerance is the relative size below which a column's component orthogonal to the
 // columns before it counts as zero: column j is dependent when |R_jj| <= RankTolerance·‖x_j‖.
 // It is the default tol = 1e-7 of R's lm (LINPACK dqrdc2).
 const RankTolerance = 1e-7
 
-// OLSFit is an ordinary least-squares fit of y on the columns of a design matrix X.
-type OLSFit struct {
+// Result is an ordinary least-squares fit of y on the columns of a design matrix X.
+type Result struct {
 	Coef   []float64 // β̂, one per column of X
 	StdErr []float64 // √(σ̂² [(XᵀX)⁻¹]_jj)
 	RSS    float64   // Σ (y_i - x_iᵀβ̂)²
@@ -61,25 +56,25 @@ type OLSFit struct {
 // X is n×p with n > p; include a column of ones for an intercept. R2 is the centred
 // coefficient of determination 1 - RSS/TSS, the usual R² for a model with an intercept.
 //
-// OLS returns a *SingularError (ErrSingular) when a column's component orthogonal to the
+// OLS returns a *SingularError (cxmetrics.ErrSingular) when a column's component orthogonal to the
 // columns before it is at most RankTolerance times its norm, or when the condition number
-// of the scaled X exceeds mat.ConditionTolerance; ErrTooFew when n <= p; and errors wrapping
+// of the scaled X exceeds mat.ConditionTolerance; cxmetrics.ErrTooFew when n <= p; and errors wrapping
 // cxmetrics.ErrLengthMismatch or cxmetrics.ErrNotFinite for mismatched, non-finite input or
 // a non-finite result. It never returns NaN or Inf.
 //
 // Reference: Björck, Å. (1996). Numerical Methods for Least Squares Problems, SIAM, §1.3,
 // §2.7. The accuracy is checked against NIST StRD's Longley data in the tests.
-func OLS(x mat.Matrix, y []float64) (OLSFit, error) {
+func Fit(x mat.Matrix, y []float64) (Result, error) {
 	n, p := x.Dims()
 	if len(y) != n {
-		return OLSFit{}, fmt.Errorf("stats: ols: %d responses for %d rows: %w", len(y), n, cxmetrics.ErrLengthMismatch)
+		return Result{}, fmt.Errorf("ols: %d responses for %d rows: %w", len(y), n, cxmetrics.ErrLengthMismatch)
 	}
 	if p == 0 || n <= p {
-		return OLSFit{}, fmt.Errorf("stats: ols: %d observations for %d coefficients, need at least %d: %w", n, p, p+1, ErrTooFew)
+		return Result{}, fmt.Errorf("ols: %d observations for %d coefficients, need at least %d: %w", n, p, p+1, cxmetrics.ErrTooFew)
 	}
 	for i, v := range y {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return OLSFit{}, fmt.Errorf("stats: ols: response %v at row %d: %w", v, i, cxmetrics.ErrNotFinite)
+			return Result{}, fmt.Errorf("ols: response %v at row %d: %w", v, i, cxmetrics.ErrNotFinite)
 		}
 	}
 
@@ -93,12 +88,12 @@ func OLS(x mat.Matrix, y []float64) (OLSFit, error) {
 		mat.Col(col, j, xs)
 		for i, v := range col {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return OLSFit{}, fmt.Errorf("stats: ols: x[%d][%d] = %v: %w", i, j, v, cxmetrics.ErrNotFinite)
+				return Result{}, fmt.Errorf("ols: x[%d][%d] = %v: %w", i, j, v, cxmetrics.ErrNotFinite)
 			}
 		}
 		norms[j] = Norm2(col)
 		if norms[j] == 0 {
-			return OLSFit{}, &SingularError{Column: j}
+			return Result{}, &SingularError{Column: j}
 		}
 		_, e := math.Frexp(norms[j])
 		scale[j] = math.Ldexp(1, -e)
@@ -114,7 +109,7 @@ func OLS(x mat.Matrix, y []float64) (OLSFit, error) {
 	qr.RTo(&r)
 	for j := range p {
 		if math.Abs(r.At(j, j)) <= RankTolerance*norms[j] {
-			return OLSFit{}, &SingularError{Column: j}
+			return Result{}, &SingularError{Column: j}
 		}
 	}
 
@@ -122,9 +117,9 @@ func OLS(x mat.Matrix, y []float64) (OLSFit, error) {
 	if err := qr.SolveVecTo(&beta, false, mat.NewVecDense(n, y)); err != nil {
 		var c mat.Condition
 		if errors.As(err, &c) {
-			return OLSFit{}, fmt.Errorf("stats: ols: condition number %.3g: %w", float64(c), ErrSingular)
+			return Result{}, fmt.Errorf("ols: condition number %.3g: %w", float64(c), cxmetrics.ErrSingular)
 		}
-		return OLSFit{}, fmt.Errorf("stats: ols: %w", err)
+		return Result{}, fmt.Errorf("ols: %w", err)
 	}
 
 	// (XᵀX)⁻¹ = R⁻¹R⁻ᵀ: its diagonal holds the squared row norms of R⁻¹.
@@ -136,24 +131,24 @@ func OLS(x mat.Matrix, y []float64) (OLSFit, error) {
 	}
 	var rinv mat.TriDense
 	if err := rinv.InverseTri(rt); err != nil {
-		return OLSFit{}, fmt.Errorf("stats: ols: inverting R: %w", ErrSingular)
+		return Result{}, fmt.Errorf("ols: inverting R: %w", cxmetrics.ErrSingular)
 	}
 
-	fit := OLSFit{Coef: make([]float64, p), StdErr: make([]float64, p), DF: n - p}
+	fit := Result{Coef: make([]float64, p), StdErr: make([]float64, p), DF: n - p}
 	for j := range p {
 		fit.Coef[j] = beta.AtVec(j) * scale[j]
 	}
 
-	var mean Sum
+	var mean stats.Sum
 	for _, v := range y {
 		mean.Add(v)
 	}
 	ybar := mean.Value() / float64(n)
-	var rss, tss Sum
+	var rss, tss stats.Sum
 	row := make([]float64, p)
 	for i := range n {
 		mat.Row(row, i, x)
-		var fitted Sum
+		var fitted stats.Sum
 		for j, v := range row {
 			fitted.Add(v * fit.Coef[j])
 		}
@@ -173,12 +168,12 @@ func OLS(x mat.Matrix, y []float64) (OLSFit, error) {
 		fit.StdErr[j] = fit.Sigma * Norm2(row) * scale[j]
 	}
 
-	if !finite(fit.RSS) || !finite(fit.TSS) || !finite(fit.R2) || !finite(fit.Sigma) {
-		return OLSFit{}, fmt.Errorf("stats: ols: residual sums overflow: %w", cxmetrics.ErrNotFinite)
+	if !stats.Finite(fit.RSS) || !stats.Finite(fit.TSS) || !stats.Finite(fit.R2) || !stats.Finite(fit.Sigma) {
+		return Result{}, fmt.Errorf("ols: residual sums overflow: %w", cxmetrics.ErrNotFinite)
 	}
 	for j := range p {
-		if !finite(fit.Coef[j]) || !finite(fit.StdErr[j]) {
-			return OLSFit{}, fmt.Errorf("stats: ols: coefficient %d overflows: %w", j, cxmetrics.ErrNotFinite)
+		if !stats.Finite(fit.Coef[j]) || !stats.Finite(fit.StdErr[j]) {
+			return Result{}, fmt.Errorf("ols: coefficient %d overflows: %w", j, cxmetrics.ErrNotFinite)
 		}
 	}
 	return fit, nil
@@ -202,5 +197,3 @@ func Norm2(x []float64) float64 {
 	}
 	return scale * math.Sqrt(ssq)
 }
-
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

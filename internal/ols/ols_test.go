@@ -1,4 +1,4 @@
-package stats
+package ols
 
 import (
 	"errors"
@@ -17,7 +17,7 @@ import (
 // R² = 1 - 2.4/6 = 0.6, σ̂² = 2.4/3 = 0.8, SE(b) = √(0.8/10), SE(a) = √(0.8·(1/5 + 9/10)).
 func TestOLSSimpleRegressionByHand(t *testing.T) {
 	x := mat.NewDense(5, 2, []float64{1, 1, 1, 2, 1, 3, 1, 4, 1, 5})
-	fit, err := OLS(x, []float64{2, 4, 5, 4, 5})
+	fit, err := Fit(x, []float64{2, 4, 5, 4, 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestOLSSimpleRegressionClosedForm(t *testing.T) {
 		sigma := math.Sqrt(rss / float64(n-2))
 		want := []float64{a, b, sigma * math.Sqrt(1/float64(n)+xbar*xbar/sxx), sigma / math.Sqrt(sxx), 1 - rss/syy}
 
-		fit, err := OLS(design, ys)
+		fit, err := Fit(design, ys)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +140,7 @@ func longleyDesign() (*mat.Dense, []float64) {
 // (R 4.x summary(lm(y ~ ., longley rescaled to NIST units)) agrees to 12 digits or more).
 func TestOLSLongley(t *testing.T) {
 	x, y := longleyDesign()
-	fit, err := OLS(x, y)
+	fit, err := Fit(x, y)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +195,7 @@ func TestOLSLongley(t *testing.T) {
 // error and leaves the rest unchanged: β_j(c·x_j) = β_j(x_j)/c.
 func TestOLSColumnScale(t *testing.T) {
 	x, y := longleyDesign()
-	base, err := OLS(x, y)
+	base, err := Fit(x, y)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestOLSColumnScale(t *testing.T) {
 	for i := range 16 {
 		x.Set(i, 2, x.At(i, 2)*c)
 	}
-	scaled, err := OLS(x, y)
+	scaled, err := Fit(x, y)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,15 +248,15 @@ func TestOLSErrors(t *testing.T) {
 		want   error
 		column int
 	}{
-		{"collinear", dup, y, ErrSingular, 3},
-		{"zero column", zero, y, ErrSingular, 4},
-		{"n equals p", square, y[:7], ErrTooFew, -1},
-		{"n below p", x.Slice(0, 5, 0, 7), y[:5], ErrTooFew, -1},
+		{"collinear", dup, y, cxmetrics.ErrSingular, 3},
+		{"zero column", zero, y, cxmetrics.ErrSingular, 4},
+		{"n equals p", square, y[:7], cxmetrics.ErrTooFew, -1},
+		{"n below p", x.Slice(0, 5, 0, 7), y[:5], cxmetrics.ErrTooFew, -1},
 		{"length mismatch", x, y[:15], cxmetrics.ErrLengthMismatch, -1},
 		{"NaN in x", nan, y, cxmetrics.ErrNotFinite, -1},
 		{"Inf in y", x, yInf, cxmetrics.ErrNotFinite, -1},
 	} {
-		_, err := OLS(c.x, c.y)
+		_, err := Fit(c.x, c.y)
 		if !errors.Is(err, c.want) {
 			t.Errorf("%s: error %v, want %v", c.name, err, c.want)
 			continue
@@ -289,8 +289,8 @@ func TestOLSNearlyCollinear(t *testing.T) {
 			x.Set(i, 2, 3*v+1+c.eps*rng.NormFloat64())
 			y[i] = rng.NormFloat64()
 		}
-		_, err := OLS(x, y)
-		if got := errors.Is(err, ErrSingular); got != c.singular {
+		_, err := Fit(x, y)
+		if got := errors.Is(err, cxmetrics.ErrSingular); got != c.singular {
 			t.Errorf("eps %g: singular %v (error %v), want %v", c.eps, got, err, c.singular)
 		}
 	}
@@ -317,7 +317,7 @@ func BenchmarkOLSLongley(b *testing.B) {
 	x, y := longleyDesign()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := OLS(x, y); err != nil {
+		if _, err := Fit(x, y); err != nil {
 			b.Fatal(err)
 		}
 	}
