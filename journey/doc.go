@@ -19,11 +19,17 @@
 // Inputs are validated and every rejection is an [*cxmetrics.InputError] whose What names
 // the argument:
 //
-//   - NaN or an infinity wraps [cxmetrics.ErrNotFinite];
-//   - a negative count, a part larger than its whole (orders above carts), a share outside
-//     [0, 1] or a result that would overflow wraps [cxmetrics.ErrOutOfRange];
+//   - NaN or an infinity, or a result beyond the largest float64 (a total of visits, a
+//     lifetime value), wraps [cxmetrics.ErrNotFinite];
+//   - a negative count, a part larger than its whole (orders above carts) or a share
+//     outside [0, 1] wraps [cxmetrics.ErrOutOfRange];
 //   - a zero denominator (no sessions, no customers) or an empty slice wraps
 //     [cxmetrics.ErrEmpty].
+//
+// No formula returns NaN or an infinity. Where the result is representable although a
+// plain evaluation would overflow on the way (a mean of huge times, a sentiment of huge
+// counts, a product with a zero factor), the formula scales its inputs by a power of two
+// and returns it.
 //
 // Two bounce rates exist. [BounceRate] is Universal Analytics': single-page sessions over
 // sessions. [GA4BounceRate] is Google Analytics 4's: sessions that were not engaged,

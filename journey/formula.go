@@ -1,6 +1,7 @@
 package journey
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/cxmetrics/cxmetrics"
@@ -13,9 +14,9 @@ func inputErr(what string, index int, v any, err error, detail string) error {
 	return &cxmetrics.InputError{Pkg: pkg, What: what, Index: index, Value: v, Err: err, Detail: detail}
 }
 
-// finite checks that x is a number.
-func finite(what string, x float64) error {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
+// checkFinite checks that x is a number.
+func checkFinite(what string, x float64) error {
+	if !stats.Finite(x) {
 		return inputErr(what, -1, x, cxmetrics.ErrNotFinite, "")
 	}
 	return nil
@@ -23,7 +24,7 @@ func finite(what string, x float64) error {
 
 // count checks that x is a finite number >= 0.
 func count(what string, x float64) error {
-	if err := finite(what, x); err != nil {
+	if err := checkFinite(what, x); err != nil {
 		return err
 	}
 	if x < 0 {
@@ -68,31 +69,70 @@ func ratio(numName string, num float64, denName string, den float64) (float64, e
 	}
 	r := num / den
 	if math.IsInf(r, 0) {
-		return 0, inputErr(numName, -1, num, cxmetrics.ErrOutOfRange, "(ratio to "+denName+" overflows)")
+		return 0, inputErr(numName, -1, num, cxmetrics.ErrNotFinite, "(the ratio to "+denName+" overflows float64)")
 	}
 	return r, nil
 }
 
-// sumCounts returns the compensated sum of x, each of which must be a finite number >= 0.
-func sumCounts(what string, x []float64) (float64, error) {
+// counts checks that x is not empty and that each of its values is a finite number >= 0,
+// and returns the largest.
+func counts(what string, x []float64) (float64, error) {
 	if len(x) == 0 {
 		return 0, inputErr(what, -1, "[]", cxmetrics.ErrEmpty, "")
 	}
-	var s stats.Sum
+	m := 0.0
 	for i, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+		if !stats.Finite(v) {
 			return 0, inputErr(what, i, v, cxmetrics.ErrNotFinite, "")
 		}
 		if v < 0 {
 			return 0, inputErr(what, i, v, cxmetrics.ErrOutOfRange, "(must be >= 0)")
 		}
+		m = max(m, v)
+	}
+	return m, nil
+}
+
+// sumCounts returns the compensated sum of x, each of which must be a finite number >= 0.
+// A sum beyond the largest float64 has no answer and is an error wrapping ErrNotFinite.
+func sumCounts(what string, x []float64) (float64, error) {
+	if _, err := counts(what, x); err != nil {
+		return 0, err
+	}
+	var s stats.Sum
+	for _, v := range x {
 		s.Add(v)
 	}
-	t := s.Value()
-	if math.IsInf(t, 0) || math.IsNaN(t) {
-		return 0, inputErr(what, -1, t, cxmetrics.ErrOutOfRange, "(sum overflows)")
+	if t := s.Value(); stats.Finite(t) {
+		return t, nil
 	}
-	return t, nil
+	return 0, overflow(what+" sum", len(x))
+}
+
+// overflow reports a result beyond the largest float64 from n finite inputs.
+func overflow(what string, n int) error {
+	return inputErr(what, -1, fmt.Sprintf("of %d values", n), cxmetrics.ErrNotFinite, "(overflows float64)")
+}
+
+// scaled returns num[0] × num[1] × ... / den, for finite num and a finite den != 0,
+// computed on the fractions and exponents of math.Frexp so that no partial product
+// overflows or underflows: the result is infinite only when the true value lies beyond
+// the largest float64, and 0 when any factor is 0. Where the plain expression neither
+// overflows nor underflows it gives the same result, as scaling by a power of two is
+// exact.
+func scaled(den float64, num ...float64) float64 {
+	f, e := 1.0, 0
+	for _, x := range num {
+		if x == 0 {
+			return 0
+		}
+		fx, ex := math.Frexp(x)
+		f, e = f*fx, e+ex
+		fx, ex = math.Frexp(f) // keep f in [0.5, 1) so that many factors cannot underflow
+		f, e = fx, e+ex
+	}
+	fd, ed := math.Frexp(den)
+	return math.Ldexp(f/fd, e-ed)
 }
 
 // ShareOfVoice returns the brand's share of its category's voice:
@@ -112,8 +152,9 @@ func ShareOfVoice(brand, category float64) (float64, error) {
 //	\sum_i visits_i
 //
 // The sum is compensated, so long series of fractional (sampled or weighted) counts keep
-// their precision. To count visits in an event log, use [Sessions] and take the length of
-// its result.
+// their precision; a total beyond the largest float64 is an error wrapping
+// [cxmetrics.ErrNotFinite]. To count visits in an event log, use [Sessions] and take the
+// length of its result.
 func TotalSiteVisits(visits []float64) (float64, error) {
 	return sumCounts("visits", visits)
 }
@@ -125,7 +166,8 @@ func TotalSiteVisits(visits []float64) (float64, error) {
 //
 // where volume_i is the keyword's search volume for the period and ctr_i (a share in
 // [0, 1]) the click-through rate at the site's rank for it. This is the estimate that SEO
-// tools report as organic traffic (for example Semrush's "Traffic" metric).
+// tools report as organic traffic (for example Semrush's "Traffic" metric). A total
+// beyond the largest float64 is an error wrapping [cxmetrics.ErrNotFinite].
 func OrganicKeywordTraffic(volumes, clickThroughRates []float64) (float64, error) {
 	if len(volumes) != len(clickThroughRates) {
 		return 0, inputErr("click-through rates", -1, len(clickThroughRates), cxmetrics.ErrLengthMismatch, "(want one per volume)")
@@ -137,22 +179,21 @@ func OrganicKeywordTraffic(volumes, clickThroughRates []float64) (float64, error
 	for i, v := range volumes {
 		c := clickThroughRates[i]
 		switch {
-		case math.IsNaN(v) || math.IsInf(v, 0):
+		case !stats.Finite(v):
 			return 0, inputErr("volume", i, v, cxmetrics.ErrNotFinite, "")
 		case v < 0:
 			return 0, inputErr("volume", i, v, cxmetrics.ErrOutOfRange, "(must be >= 0)")
-		case math.IsNaN(c) || math.IsInf(c, 0):
+		case !stats.Finite(c):
 			return 0, inputErr("click-through rate", i, c, cxmetrics.ErrNotFinite, "")
 		case c < 0 || c > 1:
 			return 0, inputErr("click-through rate", i, c, cxmetrics.ErrOutOfRange, "[0, 1]")
 		}
 		s.Add(v * c)
 	}
-	t := s.Value()
-	if math.IsInf(t, 0) || math.IsNaN(t) {
-		return 0, inputErr("volumes", -1, t, cxmetrics.ErrOutOfRange, "(sum overflows)")
+	if t := s.Value(); stats.Finite(t) {
+		return t, nil
 	}
-	return t, nil
+	return 0, overflow("traffic sum", len(volumes))
 }
 
 // RetailVisitsPerStore returns the average footfall per store:
@@ -294,7 +335,10 @@ func RetentionRate(end, acquired, start float64) (float64, error) {
 //	average order value × purchase frequency × lifespan × margin
 //
 // with frequency in orders per period, lifespan in the same periods, and margin the
-// profit margin as a share in [0, 1] (pass 1 for revenue rather than profit). See
+// profit margin as a share in [0, 1] (pass 1 for revenue rather than profit). The
+// product is formed on the factors' binary fractions and exponents, so that a partial
+// product that overflows cannot spoil a representable result (a zero factor gives 0); a
+// value beyond the largest float64 is an error wrapping [cxmetrics.ErrNotFinite]. See
 // [CustomerLifetimeValueMargin] for the form that discounts future margins, and the
 // journey/clv package for models fitted to transactions.
 func CustomerLifetimeValue(averageOrderValue, frequency, lifespan, margin float64) (float64, error) {
@@ -307,15 +351,15 @@ func CustomerLifetimeValue(averageOrderValue, frequency, lifespan, margin float6
 	if err := count("lifespan", lifespan); err != nil {
 		return 0, err
 	}
-	if err := finite("margin", margin); err != nil {
+	if err := checkFinite("margin", margin); err != nil {
 		return 0, err
 	}
 	if margin < 0 || margin > 1 {
 		return 0, inputErr("margin", -1, margin, cxmetrics.ErrOutOfRange, "[0, 1]")
 	}
-	v := averageOrderValue * frequency * lifespan * margin
+	v := scaled(1, averageOrderValue, frequency, lifespan, margin)
 	if math.IsInf(v, 0) {
-		return 0, inputErr("average order value", -1, averageOrderValue, cxmetrics.ErrOutOfRange, "(lifetime value overflows)")
+		return 0, inputErr("average order value", -1, averageOrderValue, cxmetrics.ErrNotFinite, "(the lifetime value overflows float64)")
 	}
 	return v, nil
 }
@@ -330,12 +374,15 @@ func CustomerLifetimeValue(averageOrderValue, frequency, lifespan, margin float6
 // Gupta, S. & Lehmann, D. R. (2003). Customers as assets. Journal of Interactive Marketing
 // 17(1), 9–24: m = 100, r = 0.8, d = 0.1 give 266.67. The margin may be negative (a
 // customer who costs money); retention must lie in [0, 1] and discount be >= 0, not both
-// 1 and 0 (an infinite value).
+// 1 and 0 (an infinite value). The denominator is formed as (1 - r) + d, which keeps a
+// tiny discount that 1 + d would round away, and the quotient on binary fractions and
+// exponents; a value beyond the largest float64 is an error wrapping
+// [cxmetrics.ErrNotFinite].
 func CustomerLifetimeValueMargin(margin, retention, discount float64) (float64, error) {
-	if err := finite("margin", margin); err != nil {
+	if err := checkFinite("margin", margin); err != nil {
 		return 0, err
 	}
-	if err := finite("retention", retention); err != nil {
+	if err := checkFinite("retention", retention); err != nil {
 		return 0, err
 	}
 	if retention < 0 || retention > 1 {
@@ -344,13 +391,13 @@ func CustomerLifetimeValueMargin(margin, retention, discount float64) (float64, 
 	if err := count("discount", discount); err != nil {
 		return 0, err
 	}
-	den := 1 + discount - retention
-	if den <= 0 {
+	den := (1 - retention) + discount
+	if den == 0 {
 		return 0, inputErr("discount", -1, discount, cxmetrics.ErrOutOfRange, "(retention 1 needs a discount > 0)")
 	}
-	v := margin * retention / den
-	if math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, inputErr("margin", -1, margin, cxmetrics.ErrOutOfRange, "(lifetime value overflows)")
+	v := scaled(den, margin, retention)
+	if math.IsInf(v, 0) {
+		return 0, inputErr("margin", -1, margin, cxmetrics.ErrNotFinite, "(the lifetime value overflows float64)")
 	}
 	return v, nil
 }
@@ -371,13 +418,28 @@ func FirstContactResolution(resolvedFirst, contacts float64) (float64, error) {
 //	\sum_i t_i / n
 //
 // in the unit of the times given (seconds, minutes or hours), each of which must be a
-// finite number >= 0. The sum is compensated.
+// finite number >= 0. The sum is compensated; when it would overflow, the times are first
+// divided by a power of two near the largest of them, so that the mean, which never
+// exceeds the largest time, is always returned.
 func AverageResponseTime(responseTimes []float64) (float64, error) {
-	s, err := sumCounts("response time", responseTimes)
+	m, err := counts("response time", responseTimes)
 	if err != nil {
 		return 0, err
 	}
-	return s / float64(len(responseTimes)), nil
+	n := float64(len(responseTimes))
+	var s stats.Sum
+	for _, v := range responseTimes {
+		s.Add(v)
+	}
+	if t := s.Value(); stats.Finite(t) {
+		return t / n, nil
+	}
+	_, e := math.Frexp(m)
+	s = stats.Sum{}
+	for _, v := range responseTimes {
+		s.Add(math.Ldexp(v, -e))
+	}
+	return math.Ldexp(s.Value()/n, e), nil
 }
 
 // TicketsPerCustomer returns the support ticket volume relative to the customer base:
@@ -395,7 +457,8 @@ func TicketsPerCustomer(tickets, customers float64) (float64, error) {
 //	(positive - negative) / (positive + neutral + negative)
 //
 // Neutral mentions dilute the score; pass neutral = 0 for the variant that some listening
-// tools report, (positive - negative) / (positive + negative).
+// tools report, (positive - negative) / (positive + negative). The counts are first
+// divided by a power of two near the largest of them, so that their sum cannot overflow.
 func SocialSentiment(positive, neutral, negative float64) (float64, error) {
 	if err := count("positive", positive); err != nil {
 		return 0, err
@@ -406,14 +469,13 @@ func SocialSentiment(positive, neutral, negative float64) (float64, error) {
 	if err := count("negative", negative); err != nil {
 		return 0, err
 	}
-	total := positive + neutral + negative
-	if total == 0 {
-		return 0, inputErr("mentions", -1, total, cxmetrics.ErrEmpty, "(positive + neutral + negative must be > 0)")
+	m := max(positive, neutral, negative)
+	if m == 0 {
+		return 0, inputErr("mentions", -1, m, cxmetrics.ErrEmpty, "(positive + neutral + negative must be > 0)")
 	}
-	if math.IsInf(total, 0) {
-		return 0, inputErr("mentions", -1, total, cxmetrics.ErrOutOfRange, "(sum overflows)")
-	}
-	return (positive - negative) / total, nil
+	_, e := math.Frexp(m)
+	p, z, n := math.Ldexp(positive, -e), math.Ldexp(neutral, -e), math.Ldexp(negative, -e)
+	return (p - n) / (p + z + n), nil
 }
 
 // ReferralRate returns the share of new customers who came through a referral:
