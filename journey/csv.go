@@ -12,31 +12,9 @@ import (
 	"time"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/csvfile"
+	"github.com/cxmetrics/cxmetrics/internal/stats"
 )
-
-// ParseError reports a bad field in an events CSV file: where it was and why it was
-// rejected. Its Err is an [*cxmetrics.InputError] whose Index is the record's position
-// among the data rows (0 for the first row after the header), so that errors.Is finds the
-// sentinel:
-//
-//   - [cxmetrics.ErrEmpty]: an empty user, event or time field;
-//   - [cxmetrics.ErrCorrupt]: a time or value that does not parse;
-//   - [cxmetrics.ErrNotFinite]: a value that is NaN or infinite (or overflows);
-//   - [cxmetrics.ErrOutOfRange]: a time outside the years 0000 to 9999.
-type ParseError struct {
-	Line   int    // line of the field in the file, counting from 1
-	Column int    // position of the field in its record, counting from 1
-	Name   string // the column's name in the header
-	Err    error  // an *cxmetrics.InputError
-}
-
-// Error returns "journey: line L, column C (name): what value at index i: reason".
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("journey: line %d, column %d (%s): %v", e.Line, e.Column, e.Name, e.Err)
-}
-
-// Unwrap returns Err.
-func (e *ParseError) Unwrap() error { return e.Err }
 
 // The standard columns of an events CSV file; every other column is a property.
 const (
@@ -47,9 +25,27 @@ const (
 	colValue   = "value"
 )
 
+// eventColumns are the standard columns in the order of csvfile.Header.At.
+var eventColumns = []csvfile.Column{
+	{Names: []string{colUser}, Required: true},
+	{Names: []string{colEvent}, Required: true},
+	{Names: []string{colTime}, Required: true},
+	{Names: []string{colChannel}},
+	{Names: []string{colValue}},
+}
+
+// Positions of the standard columns in eventColumns.
+const (
+	atUser = iota
+	atEvent
+	atTime
+	atChannel
+	atValue
+)
+
 func reserved(name string) bool {
-	for _, r := range [...]string{colUser, colEvent, colTime, colChannel, colValue} {
-		if strings.EqualFold(strings.TrimSpace(name), r) {
+	for _, c := range eventColumns {
+		if strings.EqualFold(strings.TrimSpace(name), c.Names[0]) {
 			return true
 		}
 	}
@@ -66,30 +62,41 @@ func reserved(name string) bool {
 //	channel  the touchpoint (optional; may be empty)
 //	value    an amount (optional; an empty field is 0; NaN and infinities are errors)
 //
-// Standard column names are matched ignoring case and surrounding spaces, and a UTF-8 byte
-// order mark before the header is ignored. Every other column becomes an entry of
-// [Event.Props] keyed by its header name, for the rows where the field is not empty; such
-// names must be unique and non-empty. Every record must have as many fields as the header.
+// Header names are trimmed of surrounding spaces, standard ones are matched ignoring
+// case, and a UTF-8 byte order mark before the header is ignored (also before a quoted
+// name). Every other column becomes an entry of [Event.Props] keyed by its trimmed header
+// name, for the rows where the field is not empty; such names must be unique and
+// non-empty. Every record must have as many fields as the header.
 //
 // Events are returned in file order; a header without records gives no events and no
 // error, and an empty file is an error wrapping [cxmetrics.ErrEmpty]. Blank lines hold no
-// record and are passed over, as encoding/csv does; no record is ever skipped: the first bad record stops the
-// read with a [*ParseError] naming its line and column, and a malformed file (a stray
-// quote, a wrong number of fields, a missing or duplicate column) is an error wrapping
-// [cxmetrics.ErrCorrupt] (and, for syntax errors, the [*csv.ParseError]).
+// record and are passed over, as encoding/csv does; no record is ever skipped: the first
+// bad field stops the read with a [*cxmetrics.ParseError] naming its line, column and
+// column name, whose Err is an [*cxmetrics.InputError] with the field's value and its
+// record's position among the data rows (Index 0 for the first row after the header).
+// The sentinels it wraps are
+//
+//   - [cxmetrics.ErrEmpty]: an empty user, event or time field;
+//   - [cxmetrics.ErrCorrupt]: a time or value that does not parse;
+//   - [cxmetrics.ErrNotFinite]: a value that is NaN or infinite (or overflows);
+//   - [cxmetrics.ErrOutOfRange]: a time outside the years 0000 to 9999.
+//
+// A header with an unknown, repeated or unnamed column, or without a required one, is a
+// [*cxmetrics.ParseError] on line 1 wrapping [cxmetrics.ErrUnknownLabel]. A malformed
+// file (a stray quote, a wrong number of fields) is a [*cxmetrics.ParseError] wrapping
+// [cxmetrics.ErrCorrupt] and the [*csv.ParseError].
 func ReadEventsCSV(r io.Reader) ([]Event, error) {
-	cr := csv.NewReader(r)
-	cr.ReuseRecord = true
+	cr := csvfile.NewReader(r)
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, fmt.Errorf("journey: events csv: no header: %w", cxmetrics.ErrEmpty)
 	}
 	if err != nil {
-		return nil, csvErr(err)
+		return nil, readErr(err)
 	}
-	cols, props, err := parseHeader(header)
+	h, err := csvfile.Match(header, eventColumns, true)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("journey: %w", err)
 	}
 	var events []Event
 	for row := 0; ; row++ {
@@ -98,9 +105,9 @@ func ReadEventsCSV(r io.Reader) ([]Event, error) {
 			return events, nil
 		}
 		if err != nil {
-			return nil, csvErr(err)
+			return nil, readErr(err)
 		}
-		e, err := parseRecord(cr, rec, row, cols, props)
+		e, err := parseRecord(cr, rec, row, h)
 		if err != nil {
 			return nil, err
 		}
@@ -108,118 +115,62 @@ func ReadEventsCSV(r io.Reader) ([]Event, error) {
 	}
 }
 
-// columns holds the positions of the standard columns, -1 when absent.
-type columns struct {
-	user, event, time, channel, value int
-	names                             []string
+// readErr converts an error of the CSV reader, prefixing the package name.
+func readErr(err error) error {
+	err = csvfile.ReadError(pkg, "events csv", err)
+	if _, ok := err.(*cxmetrics.ParseError); ok {
+		return fmt.Errorf("journey: %w", err)
+	}
+	return err
 }
 
-type propCol struct {
-	index int
-	name  string
-}
-
-func parseHeader(header []string) (columns, []propCol, error) {
-	c := columns{user: -1, event: -1, time: -1, channel: -1, value: -1, names: slices.Clone(header)}
-	if len(c.names) > 0 {
-		c.names[0] = strings.TrimPrefix(c.names[0], "\uFEFF")
-	}
-	var props []propCol
-	seen := make(map[string]bool, len(c.names))
-	for i, raw := range c.names {
-		name := strings.TrimSpace(raw)
-		key := raw
-		if reserved(name) {
-			key = strings.ToLower(name)
-		}
-		if seen[key] {
-			return c, nil, fmt.Errorf("journey: events csv header: duplicate column %q: %w", name, cxmetrics.ErrCorrupt)
-		}
-		seen[key] = true
-		switch key {
-		case colUser:
-			c.user = i
-		case colEvent:
-			c.event = i
-		case colTime:
-			c.time = i
-		case colChannel:
-			c.channel = i
-		case colValue:
-			c.value = i
-		default:
-			if name == "" {
-				return c, nil, fmt.Errorf("journey: events csv header: column %d has no name: %w", i+1, cxmetrics.ErrCorrupt)
-			}
-			props = append(props, propCol{i, raw})
-		}
-	}
-	for _, req := range [...]struct {
-		name string
-		at   int
-	}{{colUser, c.user}, {colEvent, c.event}, {colTime, c.time}} {
-		if req.at < 0 {
-			return c, nil, fmt.Errorf("journey: events csv header: no %q column: %w", req.name, cxmetrics.ErrCorrupt)
-		}
-	}
-	return c, props, nil
-}
-
-func csvErr(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("journey: events csv: %w: %w", cxmetrics.ErrCorrupt, pe)
-	}
-	return fmt.Errorf("journey: events csv: %w", err)
-}
-
-func parseRecord(cr *csv.Reader, rec []string, row int, c columns, props []propCol) (Event, error) {
-	fail := func(col int, err error) error {
-		line, _ := cr.FieldPos(col)
-		return &ParseError{Line: line, Column: col + 1, Name: c.names[col], Err: err}
-	}
+func parseRecord(cr *csv.Reader, rec []string, row int, h csvfile.Header) (Event, error) {
 	bad := func(col int, sentinel error, detail string) error {
-		return fail(col, &cxmetrics.InputError{What: c.names[col], Index: row, Value: strconv.Quote(rec[col]), Err: sentinel, Detail: detail})
+		ie := &cxmetrics.InputError{What: h.Names[col], Index: row, Value: strconv.Quote(rec[col]), Err: sentinel, Detail: detail}
+		return fmt.Errorf("journey: %w", csvfile.FieldError(cr, h, col, ie))
 	}
 	var e Event
-	if e.User = rec[c.user]; e.User == "" {
-		return e, bad(c.user, cxmetrics.ErrEmpty, "")
+	col := h.At[atUser]
+	if e.User = rec[col]; e.User == "" {
+		return e, bad(col, cxmetrics.ErrEmpty, "")
 	}
-	if e.Name = rec[c.event]; e.Name == "" {
-		return e, bad(c.event, cxmetrics.ErrEmpty, "")
+	col = h.At[atEvent]
+	if e.Name = rec[col]; e.Name == "" {
+		return e, bad(col, cxmetrics.ErrEmpty, "")
 	}
-	t, err := ParseTime(rec[c.time])
+	col = h.At[atTime]
+	t, err := ParseTime(rec[col])
 	if err != nil {
 		var ie *cxmetrics.InputError
 		if errors.As(err, &ie) {
-			return e, bad(c.time, ie.Err, ie.Detail)
+			return e, bad(col, ie.Err, ie.Detail)
 		}
-		return e, fail(c.time, err)
+		return e, fmt.Errorf("journey: %w", csvfile.FieldError(cr, h, col, err))
 	}
 	e.Time = t
-	if c.channel >= 0 {
-		e.Channel = rec[c.channel]
+	if col = h.At[atChannel]; col >= 0 {
+		e.Channel = rec[col]
 	}
-	if c.value >= 0 {
-		if s := strings.TrimSpace(rec[c.value]); s != "" {
+	if col = h.At[atValue]; col >= 0 {
+		if s := strings.TrimSpace(rec[col]); s != "" {
 			v, err := strconv.ParseFloat(s, 64)
 			switch {
 			case errors.Is(err, strconv.ErrRange) && math.IsInf(v, 0):
-				return e, bad(c.value, cxmetrics.ErrNotFinite, "(overflows float64)")
+				return e, bad(col, cxmetrics.ErrNotFinite, "(overflows float64)")
 			case err != nil && !errors.Is(err, strconv.ErrRange):
-				return e, bad(c.value, cxmetrics.ErrCorrupt, "(want a number)")
-			case math.IsNaN(v) || math.IsInf(v, 0):
-				return e, bad(c.value, cxmetrics.ErrNotFinite, "")
+				return e, bad(col, cxmetrics.ErrCorrupt, "(want a number)")
+			case !stats.Finite(v):
+				return e, bad(col, cxmetrics.ErrNotFinite, "")
 			}
 			e.Value = v
 		}
 	}
-	for _, p := range props {
-		if v := rec[p.index]; v != "" {
+	for _, col := range h.Extra {
+		if v := rec[col]; v != "" {
 			if e.Props == nil {
-				e.Props = make(map[string]string, len(props))
+				e.Props = make(map[string]string, len(h.Extra))
 			}
-			e.Props[p.name] = v
+			e.Props[h.Names[col]] = v
 		}
 	}
 	return e, nil
@@ -304,14 +255,21 @@ func allDigits(s string) bool {
 
 // WriteEventsCSV writes events as a CSV file that [ReadEventsCSV] reads back to the same
 // events: a header user,event,time,channel,value followed by the property keys of all
-// events in sorted order, then one record per event. Times are written in RFC 3339 with
-// nanoseconds, in each time's own offset; values in the shortest form that parses back
-// exactly. An event that cannot be read back is an [*cxmetrics.InputError] at its index,
-// before anything is written: an empty user or event name ([cxmetrics.ErrEmpty]), a
-// non-finite value ([cxmetrics.ErrNotFinite]), a time outside the years 0000 to 9999, or a
-// property whose key is empty, is a standard column name, or whose value is empty
-// ([cxmetrics.ErrOutOfRange]). As encoding/csv reads a carriage return followed by a line
-// feed inside a quoted field as a line feed alone, such a pair comes back as "\n".
+// events in sorted order, then one record per event. Values are written in the shortest
+// form that parses back exactly, and times in RFC 3339 with nanoseconds, in each time's
+// own offset where RFC 3339 can write it: an offset is written in whole minutes below 24
+// hours, so a time whose offset has seconds (local mean time in some zones before 1972,
+// such as Africa/Monrovia's -0:44:30) or is a day or more, or whose year in its own zone
+// lies outside 0000 to 9999, is written in UTC. Each time reads back as the same instant,
+// in the written offset.
+//
+// An event that cannot be read back is an [*cxmetrics.InputError] at its index, before
+// anything is written: an empty user or event name ([cxmetrics.ErrEmpty]), a non-finite
+// value ([cxmetrics.ErrNotFinite]), a time outside the years 0000 to 9999 in UTC, or a
+// property whose key is empty, has surrounding spaces, is a standard column name, or
+// whose value is empty ([cxmetrics.ErrOutOfRange]). As encoding/csv reads a carriage
+// return followed by a line feed inside a quoted field as a line feed alone, such a pair
+// comes back as "\n".
 func WriteEventsCSV(w io.Writer, events []Event) error {
 	keySet := make(map[string]bool)
 	for i, e := range events {
@@ -335,7 +293,7 @@ func WriteEventsCSV(w io.Writer, events []Event) error {
 	var buf []byte
 	for _, e := range events {
 		rec[0], rec[1], rec[3] = e.User, e.Name, e.Channel
-		rec[2] = e.Time.Format(time.RFC3339Nano)
+		rec[2] = writtenTime(e.Time).Format(time.RFC3339Nano)
 		buf = strconv.AppendFloat(buf[:0], e.Value, 'g', -1, 64)
 		rec[4] = string(buf)
 		for j, k := range keys {
@@ -358,22 +316,31 @@ func writable(i int, e Event) error {
 		return inputErr("user", i, `""`, cxmetrics.ErrEmpty, "")
 	case e.Name == "":
 		return inputErr("event name", i, `""`, cxmetrics.ErrEmpty, "")
-	case math.IsNaN(e.Value) || math.IsInf(e.Value, 0):
+	case !stats.Finite(e.Value):
 		return inputErr("value", i, e.Value, cxmetrics.ErrNotFinite, "")
 	}
 	if y := e.Time.UTC().Year(); y < 0 || y > 9999 {
 		return inputErr("time", i, e.Time, cxmetrics.ErrOutOfRange, "(years 0000 to 9999)")
 	}
-	if y := e.Time.Year(); y < 0 || y > 9999 {
-		return inputErr("time", i, e.Time, cxmetrics.ErrOutOfRange, "(years 0000 to 9999 in its own zone)")
-	}
 	for k, v := range e.Props {
 		switch {
-		case strings.TrimSpace(k) == "" || reserved(k):
-			return inputErr("property key", i, strconv.Quote(k), cxmetrics.ErrOutOfRange, "(must be non-empty and not a standard column)")
+		case k == "" || strings.TrimSpace(k) != k || reserved(k):
+			return inputErr("property key", i, strconv.Quote(k), cxmetrics.ErrOutOfRange,
+				"(must be non-empty, without surrounding spaces, and not a standard column)")
 		case v == "":
 			return inputErr("property "+strconv.Quote(k), i, `""`, cxmetrics.ErrOutOfRange, "(must be non-empty)")
 		}
 	}
 	return nil
+}
+
+// writtenTime returns t in the zone in which WriteEventsCSV writes it: its own, when RFC
+// 3339 can write the offset (whole minutes, less than a day) and the local year (0000 to
+// 9999), else UTC. Either way it is the same instant.
+func writtenTime(t time.Time) time.Time {
+	_, off := t.Zone()
+	if y := t.Year(); off%60 != 0 || off <= -86400 || off >= 86400 || y < 0 || y > 9999 {
+		return t.UTC()
+	}
+	return t
 }

@@ -55,11 +55,11 @@ func TestReadEventsCSVErrors(t *testing.T) {
 		columnName string
 	}{
 		{"empty file", "", cxmetrics.ErrEmpty, 0, 0, ""},
-		{"no user column", "event,time\nx,1\n", cxmetrics.ErrCorrupt, 0, 0, ""},
-		{"no time column", "user,event\nx,1\n", cxmetrics.ErrCorrupt, 0, 0, ""},
-		{"duplicate column", "user,event,time,USER\n", cxmetrics.ErrCorrupt, 0, 0, ""},
-		{"duplicate property", "user,event,time,a,a\n", cxmetrics.ErrCorrupt, 0, 0, ""},
-		{"unnamed property", "user,event,time,\n", cxmetrics.ErrCorrupt, 0, 0, ""},
+		{"no user column", "event,time\nx,1\n", cxmetrics.ErrUnknownLabel, 0, 0, ""},
+		{"no time column", "user,event\nx,1\n", cxmetrics.ErrUnknownLabel, 0, 0, ""},
+		{"duplicate column", "user,event,time,USER\n", cxmetrics.ErrUnknownLabel, 0, 0, ""},
+		{"duplicate property", "user,event,time,a,a\n", cxmetrics.ErrUnknownLabel, 0, 0, ""},
+		{"unnamed property", "user,event,time,\n", cxmetrics.ErrUnknownLabel, 0, 0, ""},
 		{"field count", "user,event,time\nu,e,1\nu,e\n", csv.ErrFieldCount, 0, 0, ""},
 		{"bare quote", "user,event,time\nu,e\"x,1\n", csv.ErrBareQuote, 0, 0, ""},
 		{"bad time", "user,event,time\nu,e,1\nu,e,yesterday\n", cxmetrics.ErrCorrupt, 3, 3, "time"},
@@ -92,7 +92,7 @@ func TestReadEventsCSVErrors(t *testing.T) {
 			if c.line == 0 {
 				return
 			}
-			var pe *ParseError
+			var pe *cxmetrics.ParseError
 			if !errors.As(err, &pe) {
 				t.Fatalf("error %v is not a *ParseError", err)
 			}
@@ -181,7 +181,9 @@ func TestWriteEventsCSVErrors(t *testing.T) {
 		{"empty name", with(func(e *Event) { e.Name = "" }), cxmetrics.ErrEmpty},
 		{"nan value", with(func(e *Event) { e.Value = math.NaN() }), cxmetrics.ErrNotFinite},
 		{"year 10000", with(func(e *Event) { e.Time = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }), cxmetrics.ErrOutOfRange},
-		{"reserved key", with(func(e *Event) { e.Props = map[string]string{" Value": "1"} }), cxmetrics.ErrOutOfRange},
+		{"reserved key", with(func(e *Event) { e.Props = map[string]string{"Value": "1"} }), cxmetrics.ErrOutOfRange},
+		{"spaced reserved key", with(func(e *Event) { e.Props = map[string]string{" Value": "1"} }), cxmetrics.ErrOutOfRange},
+		{"spaced key", with(func(e *Event) { e.Props = map[string]string{"country\n": "FR"} }), cxmetrics.ErrOutOfRange},
 		{"empty key", with(func(e *Event) { e.Props = map[string]string{"": "1"} }), cxmetrics.ErrOutOfRange},
 		{"empty property", with(func(e *Event) { e.Props = map[string]string{"a": ""} }), cxmetrics.ErrOutOfRange},
 	} {
@@ -206,15 +208,21 @@ func FuzzReadEventsCSV(f *testing.F) {
 	f.Add("time,event,user,x\n-1.5,\"a\nb\",\"u,1\",\"\"\"\"\n")
 	f.Add("user,event,time,value\nu,e,1,NaN\n")
 	f.Add("\uFEFFuser,event,time\r\nu,e,2024-03-01T09:30:00.123+05:30\r\n")
+	f.Add("\uFEFF\"user\",\"event\",\"time\", a \nu,e,1971-01-01T00:00:00-00:44,x\n")
+	f.Add("user,event,time\nu,e,2024-03-01T09:30:00+24:30\n")
 	f.Fuzz(func(t *testing.T, in string) {
 		events, err := ReadEventsCSV(strings.NewReader(in))
 		if err != nil {
 			known := false
-			for _, s := range []error{cxmetrics.ErrEmpty, cxmetrics.ErrCorrupt, cxmetrics.ErrNotFinite, cxmetrics.ErrOutOfRange} {
+			for _, s := range []error{cxmetrics.ErrEmpty, cxmetrics.ErrCorrupt, cxmetrics.ErrNotFinite, cxmetrics.ErrOutOfRange, cxmetrics.ErrUnknownLabel} {
 				known = known || errors.Is(err, s)
 			}
 			if !known {
 				t.Fatalf("error %v wraps no documented sentinel", err)
+			}
+			var pe *cxmetrics.ParseError
+			if !errors.As(err, &pe) && !errors.Is(err, cxmetrics.ErrEmpty) {
+				t.Fatalf("error %v is not a *cxmetrics.ParseError", err)
 			}
 			return
 		}
@@ -249,4 +257,85 @@ func crlf(e Event) Event {
 		e.Props = p
 	}
 	return e
+}
+
+// A byte order mark before a quoted header name, as spreadsheet programs write it, is
+// skipped before the CSV parser sees it; property names are trimmed.
+func TestReadEventsCSVBOMQuotedHeader(t *testing.T) {
+	const in = "\ufeff\"user\",\"event\",\"time\",\" plan \"\nu1,view,1,pro\n"
+	got, err := ReadEventsCSV(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Event{User: "u1", Name: "view", Time: time.Unix(1, 0), Props: map[string]string{"plan": "pro"}}
+	if len(got) != 1 || !sameEvent(got[0], want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}
+
+// Header faults are ParseErrors on line 1 that wrap ErrUnknownLabel and name the column.
+func TestReadEventsCSVHeaderErrors(t *testing.T) {
+	for _, c := range []struct {
+		in     string
+		column int
+		name   string
+	}{
+		{"event,time\nx,1\n", 0, "user"},
+		{"user,event\nx,1\n", 0, "time"},
+		{"user,event,time,USER\n", 4, "USER"},
+		{"user,event,time,a, a \n", 5, "a"},
+		{"user,event,time,\n", 4, ""},
+		{"\ufeff\"user\",event,\"user\",time\n", 3, "user"},
+	} {
+		_, err := ReadEventsCSV(strings.NewReader(c.in))
+		var pe *cxmetrics.ParseError
+		if !errors.Is(err, cxmetrics.ErrUnknownLabel) || !errors.As(err, &pe) || pe.Line != 1 || pe.Column != c.column || pe.Name != c.name {
+			t.Errorf("%q: %v; want a ParseError at line 1, column %d (%s) wrapping ErrUnknownLabel", c.in, err, c.column, c.name)
+		}
+	}
+}
+
+// RFC 3339 offsets have minute precision: a time whose offset has seconds (Liberia kept
+// Monrovia mean time, -0:44:30, until 1972) is written in UTC and reads back as the same
+// instant, not 30 s later. Offsets of a day or more, and local years beyond 9999, are
+// written in UTC too.
+func TestWriteEventsCSVZones(t *testing.T) {
+	zones := []*time.Location{time.FixedZone("LMT", -(44*60 + 30)), time.FixedZone("X", 30), time.FixedZone("Y", 25*3600)}
+	if monrovia, err := time.LoadLocation("Africa/Monrovia"); err == nil {
+		zones = append(zones, monrovia)
+	} else {
+		t.Logf("no tzdata for Africa/Monrovia (%v); testing the fixed zones only", err)
+	}
+	var events []Event
+	for _, z := range zones {
+		events = append(events, Event{User: "u", Name: z.String(), Time: time.Date(1971, 6, 1, 12, 0, 0, 123, z)})
+	}
+	// 9999-12-31 23:30 UTC is in the year 10000 two hours east.
+	events = append(events, Event{User: "u", Name: "late", Time: time.Date(9999, 12, 31, 23, 30, 0, 0, time.UTC).In(time.FixedZone("E", 7200))})
+	// Whole-minute offsets keep their zone.
+	ist := time.FixedZone("IST", 5*3600+30*60)
+	events = append(events, Event{User: "u", Name: "india", Time: time.Date(1971, 6, 1, 12, 0, 0, 0, ist)})
+
+	for _, e := range events {
+		var buf bytes.Buffer
+		if err := WriteEventsCSV(&buf, []Event{e}); err != nil {
+			t.Errorf("%s: %v", e.Name, err)
+			continue
+		}
+		back, err := ReadEventsCSV(strings.NewReader(buf.String()))
+		if err != nil {
+			t.Errorf("%s: %v reading\n%s", e.Name, err, buf.String())
+			continue
+		}
+		if !sameEvent(back[0], e) {
+			t.Errorf("%s: read back %v, want %v", e.Name, back[0].Time, e.Time)
+		}
+		_, off := back[0].Time.Zone()
+		if _, want := e.Time.Zone(); e.Name == "india" && off != want {
+			t.Errorf("whole-minute offset not kept: %v", back[0].Time)
+		}
+		if e.Name == "LMT" && !strings.Contains(buf.String(), ",1971-06-01T12:44:30.000000123Z,") {
+			t.Errorf("Monrovia mean time not written in UTC:\n%s", buf.String())
+		}
+	}
 }

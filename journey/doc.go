@@ -38,8 +38,10 @@
 // # Events and sessions
 //
 // [ReadEventsCSV] loads an event log (user, event, time, and optional channel, value and
-// property columns) and rejects the first bad field with a [*ParseError] naming its line
-// and column; [WriteEventsCSV] writes a log that reads back unchanged. [Sessions] splits
+// property columns) and rejects the first bad field with a [*cxmetrics.ParseError] naming
+// its line and column, the one error type of every file reader in the module;
+// [WriteEventsCSV] writes a log that reads back to the same events, each time the same
+// instant. [Sessions] splits
 // each user's events at gaps of inactivity (30 minutes by default), and
 // [SummarizeSessions] counts single-page and engaged sessions, so that both bounce rates
 // come from raw events.
