@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/intern"
 )
 
 // DefaultSessionGap is the inactivity that ends a session when [Sessions] is given a gap
@@ -35,7 +37,9 @@ func (s Session) Duration() time.Duration { return s.End.Sub(s.Start) }
 // Sessions are returned ordered by user, then by start time; their Events are a sorted
 // copy of the input, which is not modified. An empty user name is an
 // [*cxmetrics.InputError] wrapping [cxmetrics.ErrEmpty] at the event's index, and a
-// negative gap one wrapping [cxmetrics.ErrOutOfRange]. No events give no sessions.
+// negative gap one wrapping [cxmetrics.ErrOutOfRange]. No events give no sessions. The
+// events are numbered with int32: more than 2^31 - 1 events is an error wrapping
+// [cxmetrics.ErrTooLarge].
 func Sessions(events []Event, gap time.Duration) ([]Session, error) {
 	if gap < 0 {
 		return nil, inputErr("gap", -1, gap, cxmetrics.ErrOutOfRange, "(must be >= 0)")
@@ -44,7 +48,7 @@ func Sessions(events []Event, gap time.Duration) ([]Session, error) {
 		gap = DefaultSessionGap
 	}
 	if len(events) > math.MaxInt32 {
-		return nil, inputErr("events", -1, len(events), cxmetrics.ErrOutOfRange, "(at most 2^31 - 1)")
+		return nil, inputErr("events", -1, len(events), cxmetrics.ErrTooLarge, "(at most 2^31 - 1)")
 	}
 	for i := range events {
 		if events[i].User == "" {
@@ -54,7 +58,10 @@ func Sessions(events []Event, gap time.Duration) ([]Session, error) {
 	if len(events) == 0 {
 		return nil, nil
 	}
-	keys := sortKeys(events)
+	keys, err := sortKeys(events)
+	if err != nil {
+		return nil, err
+	}
 	sorted := make([]Event, len(events))
 	for i, k := range keys {
 		sorted[i] = events[k.idx]
@@ -91,26 +98,23 @@ type sessionKey struct {
 }
 
 // sortKeys returns the events' keys sorted by user name, time and input position.
-func sortKeys(events []Event) []sessionKey {
-	ids := make(map[string]int32)
-	var names []string
+func sortKeys(events []Event) ([]sessionKey, error) {
+	var users intern.IDs
 	keys := make([]sessionKey, len(events))
 	for i := range events {
 		e := &events[i]
-		id, ok := ids[e.User]
+		id, ok := users.ID(e.User)
 		if !ok {
-			id = int32(len(names))
-			ids[e.User] = id
-			names = append(names, e.User)
+			return nil, inputErr("user", i, strconv.Quote(e.User), cxmetrics.ErrTooLarge, "(more than 2^31 - 1 distinct users)")
 		}
 		keys[i] = sessionKey{sec: e.Time.Unix(), nsec: int32(e.Time.Nanosecond()), user: id, idx: int32(i)}
 	}
-	byName := make([]int32, len(names))
+	byName := make([]int32, users.Len())
 	for i := range byName {
 		byName[i] = int32(i)
 	}
-	slices.SortFunc(byName, func(a, b int32) int { return cmp.Compare(names[a], names[b]) })
-	rank := make([]int32, len(names))
+	slices.SortFunc(byName, func(a, b int32) int { return cmp.Compare(users.Name(a), users.Name(b)) })
+	rank := make([]int32, len(byName))
 	for r, id := range byName {
 		rank[id] = int32(r)
 	}
@@ -128,7 +132,7 @@ func sortKeys(events []Event) []sessionKey {
 		}
 		return cmp.Compare(a.idx, b.idx)
 	})
-	return keys
+	return keys, nil
 }
 
 // Engagement says which sessions count as engaged, after Google Analytics 4: a session is

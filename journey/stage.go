@@ -1,10 +1,8 @@
 package journey
 
 import (
-	"strconv"
-	"strings"
-
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/enum"
 )
 
 // Stage is one of the five stages of the customer journey, in the order a customer meets
@@ -25,13 +23,13 @@ const (
 	Advocacy
 )
 
-var stageNames = [...]string{
+var stageNames = enum.Names[Stage]{Pkg: pkg, Type: "Stage", Unknown: cxmetrics.ErrUnknownLabel, Names: []string{
 	Awareness:     "Awareness",
 	Consideration: "Consideration",
 	Purchase:      "Purchase",
 	Retention:     "Retention",
 	Advocacy:      "Advocacy",
-}
+}}
 
 var stageQuestions = [...]string{
 	Awareness:     "Do customers know the brand, its products and their features?",
@@ -46,37 +44,26 @@ func Stages() []Stage {
 	return []Stage{Awareness, Consideration, Purchase, Retention, Advocacy}
 }
 
-func (s Stage) valid() bool { return s >= Awareness && s <= Advocacy }
+func (s Stage) valid() bool { return s >= 0 && int(s) < len(stageNames.Names) }
 
 // String returns the stage's name, e.g. "Consideration", or "Stage(n)" for an unknown value.
-func (s Stage) String() string {
-	if s.valid() {
-		return stageNames[s]
-	}
-	return "Stage(" + strconv.Itoa(int(s)) + ")"
-}
+func (s Stage) String() string { return stageNames.String(s) }
 
-// ParseStage returns the stage with the given name. It ignores case and surrounding
-// spaces, so "awareness" and " Awareness " both give Awareness. Any other name is an
-// [*cxmetrics.InputError] wrapping [cxmetrics.ErrUnknownLabel].
+// ParseStage returns the stage with the given name, as String writes it. It ignores case
+// and surrounding spaces, so "awareness" and " Awareness " both give Awareness. Any other
+// name is an [*cxmetrics.InputError] wrapping [cxmetrics.ErrUnknownLabel].
 func ParseStage(name string) (Stage, error) {
-	t := strings.TrimSpace(name)
-	for i, n := range stageNames {
-		if strings.EqualFold(n, t) {
-			return Stage(i), nil
-		}
+	s, err := stageNames.Parse(name)
+	if err != nil {
+		return 0, &cxmetrics.InputError{Pkg: pkg, What: "stage", Index: -1, Value: name,
+			Err: cxmetrics.ErrUnknownLabel, Detail: "(want Awareness, Consideration, Purchase, Retention or Advocacy)"}
 	}
-	return 0, &cxmetrics.InputError{Pkg: pkg, What: "stage", Index: -1, Value: name,
-		Err: cxmetrics.ErrUnknownLabel, Detail: "(want Awareness, Consideration, Purchase, Retention or Advocacy)"}
+	return s, nil
 }
 
-// MarshalText encodes the stage as its name, so that JSON shows "Purchase" and not 2.
-func (s Stage) MarshalText() ([]byte, error) {
-	if !s.valid() {
-		return nil, &cxmetrics.InputError{Pkg: pkg, What: "stage", Index: -1, Value: int(s), Err: cxmetrics.ErrUnknownLabel}
-	}
-	return []byte(stageNames[s]), nil
-}
+// MarshalText encodes the stage as its name, so that JSON shows "Purchase" and not 2; an
+// unknown stage is an error wrapping [cxmetrics.ErrUnknownLabel].
+func (s Stage) MarshalText() ([]byte, error) { return stageNames.Marshal(s) }
 
 // UnmarshalText decodes a stage name as [ParseStage] does.
 func (s *Stage) UnmarshalText(b []byte) error {

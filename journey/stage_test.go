@@ -208,3 +208,27 @@ func FuzzParseStage(f *testing.F) {
 		}
 	})
 }
+
+// String, MarshalText and UnmarshalText share one text form; values without a name are
+// refused by MarshalText, and unknown names by UnmarshalText, with ErrUnknownLabel.
+func TestStageText(t *testing.T) {
+	for _, s := range Stages() {
+		b, err := s.MarshalText()
+		if err != nil || string(b) != s.String() {
+			t.Errorf("%v: MarshalText %q, %v", s, b, err)
+		}
+		var back Stage = -1
+		if err := back.UnmarshalText(b); err != nil || back != s {
+			t.Errorf("%v: UnmarshalText gives %v, %v", s, back, err)
+		}
+	}
+	for _, s := range []Stage{-1, Advocacy + 1} {
+		if _, err := s.MarshalText(); !errors.Is(err, cxmetrics.ErrUnknownLabel) {
+			t.Errorf("MarshalText(%d): %v", int(s), err)
+		}
+	}
+	back := Purchase
+	if err := back.UnmarshalText([]byte("Stage(2)")); !errors.Is(err, cxmetrics.ErrUnknownLabel) || back != Purchase {
+		t.Errorf("UnmarshalText(Stage(2)): %v, left %v", err, back)
+	}
+}
