@@ -24,9 +24,11 @@ func ExampleCompute() {
 }
 
 func ExampleCompute_weights() {
-	// Survey weights correct for a sample that over-represents one segment.
-	scores := []int{10, 9, 3, 8, 2}
-	weights := []float64{0.5, 0.5, 2, 1, 1}
+	// Survey weights correct for a sample that under-represents a segment of mostly
+	// detractors: its answers count twice. The effective n is the number of unweighted
+	// answers with the same precision (see the package documentation, "Weights").
+	scores := []int{10, 10, 9, 9, 8, 7, 3, 2}
+	weights := []float64{1, 1, 1, 1, 1, 1, 2, 2}
 	r, err := nps.Compute(scores, weights)
 	if err != nil {
 		fmt.Println(err)
@@ -34,7 +36,7 @@ func ExampleCompute_weights() {
 	}
 	fmt.Printf("NPS %.1f, effective n %.2f of %d\n", r.Score, r.EffectiveN, r.N)
 	// Output:
-	// NPS -40.0, effective n 3.85 of 5
+	// NPS 0.0, effective n 6.67 of 8
 }
 
 func ExampleComputeScale() {
@@ -93,7 +95,7 @@ func ExampleCompare() {
 	fmt.Printf("change %+.0f points, 95%% CI [%.1f, %.1f], z = %.2f, p = %.3f\n",
 		c.Difference, c.Interval.Lower, c.Interval.Upper, c.Statistic, c.P)
 	// Output:
-	// change +20 points, 95% CI [4.2, 35.8], z = 2.48, p = 0.013
+	// change +20 points, 95% CI [4.1, 35.5], z = 2.46, p = 0.014
 }
 
 func ExampleSampleSize() {

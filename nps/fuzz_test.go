@@ -30,6 +30,10 @@ func decodeAnswers(data []byte, weighted bool) ([]int, []float64) {
 				weights = append(weights, -1)
 			case 252:
 				weights = append(weights, math.MaxFloat64)
+			case 251:
+				weights = append(weights, 1e150)
+			case 250:
+				weights = append(weights, 1e-150)
 			default:
 				weights = append(weights, float64(b)/16)
 			}
@@ -45,7 +49,7 @@ func checkResult(t *testing.T, r Result) {
 			t.Fatalf("non-finite value in %+v", r)
 		}
 	}
-	if r.Score < -100 || r.Score > 100 || r.EffectiveN < 1 || r.EffectiveN > float64(r.N) {
+	if r.Score < -100 || r.Score > 100 || r.EffectiveN < 1 || r.EffectiveN > MaxAnswers {
 		t.Fatalf("result out of range: %+v", r)
 	}
 	if r.DetractorCount+r.PassiveCount+r.PromoterCount != r.N || r.PassiveCount < 0 {
@@ -54,7 +58,7 @@ func checkResult(t *testing.T, r Result) {
 	if s := r.Detractors + r.Passives + r.Promoters; math.Abs(s-1) > 1e-9 {
 		t.Fatalf("shares sum to %v", s)
 	}
-	for _, m := range []cxmetrics.Method{cxmetrics.Wald, cxmetrics.AdjustedWald, cxmetrics.Tango} {
+	for _, m := range []cxmetrics.Method{cxmetrics.Wald, cxmetrics.AdjustedWald, cxmetrics.Tango, cxmetrics.Bayesian} {
 		iv, err := r.Interval(m, 0.9)
 		if err != nil {
 			t.Fatalf("%v: %v", m, err)
@@ -78,7 +82,7 @@ func isKnown(err error, known []error) bool {
 }
 
 // FuzzCompute checks that Compute either returns a valid, finite result or a known error,
-// and that the fast paths agree with a plain loop.
+// and that its counts agree with a plain loop.
 func FuzzCompute(f *testing.F) {
 	f.Add([]byte{0, 8, 80, 72, 56}, false)
 	f.Add([]byte{80, 16, 0, 255, 40, 253}, true)
@@ -86,38 +90,6 @@ func FuzzCompute(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, weighted bool) {
 		scores, weights := decodeAnswers(data, weighted)
 		r, err := Compute(scores, weights)
-		// Every counting path agrees with the dispatcher, on success and on the error.
-		for name, f := range unweightedPaths(Standard) {
-			if weighted {
-				break
-			}
-			a, errP := f(Standard, scores)
-			var want *cxmetrics.InputError
-			if errors.As(err, &want) && (errP == nil || errP.Error() != err.Error()) {
-				t.Fatalf("%s: error %v, want %v", name, errP, err)
-			}
-			if err == nil && (a.nd != r.DetractorCount || a.np != r.PromoterCount) {
-				t.Fatalf("%s: counts %d/%d, want %d/%d", name, a.nd, a.np, r.DetractorCount, r.PromoterCount)
-			}
-		}
-		for name, f := range weightedPaths(Standard) {
-			if !weighted {
-				break
-			}
-			a, errP := f(Standard, scores, weights)
-			if errP != nil {
-				// The sums may overflow in one path's order and not in another's; only
-				// errors about one value must agree.
-				var ie, want *cxmetrics.InputError
-				if errors.As(errP, &ie) && errors.As(err, &want) && ie.Index >= 0 && errP.Error() != err.Error() {
-					t.Fatalf("%s: error %v, want %v", name, errP, err)
-				}
-				continue
-			}
-			if err == nil && (a.nd != r.DetractorCount || a.np != r.PromoterCount) {
-				t.Fatalf("%s: counts %d/%d, want %d/%d", name, a.nd, a.np, r.DetractorCount, r.PromoterCount)
-			}
-		}
 		if err != nil {
 			if !isKnown(err, knownErrors) {
 				t.Fatalf("unexpected error %v", err)
@@ -205,7 +177,7 @@ func FuzzUnmarshalBinary(f *testing.F) {
 	enc2, _ := t2.MarshalBinary()
 	f.Add(enc2)
 	f.Add([]byte{1})
-	f.Add(binary.AppendUvarint([]byte{1, 0, 20, 12, 18}, 1))
+	f.Add(binary.AppendUvarint([]byte{2, 1, 4, 0, 20, 12, 18}, 1))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var u Tally
 		if err := u.UnmarshalBinary(data); err != nil {

@@ -4,12 +4,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
-	"sync"
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/dist"
-	"github.com/cxmetrics/cxmetrics/internal/stats"
+	"github.com/cxmetrics/cxmetrics/internal/survey"
 	"gonum.org/v1/gonum/integrate/quad"
 	"gonum.org/v1/gonum/mathext"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -31,9 +29,12 @@ func (r Result) UnitVariance() float64 {
 //
 //	Var(NPS) = 100² · (p₊ + p₋ - (p₊ - p₋)²) / n_eff
 //
-// with n_eff the Kish effective sample size (n for unweighted answers).
+// with n_eff the variance-equivalent effective sample size EffectiveN, so that for weighted
+// answers it is the linearization variance 100² Σ w_i² (z_i - NPS)² / (Σ w_i)² of the
+// package documentation, and for unweighted ones the multinomial variance with n. A Result
+// that fails validation (see Interval) has variance 0.
 func (r Result) Variance() float64 {
-	if r.EffectiveN <= 0 {
+	if r.check() != nil {
 		return 0
 	}
 	return 1e4 * r.UnitVariance() / r.EffectiveN
@@ -58,17 +59,20 @@ func (r Result) StdErr() float64 { return math.Sqrt(r.Variance()) }
 //     computed by numerical integration (no random draws), to about 1e-9.
 //
 // Weighted results use the effective counts n_eff·p. For the bootstrap use
-// Result.Bootstrap. Other methods are ErrUnsupportedMethod; a level outside (0, 1) is
-// ErrInvalidLevel.
+// Result.Bootstrap. Other methods are ErrUnsupportedMethod; a level outside (0, 1), or so
+// close to 1 that its critical value is infinite, is ErrInvalidLevel. The receiver is
+// validated first: a Result decoded from JSON or built by hand whose counts, shares,
+// score, weight or effective n are inconsistent is an error wrapping ErrCorrupt (ErrEmpty
+// for no answers), never NaN bounds.
 func (r Result) Interval(m cxmetrics.Method, level float64) (cxmetrics.Interval, error) {
-	if err := checkLevel(level); err != nil {
+	if err := r.check(); err != nil {
 		return cxmetrics.Interval{}, err
 	}
-	if r.EffectiveN <= 0 || r.N <= 0 {
-		return cxmetrics.Interval{}, fmt.Errorf("nps: interval of an empty result: %w", cxmetrics.ErrEmpty)
+	z, err := dist.CriticalZ(pkg, level)
+	if err != nil {
+		return cxmetrics.Interval{}, err
 	}
 	iv := cxmetrics.Interval{Estimate: r.Score, Level: level, Method: m}
-	z, _ := dist.CriticalZ("nps", level)
 	n := r.EffectiveN
 	var lo, hi float64 // on the proportion scale
 	switch m {
@@ -96,42 +100,6 @@ func (r Result) Interval(m cxmetrics.Method, level float64) (cxmetrics.Interval,
 	iv.Upper = 100 * math.Min(1, hi)
 	return iv, nil
 }
-
-// bootstrapChunks is the number of independent streams a bootstrap is drawn in.
-const bootstrapChunks = 8
-
-// latticeQuantiles returns two quantiles (R's type 7) of integer data by counting: the
-// data of a bootstrap lie on a lattice of at most a few thousand points, so a histogram
-// is cheaper than sorting or selection.
-func latticeQuantiles(x []int32, q1, q2 float64) (float64, float64) {
-	lo, hi := slices.Min(x), slices.Max(x)
-	counts := make([]int, int(hi)-int(lo)+1)
-	for _, v := range x {
-		counts[v-lo]++
-	}
-	// orderStat returns the k-th smallest value (0-based).
-	orderStat := func(k int) float64 {
-		for j, c := range counts {
-			if k < c {
-				return float64(int(lo) + j)
-			}
-			k -= c
-		}
-		return float64(hi)
-	}
-	quantile := func(q float64) float64 {
-		h := float64(len(x)-1) * q
-		k := int(math.Floor(h))
-		v := orderStat(k)
-		if f := h - float64(k); f > 0 && k+1 < len(x) {
-			v += f * (orderStat(k+1) - v)
-		}
-		return v
-	}
-	return quantile(q1), quantile(q2)
-}
-
-func checkLevel(level float64) error { return dist.CheckLevel("nps", level) }
 
 // tango returns Tango's score interval for Δ = (b - c)/n, where b and c are the
 // discordant counts of a paired 2x2 table (here promoters and detractors). For a given Δ
@@ -327,43 +295,20 @@ func illinois(f func(float64) float64, a, b, fa, fb, tol float64) float64 {
 // number of values: the resamples are drawn in a fixed number of chunks, in parallel, each
 // from a PCG source seeded from rng. Estimate is Score.
 //
-// resamples must be at least 1; a level outside (0, 1) is ErrInvalidLevel.
+// resamples must be in [1, MaxResamples] (ErrOutOfRange below, ErrTooLarge above); a nil
+// rng is ErrNilRand; a level outside (0, 1) is ErrInvalidLevel; the receiver is validated
+// as for Interval.
 func (r Result) Bootstrap(rng *rand.Rand, resamples int, level float64) (cxmetrics.Interval, error) {
-	if err := checkLevel(level); err != nil {
+	if err := r.check(); err != nil {
 		return cxmetrics.Interval{}, err
 	}
-	if resamples < 1 {
-		return cxmetrics.Interval{}, &cxmetrics.InputError{Pkg: "nps", What: "resamples", Index: -1, Value: resamples, Err: cxmetrics.ErrOutOfRange, Detail: "(want >= 1)"}
+	lo, hi, err := survey.Bootstrap(pkg, rng, []float64{r.Detractors, r.Passives, r.Promoters}, values, r.EffectiveN, resamples, level)
+	if err != nil {
+		return cxmetrics.Interval{}, err
 	}
-	if rng == nil {
-		return cxmetrics.Interval{}, fmt.Errorf("nps: bootstrap needs a random source: %w", cxmetrics.ErrEmpty)
-	}
-	n := int(math.Round(r.EffectiveN))
-	if r.N <= 0 || n < 1 {
-		return cxmetrics.Interval{}, fmt.Errorf("nps: bootstrap of an empty result: %w", cxmetrics.ErrEmpty)
-	}
-	sampler := stats.NewMultinomial(n, []float64{r.Promoters, r.Detractors, r.Passives})
-	// Resamples are drawn in bootstrapChunks fixed chunks, each from its own PCG source
-	// seeded from rng, so that the chunks can run in parallel while the result depends
-	// only on rng's state, never on scheduling or the number of processors.
-	diffs := make([]int32, resamples) // promoters - detractors of each resample
-	var wg sync.WaitGroup
-	for c := range bootstrapChunks {
-		src := rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
-		part := diffs[c*resamples/bootstrapChunks : (c+1)*resamples/bootstrapChunks]
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var counts [3]int
-			for i := range part {
-				sampler.Draw(src, counts[:])
-				part[i] = int32(counts[0] - counts[1])
-			}
-		}()
-	}
-	wg.Wait()
-	alpha := 1 - level
-	ql, qh := latticeQuantiles(diffs, alpha/2, 1-alpha/2)
-	lo, hi := 100*ql/float64(n), 100*qh/float64(n)
-	return cxmetrics.Interval{Estimate: r.Score, Lower: lo, Upper: hi, Level: level, Method: cxmetrics.Bootstrap}, nil
+	return cxmetrics.Interval{Estimate: r.Score, Lower: 100 * lo, Upper: 100 * hi, Level: level, Method: cxmetrics.Bootstrap}, nil
 }
+
+// MaxResamples bounds the resamples of Bootstrap: 2^20, far more than a percentile
+// interval needs, with 8 MiB of memory.
+const MaxResamples = survey.MaxResamples

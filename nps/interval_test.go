@@ -97,18 +97,32 @@ func TestBayesianMonteCarlo(t *testing.T) {
 	assert.InDelta(t, stats.Quantile(draws, 0.95), iv.Upper, 0.08)
 }
 
+// A weighted interval uses the linearization variance Σ w²(z - θ)²/(Σ w)², computed here
+// answer by answer, and the effective n σ²/Var with σ² = Σ w(z - θ)²/Σ w.
 func TestWeightedIntervalUsesEffectiveN(t *testing.T) {
-	// Weights 1 and 3 alternating: n = 8, W = 16, Σw² = 40, n_eff = 6.4.
 	scores := []int{10, 0, 10, 7, 9, 3, 10, 8}
 	weights := []float64{1, 3, 1, 3, 1, 3, 1, 3}
+	z := []float64{1, -1, 1, 0, 1, -1, 1, 0}
+	var W, wz float64
+	for i, w := range weights {
+		W += w
+		wz += w * z[i]
+	}
+	theta := wz / W
+	var s2, q float64
+	for i, w := range weights {
+		d := z[i] - theta
+		s2 += w * d * d
+		q += w * w * d * d
+	}
+	v := q / (W * W)
 	r, err := Compute(scores, weights)
 	require.NoError(t, err)
-	assert.InDelta(t, 6.4, r.EffectiveN, 1e-12)
+	assert.InDelta(t, (s2/W)/v, r.EffectiveN, 1e-12)
+	assert.InDelta(t, 1e4*v, r.Variance(), 1e-9)
 	iv, err := r.Interval(cxmetrics.Wald, 0.95)
 	require.NoError(t, err)
-	d := r.Promoters - r.Detractors
-	se := math.Sqrt((r.Promoters + r.Detractors - d*d) / 6.4)
-	assert.InDelta(t, 100*(d-1.959963984540054*se), iv.Lower, 1e-9)
+	assert.InDelta(t, 100*(theta-1.959963984540054*math.Sqrt(v)), iv.Lower, 1e-9)
 }
 
 func TestBootstrap(t *testing.T) {

@@ -66,19 +66,21 @@ func TestRPackageNPS(t *testing.T) {
 func TestComputeWeighted(t *testing.T) {
 	// Derived by hand: weights 2, 1, 1, 4 on scores 10 (promoter), 7 (passive),
 	// 0 (detractor), 9 (promoter). W = 8, promoters 6/8, detractors 1/8, passives 1/8,
-	// NPS = 62.5, Kish n_eff = 8² / (4+1+1+16) = 64/22.
+	// NPS = 62.5. With z = +1, 0, -1, +1 and θ = 0.625 the linearization variance is
+	// Σ w²(z-θ)²/W² = (4·0.375² + 0.625² + 1.625² + 16·0.375²)/64 = 5.84375/64, and
+	// σ² = Σ w(z-θ)²/W = 0.484375 = p+ + p- - θ², so n_eff = σ²/Var = 31/5.84375.
 	r, err := Compute([]int{10, 7, 0, 9}, []float64{2, 1, 1, 4})
 	require.NoError(t, err)
 	assert.Equal(t, 4, r.N)
 	assert.InDelta(t, 8, r.Weight, 1e-15)
-	assert.InDelta(t, 64.0/22, r.EffectiveN, 1e-14)
+	assert.InDelta(t, 31/5.84375, r.EffectiveN, 1e-13)
 	assert.InDelta(t, 0.75, r.Promoters, 1e-15)
 	assert.InDelta(t, 0.125, r.Detractors, 1e-15)
 	assert.InDelta(t, 0.125, r.Passives, 1e-15)
 	assert.InDelta(t, 62.5, r.Score, 1e-12)
 	assert.Equal(t, 2, r.PromoterCount)
-	// Var = 1e4 (p+ + p- - d²) / n_eff = 1e4 (0.875 - 0.390625) · 22/64.
-	assert.InDelta(t, 1e4*(0.875-0.390625)*22/64, r.Variance(), 1e-9)
+	// Var = 1e4 · 5.84375/64, the linearization variance in score points.
+	assert.InDelta(t, 1e4*5.84375/64, r.Variance(), 1e-9)
 
 	// Unit weights give the unweighted result.
 	s := []int{0, 1, 5, 6, 7, 8, 9, 10, 10, 3, 9}
@@ -100,46 +102,24 @@ func TestComputeWeighted(t *testing.T) {
 	assert.Equal(t, 1.0, c.EffectiveN)
 }
 
-// unweightedPaths and weightedPaths are every counting implementation that applies to a
-// scale, so that each is tested whatever the processor picks at run time.
-func unweightedPaths(s Scale) map[string]func(Scale, []int) (sums, error) {
-	p := map[string]func(Scale, []int) (sums, error){"dispatch": countUnweighted, "wide": countUnweightedWide}
-	if byteScale(s) {
-		p["table"] = countUnweightedTable
-	}
-	return p
-}
-
-func weightedPaths(s Scale) map[string]func(Scale, []int, []float64) (sums, error) {
-	p := map[string]func(Scale, []int, []float64) (sums, error){"dispatch": countWeighted, "wide": countWeightedWide}
-	if byteScale(s) {
-		p["table"] = countWeightedTable
-	}
-	if hasAVX2 {
-		p["vector"] = countWeightedVector
-	}
-	return p
-}
-
-// Every counting path and the streaming path agree with a plain reference on every scale
-// shape, including the 1-5 scale and one with an empty passive band, and report the same
-// first bad value.
+// Compute and ComputeSeq agree with a plain reference on every scale shape, including the
+// 1-5 scale and one with an empty passive band, and report the same first bad value.
+// (internal/survey tests each counting kernel against its own reference.)
 func TestPathsAgree(t *testing.T) {
-	t.Logf("AVX2: %v", hasAVX2)
 	scales := []Scale{Standard, {1, 5, 2, 5}, {1, 7, 4, 5}, {0, 255, 100, 200}, {-3, 3, -1, 1}, {0, 1000, 500, 900}, {1, 10, 5, 6}}
 	for _, s := range scales {
-		for _, n := range []int{0, 1, 3, 4, 5, 1023, 1024, 1025, 5003} {
+		for _, n := range []int{1, 3, 4, 5, 1023, 1024, 1025, 5003} {
 			var scores []int
 			var weights []float64
 			for i := range n {
 				scores = append(scores, s.Min+(i*7919)%(s.Max-s.Min+1))
 				weights = append(weights, float64(i%13)/4)
 			}
+			weights[0] = 1
 			var nd, np int
-			var w, wd, wp, q float64
+			var w, wd, wp float64
 			for i, x := range scores {
 				w += weights[i]
-				q += weights[i] * weights[i]
 				switch {
 				case x <= s.DetractorMax:
 					nd++
@@ -149,59 +129,37 @@ func TestPathsAgree(t *testing.T) {
 					wp += weights[i]
 				}
 			}
-			for name, f := range unweightedPaths(s) {
-				a, err := f(s, scores)
-				require.NoError(t, err, "%s %v", name, s)
-				assert.Equal(t, unweightedSums(n, nd, np), a, "%s %v n=%d", name, s, n)
-			}
-			for name, f := range weightedPaths(s) {
-				a, err := f(s, scores, weights)
-				require.NoError(t, err, "%s %v", name, s)
-				assert.Equal(t, n, a.n, name)
-				assert.Equal(t, nd, a.nd, "%s %v n=%d", name, s, n)
-				assert.Equal(t, np, a.np, "%s %v n=%d", name, s, n)
-				assert.InDelta(t, w, a.w, 1e-9, name)
-				assert.InDelta(t, wd, a.wd, 1e-9, name)
-				assert.InDelta(t, wp, a.wp, 1e-9, name)
-				assert.InDelta(t, q, a.ww2, 1e-9, name)
-			}
-			if n == 0 {
-				continue
-			}
 			r, err := ComputeScale(s, scores, nil)
 			require.NoError(t, err)
+			assert.Equal(t, [3]int{nd, n - nd - np, np}, [3]int{r.DetractorCount, r.PassiveCount, r.PromoterCount})
+			assert.InDelta(t, 100*float64(np-nd)/float64(n), r.Score, 1e-12)
 			sq, err := ComputeSeq(s, slices.Values(scores))
 			require.NoError(t, err)
 			assert.Equal(t, r, sq)
+			rw, err := ComputeScale(s, scores, weights)
+			require.NoError(t, err)
+			assert.InDelta(t, w, rw.Weight, 1e-9)
+			assert.InDelta(t, 100*(wp-wd)/w, rw.Score, 1e-9)
 
-			// A bad score, then a bad weight before it: each path reports the first.
-			wrap := s.Min + 256 // a byte that the table would read as a valid score
-			if wrap <= s.Max {
-				wrap = s.Max + 256
-			}
-			for _, bad := range []int{s.Min - 1, s.Max + 1, wrap, math.MinInt, math.MaxInt} {
+			// A bad score, then a bad weight before it: the first is reported.
+			for _, bad := range []int{s.Min - 1, s.Max + 1, s.Max + 256, math.MinInt, math.MaxInt} {
 				k := (n * 2) / 3
 				sc := slices.Clone(scores)
 				sc[k] = bad
-				for name, f := range unweightedPaths(s) {
-					_, err := f(s, sc)
-					var ie *cxmetrics.InputError
-					require.ErrorAs(t, err, &ie, "%s %v bad %d", name, s, bad)
-					assert.Equal(t, k, ie.Index, name)
-					assert.ErrorIs(t, err, cxmetrics.ErrOutOfRange)
-				}
-				for _, badW := range []float64{-1, math.NaN(), math.Inf(1), math.Copysign(0, -1)} {
+				_, err := ComputeScale(s, sc, nil)
+				var ie *cxmetrics.InputError
+				require.ErrorAs(t, err, &ie, "%v bad %d", s, bad)
+				assert.Equal(t, k, ie.Index)
+				assert.ErrorIs(t, err, cxmetrics.ErrOutOfRange)
+				for _, badW := range []float64{-1, math.NaN(), math.Inf(1), math.Copysign(0, -1), 1e200} {
 					ws := slices.Clone(weights)
 					ws[k/2] = badW
-					for name, f := range weightedPaths(s) {
-						_, err := f(s, sc, ws)
-						var ie *cxmetrics.InputError
-						require.ErrorAs(t, err, &ie, "%s %v bad %d/%v", name, s, bad, badW)
-						if badW == 0 { // -0 is a valid weight: the score is the first bad value
-							assert.Equal(t, k, ie.Index, name)
-						} else {
-							assert.Equal(t, k/2, ie.Index, "%s weight %v", name, badW)
-						}
+					_, err := ComputeScale(s, sc, ws)
+					require.ErrorAs(t, err, &ie, "%v bad %d/%v", s, bad, badW)
+					if badW == 0 { // -0 is a valid weight: the score is the first bad value
+						assert.Equal(t, k, ie.Index)
+					} else {
+						assert.Equal(t, k/2, ie.Index, "weight %v", badW)
 					}
 				}
 			}
@@ -209,9 +167,9 @@ func TestPathsAgree(t *testing.T) {
 	}
 }
 
-// Counter blocks flush before the packed 21-bit fields overflow.
+// Counts stay exact past 2^21 and 2^32 answers per block of any kernel.
 func TestComputeLarge(t *testing.T) {
-	n := 3*flushEvery + 17
+	n := 3<<20 + 17
 	scores := make([]int, n)
 	for i := range scores {
 		scores[i] = 10
@@ -271,7 +229,9 @@ func TestErrors(t *testing.T) {
 		{"Inf weight", Standard, []int{1}, []float64{math.Inf(1)}, cxmetrics.ErrNotFinite, "weight +Inf at index 0"},
 		{"wide negative weight", Scale{0, 1000, 500, 900}, []int{1, 2}, []float64{1, -1}, cxmetrics.ErrNegativeWeight, "weight -1 at index 1"},
 		{"zero weights", Standard, []int{1, 2}, []float64{0, 0}, cxmetrics.ErrEmpty, "weights sum to zero"},
-		{"overflowing weights", Standard, []int{1, 2}, []float64{math.MaxFloat64, math.MaxFloat64}, cxmetrics.ErrNotFinite, "sum of weights"},
+		{"huge weight", Standard, []int{1, 2}, []float64{1, math.MaxFloat64}, cxmetrics.ErrOutOfRange, "weight 1.7976931348623157e+308 at index 1"},
+		{"weight whose square overflows", Standard, []int{10}, []float64{1e200}, cxmetrics.ErrOutOfRange, "weight 1e+200 at index 0"},
+		{"weight whose square underflows", Standard, []int{10, 0}, []float64{8e-163, 8e-163}, cxmetrics.ErrOutOfRange, "weight 8e-163 at index 0"},
 		{"length", Standard, []int{1, 2}, []float64{1}, cxmetrics.ErrLengthMismatch, "nps: 1 weights for 2 scores"},
 		{"scale", Scale{0, 10, 9, 6}, []int{1}, nil, cxmetrics.ErrInvalidScale, "detractor max 9 not below promoter min 6"},
 		{"scale min", Scale{5, 10, 4, 6}, []int{1}, nil, cxmetrics.ErrInvalidScale, "min 5 above detractor max 4"},
@@ -323,7 +283,7 @@ func TestErrors(t *testing.T) {
 	_, err = Result{}.Interval(cxmetrics.Wald, 0.95)
 	assert.ErrorIs(t, err, cxmetrics.ErrEmpty)
 	_, err = r.Bootstrap(nil, 10, 0.95)
-	assert.ErrorIs(t, err, cxmetrics.ErrEmpty)
+	assert.ErrorIs(t, err, cxmetrics.ErrNilRand)
 	_, err = Compare(r, Result{}, 0.95)
 	assert.ErrorIs(t, err, cxmetrics.ErrEmpty)
 	_, err = Compare(r, r, 0)
@@ -361,6 +321,10 @@ func TestSampleSize(t *testing.T) {
 	n, err = SampleSize(1, 0, 5, 0.95)
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
+	// No variance: one answer whatever the margin (this once converted NaN to an int).
+	n, err = SampleSize(1, 0, 1e-300, 0.95)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
 	for _, c := range []struct {
 		p, d, m, l float64
 		want       error
@@ -370,7 +334,9 @@ func TestSampleSize(t *testing.T) {
 		{0.5, 0.5, 0, 0.95, cxmetrics.ErrOutOfRange},
 		{0.5, 0.5, math.NaN(), 0.95, cxmetrics.ErrNotFinite},
 		{0.5, 0.5, 5, 1.5, cxmetrics.ErrInvalidLevel},
-		{0.5, 0.5, 1e-9, 0.95, cxmetrics.ErrOutOfRange},
+		{0.5, 0.5, 1e-9, 0.95, cxmetrics.ErrTooLarge},
+		{0.5, 0.5, 1e-300, 0.95, cxmetrics.ErrTooLarge},
+		{0.5, 0.5, 5, 0.9999999999999999, cxmetrics.ErrInvalidLevel},
 	} {
 		_, err := SampleSize(c.p, c.d, c.m, c.l)
 		assert.ErrorIs(t, err, c.want, "%v", c)
@@ -380,8 +346,9 @@ func TestSampleSize(t *testing.T) {
 func TestCompare(t *testing.T) {
 	// a: 50 promoters, 30 passives, 20 detractors (NPS 30, unit var 0.7 - 0.09 = 0.61).
 	// b: 40, 30, 30 of 100 (NPS 10, unit var 0.7 - 0.01 = 0.69).
-	// SE = 100 √((0.61 + 0.69)/100) = 11.4017543; z = 20 / 11.4017543 = 1.7541160;
-	// two-sided p = 2(1 - Φ(1.7541160)) = 0.0794095 (R: 2*pnorm(-20/sqrt(130))).
+	// SE = 100 √((0.61 + 0.69)/100) = √130. Pooled under the null: p+ = 0.45, p- = 0.25,
+	// unit variance 0.7 - 0.2² = 0.66, so z = 20 / (100 √(0.66 · 2/100)) = 20/√132 and
+	// p = 2Φ(-20/√132) = 0.08172275 (R: 2*pnorm(-20/sqrt(132)) = 0.08172275).
 	a, err := Compute(answers(20, 30, 50), nil)
 	require.NoError(t, err)
 	b, err := Compute(answers(30, 30, 40), nil)
@@ -390,19 +357,28 @@ func TestCompare(t *testing.T) {
 	require.NoError(t, err)
 	assert.InDelta(t, 20, c.Difference, 1e-12)
 	assert.InDelta(t, math.Sqrt(130), c.StdErr, 1e-12)
-	assert.InDelta(t, 1.7541160386140584, c.Statistic, 1e-12)
-	assert.InDelta(t, 0.07941, c.P, 1e-5)
-	assert.InDelta(t, 20-1.959963984540054*math.Sqrt(130), c.Interval.Lower, 1e-9)
+	assert.InDelta(t, 20/math.Sqrt(132), c.Statistic, 1e-12)
+	assert.InDelta(t, 0.08172275, c.P, 1e-8)
 	assert.Equal(t, 0.0, c.DF)
+	// The interval is the MOVER combination of the two Tango intervals (which
+	// TestIntervalReference checks against SciPy).
+	ta, _ := a.Interval(cxmetrics.Tango, 0.95)
+	tb, _ := b.Interval(cxmetrics.Tango, 0.95)
+	assert.InDelta(t, 20-math.Sqrt((30-ta.Lower)*(30-ta.Lower)+(tb.Upper-10)*(tb.Upper-10)), c.Interval.Lower, 1e-9)
+	assert.InDelta(t, 20+math.Sqrt((ta.Upper-30)*(ta.Upper-30)+(10-tb.Lower)*(10-tb.Lower)), c.Interval.Upper, 1e-9)
+	assert.Equal(t, cxmetrics.Tango, c.Interval.Method)
 	// Degenerate: every answer a promoter in both samples.
 	p, _ := Compute([]int{10, 10}, nil)
 	c, err = Compare(p, p, 0.95)
 	require.NoError(t, err)
 	assert.Equal(t, 1.0, c.P)
 	assert.Equal(t, 0.0, c.Statistic)
+	assert.Greater(t, c.Interval.Width(), 0.0, "the MOVER interval keeps a width")
+	// All promoters against all detractors, two answers each: pooled p+ = p- = 0.5, unit
+	// variance 1, z = 200 / (100 √(1/2 + 1/2)) = 2, p = 2Φ(-2) = 0.04550026.
 	q, _ := Compute([]int{0, 0}, nil)
 	c, err = Compare(p, q, 0.95)
 	require.NoError(t, err)
-	assert.Equal(t, 0.0, c.P)
+	assert.InDelta(t, 0.04550026389635842, c.P, 1e-12)
 	assert.Equal(t, 200.0, c.Difference)
 }

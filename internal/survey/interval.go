@@ -1,0 +1,85 @@
+package survey
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/dist"
+)
+
+// Proportion returns a confidence interval for a binomial proportion p observed in n
+// (effective) answers, clipped to [0, 1]. With x = n·p, q = 1 - p, z the (1+level)/2 normal
+// quantile and B(a, b; u) the u-quantile of the Beta distribution, the methods are those of
+// statsmodels' proportion_confint:
+//
+//	Wald            p ± z √(pq/n)                                              ("normal")
+//	Wilson          (p + z²/2n ± z √(pq/n + z²/4n²)) / (1 + z²/n)                 (Wilson 1927)
+//	AgrestiCoull    p̃ ± z √(p̃(1-p̃)/ñ),  ñ = n + z², p̃ = (x + z²/2)/ñ       (Agresti & Coull 1998)
+//	ClopperPearson  [B(x, n-x+1; α/2), B(x+1, n-x; 1-α/2)]; 0 when x = 0, 1 when x = n  ("beta")
+//	Jeffreys        [B(x+½, n-x+½; α/2), B(x+½, n-x+½; 1-α/2)]                       ("jeffreys")
+//
+// with α = 1 - level. At x = 0 and x = n every method is defined: Wald collapses to the
+// point p, Wilson and Agresti-Coull keep a positive width, Clopper-Pearson reaches the
+// bound, and Jeffreys stays just inside it (as statsmodels computes it, without the
+// Brown-Cai-DasGupta modification). Other methods wrap cxmetrics.ErrUnsupportedMethod.
+func Proportion(pkg string, m cxmetrics.Method, p, n, level float64) (lo, hi float64, err error) {
+	z, err := dist.CriticalZ(pkg, level)
+	if err != nil {
+		return 0, 0, err
+	}
+	if !(n > 0) || !(p >= 0 && p <= 1) {
+		return 0, 0, fmt.Errorf("%s: proportion %v of %v answers: %w", pkg, p, n, cxmetrics.ErrOutOfRange)
+	}
+	q := 1 - p
+	x := n * p
+	alpha := 1 - level
+	switch m {
+	case cxmetrics.Wald:
+		d := z * math.Sqrt(p*q/n)
+		lo, hi = p-d, p+d
+	case cxmetrics.Wilson:
+		z2 := z * z
+		den := 1 + z2/n
+		c := (p + z2/(2*n)) / den
+		d := z * math.Sqrt(p*q/n+z2/(4*n*n)) / den
+		lo, hi = c-d, c+d
+	case cxmetrics.AgrestiCoull:
+		nt := n + z*z
+		pt := (x + z*z/2) / nt
+		d := z * math.Sqrt(pt*(1-pt)/nt)
+		lo, hi = pt-d, pt+d
+	case cxmetrics.ClopperPearson:
+		lo, hi = 0, 1
+		if x > 0 {
+			lo = dist.BetaQuantile(alpha/2, x, n-x+1)
+		}
+		if x < n {
+			hi = dist.BetaQuantile(1-alpha/2, x+1, n-x)
+		}
+	case cxmetrics.Jeffreys:
+		lo = dist.BetaQuantile(alpha/2, x+0.5, n-x+0.5)
+		hi = dist.BetaQuantile(1-alpha/2, x+0.5, n-x+0.5)
+	default:
+		return 0, 0, fmt.Errorf("%s: method %v: %w", pkg, m, cxmetrics.ErrUnsupportedMethod)
+	}
+	lo, hi = math.Max(0, math.Min(lo, p)), math.Min(1, math.Max(hi, p))
+	if math.IsNaN(lo) || math.IsNaN(hi) {
+		return 0, 0, fmt.Errorf("%s: %v interval of proportion %v with n %v: %w", pkg, m, p, n, cxmetrics.ErrNotFinite)
+	}
+	return lo, hi, nil
+}
+
+// TInterval returns mean ± t·√variance with t the (1+level)/2 quantile of Student's t with
+// df > 0 degrees of freedom.
+func TInterval(pkg string, mean, variance, df, level float64) (lo, hi float64, err error) {
+	if !(df > 0) {
+		return 0, 0, fmt.Errorf("%s: t interval with %v degrees of freedom: %w", pkg, df, cxmetrics.ErrTooFew)
+	}
+	t, err := dist.CriticalT(pkg, level, df)
+	if err != nil {
+		return 0, 0, err
+	}
+	d := t * math.Sqrt(variance)
+	return mean - d, mean + d, nil
+}

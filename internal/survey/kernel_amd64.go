@@ -1,0 +1,158 @@
+package survey
+
+// kernelParams are the constants of the AVX-512 kernels, each repeated in eight lanes:
+// Lo, the bin edges 1..8 (edge 0 is 0), and the weight bounds.
+type kernelParams struct {
+	lo   [8]int64
+	edge [8][8]int64
+	minW [8]float64
+	maxW [8]float64
+}
+
+// unweightedLanes and weightedLanes are the per-lane results of the kernels: cnt[j] counts
+// the answers below edge j+1 (cumulative), ok the answers in range with a valid weight,
+// w[j] and q[j] the weights and squared weights of bin j.
+type unweightedLanes struct {
+	cnt [8][8]int64
+}
+
+type weightedLanes struct {
+	cnt [8][8]int64
+	ok  [8]int64
+	w   [8][8]float64
+	q   [8][8]float64
+}
+
+//go:noescape
+func count3AVX512(x []int, p *kernelParams, out *unweightedLanes)
+
+//go:noescape
+func count8AVX512(x []int, p *kernelParams, out *unweightedLanes)
+
+//go:noescape
+func weighted3AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
+
+//go:noescape
+func weighted5AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
+
+//go:noescape
+func weighted8AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
+
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+
+func xgetbv() (eax, edx uint32)
+
+// hasAVX512 reports whether the processor and the operating system support AVX-512F:
+// CPUID leaf 7 EBX bit 16, with OSXSAVE (leaf 1 ECX bit 27) and the opmask, ZMM and YMM
+// state enabled in XCR0 (bits 1, 2, 5, 6 and 7).
+var hasAVX512 = func() bool {
+	maxLeaf, _, _, _ := cpuid(0, 0)
+	if maxLeaf < 7 {
+		return false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	if ecx1&(1<<27) == 0 {
+		return false
+	}
+	if eax, _ := xgetbv(); eax&0xe6 != 0xe6 {
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	return ebx7&(1<<16) != 0
+}()
+
+// kernel counts with AVX-512 when the processor has it and the layout has at most 8 bins,
+// else with the histogram loops.
+type kernel struct {
+	vector bool
+	p      kernelParams
+}
+
+func newKernel(l Layout, vector bool) kernel {
+	k := kernel{vector: vector && l.Bins() <= 8}
+	if !k.vector {
+		return k
+	}
+	for i := range 8 {
+		k.p.lo[i] = int64(l.Lo)
+		k.p.minW[i] = MinWeight
+		k.p.maxW[i] = MaxWeight
+		for j := range 8 {
+			// Edges past the last bin repeat the last edge: their bins stay empty.
+			k.p.edge[j][i] = int64(l.Edges[min(j+1, l.Bins())])
+		}
+	}
+	return k
+}
+
+func (k *kernel) unweighted(l Layout, scores []int, bins []Bin) error {
+	if !k.vector {
+		return unweightedScalar(l, scores, bins, 0)
+	}
+	n8 := len(scores) &^ 7
+	var out unweightedLanes
+	if l.Bins() <= 3 {
+		count3AVX512(scores[:n8], &k.p, &out)
+	} else {
+		count8AVX512(scores[:n8], &k.p, &out)
+	}
+	B := l.Bins()
+	var cum [9]uint64
+	for j := range B {
+		var c int64
+		for _, v := range out.cnt[j] {
+			c += v
+		}
+		cum[j+1] = uint64(c)
+	}
+	if cum[B] != uint64(n8) {
+		return l.firstBad(scores[:n8], nil, 0)
+	}
+	for j := range B {
+		addCount(&bins[j], cum[j+1]-cum[j])
+	}
+	return unweightedScalar(l, scores[n8:], bins, n8)
+}
+
+func (k *kernel) weighted(l Layout, scores []int, weights []float64, bins []Bin) error {
+	if !k.vector {
+		return weightedScalar(l, scores, weights, bins, 0)
+	}
+	B := l.Bins()
+	weights = weights[:len(scores)]
+	n8 := len(scores) &^ 7
+	var out weightedLanes
+	for start := 0; start < n8; start += blockSize {
+		end := min(start+blockSize, n8)
+		sc, ws := scores[start:end], weights[start:end]
+		switch {
+		case B <= 3:
+			weighted3AVX512(sc, ws, &k.p, &out)
+		case B <= 5:
+			weighted5AVX512(sc, ws, &k.p, &out)
+		default:
+			weighted8AVX512(sc, ws, &k.p, &out)
+		}
+		if lanes(&out.ok) != int64(len(sc)) {
+			return l.firstBad(sc, ws, start)
+		}
+		prev := int64(0)
+		for j := range B {
+			c := lanes(&out.cnt[j])
+			bins[j].N += uint64(c - prev)
+			prev = c
+			bins[j].W.Add(laneSum(&out.w[j]))
+			bins[j].W2.Add(laneSum(&out.q[j]))
+		}
+	}
+	return weightedScalar(l, scores[n8:], weights[n8:], bins, n8)
+}
+
+func lanes(v *[8]int64) int64 {
+	return v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7]
+}
+
+// laneSum adds eight lanes pairwise, in a fixed order.
+func laneSum(v *[8]float64) float64 {
+	return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]))
+}
