@@ -6,12 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/csvfile"
+	"github.com/cxmetrics/cxmetrics/internal/stats"
 )
 
 // DefaultSeparator separates the touchpoints of a path in ChannelAttribution's format.
@@ -20,7 +21,7 @@ const DefaultSeparator = " > "
 // PathsCSV describes a file of paths in ChannelAttribution's format: a header line, then
 // one path per line.
 //
-// The header names the columns, in any order, case-insensitively:
+// The header names the columns, in any order, ignoring case and surrounding spaces:
 //
 //	path                                      required: the touchpoints, "a > b > c"
 //	total_conversions or conversions          required
@@ -46,6 +47,7 @@ func ReadPathsCSV(r io.Reader) ([]Path, error) {
 	return PathsCSV{}.Read(r)
 }
 
+// The known columns, in the order of pathColumns.
 const (
 	colPath = iota
 	colConversions
@@ -53,39 +55,36 @@ const (
 	colNulls
 )
 
-var columnNames = map[string]int{
-	"path":                   colPath,
-	"total_conversions":      colConversions,
-	"conversions":            colConversions,
-	"total_conversion_value": colValue,
-	"conversion_value":       colValue,
-	"value":                  colValue,
-	"total_null":             colNulls,
-	"total_nulls":            colNulls,
-	"nulls":                  colNulls,
-	"null":                   colNulls,
+var pathColumns = []csvfile.Column{
+	colPath:        {Names: []string{"path"}, Required: true},
+	colConversions: {Names: []string{"total_conversions", "conversions"}, Required: true},
+	colValue:       {Names: []string{"total_conversion_value", "conversion_value", "value"}},
+	colNulls:       {Names: []string{"total_null", "total_nulls", "nulls", "null"}},
 }
 
-// Read reads all paths from r. A bad field is an [*cxmetrics.InputError] that names its
-// line and column (both from 1, the column counted in fields) and wraps
-// [cxmetrics.ErrCorrupt] (not a number, or a malformed line),
-// [cxmetrics.ErrNotFinite], [cxmetrics.ErrOutOfRange] (a negative count) or
-// [cxmetrics.ErrEmpty] (an empty path or touchpoint). A header with an unknown, repeated
-// or missing column wraps [cxmetrics.ErrUnknownLabel]; a file with no paths wraps
-// [cxmetrics.ErrEmpty]. Channel names are interned: equal names share one string.
+// Read reads all paths from r.
+//
+// Every fault of the file's content is a [*cxmetrics.ParseError] with the line, the column
+// (counted in fields, from 1) and the column's name, whose Err wraps
+// [cxmetrics.ErrCorrupt] (a field that is not a number, or a line that is not valid CSV or
+// has the wrong number of fields), [cxmetrics.ErrNotFinite] (NaN, an infinity, or a number
+// beyond the float64 range), [cxmetrics.ErrOutOfRange] (a negative count),
+// [cxmetrics.ErrEmpty] (an empty path or touchpoint, a file without a header, a header
+// without paths) or [cxmetrics.ErrUnknownLabel] (a header with an unknown, repeated or
+// missing column). A Comma that cannot separate fields is an [*cxmetrics.InputError]
+// wrapping [cxmetrics.ErrOutOfRange]; an error of r is returned wrapped. Channel names are
+// interned: equal names share one string.
 func (f PathsCSV) Read(r io.Reader) ([]Path, error) {
 	sep := f.Separator
 	if sep == "" {
 		sep = DefaultSeparator
 	}
-	br := bufio.NewReader(r)
-	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
-		br.Discard(3)
-	}
 	comma := f.Comma
 	if comma == '"' || comma == '\r' || comma == '\n' || comma == utf8.RuneError || !utf8.ValidRune(comma) {
 		return nil, &cxmetrics.InputError{Pkg: "attribution", What: "field separator", Index: -1, Value: strconv.QuoteRune(comma), Err: cxmetrics.ErrOutOfRange}
 	}
+	br := bufio.NewReader(r)
+	csvfile.SkipBOM(br)
 	if comma == 0 {
 		head, _ := br.Peek(4096) // short at the end of the input
 		if i := strings.IndexByte(string(head), '\n'); i >= 0 {
@@ -96,62 +95,50 @@ func (f PathsCSV) Read(r io.Reader) ([]Path, error) {
 	cr := csv.NewReader(br)
 	cr.Comma = comma
 	cr.ReuseRecord = true
-	header, err := cr.Read()
+	record, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, &cxmetrics.InputError{Pkg: "attribution", What: "paths file", Index: -1, Value: `""`, Err: cxmetrics.ErrEmpty, Detail: "(no header)"}
+		return nil, &cxmetrics.ParseError{Line: 1, Err: fmt.Errorf("no header: %w", cxmetrics.ErrEmpty)}
 	}
 	if err != nil {
-		return nil, csvError(err)
+		return nil, csvfile.ReadError("attribution", "paths", err)
 	}
-	header = slices.Clone(header) // the reader reuses its record
-	cols := make([]int, len(header))
-	have := [4]bool{}
-	for i, name := range header {
-		c, ok := columnNames[strings.ToLower(strings.TrimSpace(name))]
-		if !ok || have[c] {
-			detail := "(want path, total_conversions, total_conversion_value, total_null)"
-			if ok {
-				detail = "(repeated)"
-			}
-			return nil, &cxmetrics.InputError{Pkg: "attribution", What: fmt.Sprintf("line 1, column %d: header", i+1), Index: -1, Value: strconv.Quote(name), Err: cxmetrics.ErrUnknownLabel, Detail: detail}
-		}
-		have[c] = true
-		cols[i] = c
+	h, err := csvfile.Match(record, pathColumns, false)
+	if err != nil {
+		return nil, err
 	}
-	for _, c := range []int{colPath, colConversions} {
-		if !have[c] {
-			name := map[int]string{colPath: "path", colConversions: "total_conversions"}[c]
-			return nil, &cxmetrics.InputError{Pkg: "attribution", What: "line 1: header column", Index: -1, Value: name, Err: cxmetrics.ErrUnknownLabel, Detail: "(missing)"}
+	cr.FieldsPerRecord = len(record)
+	headerLine, _ := cr.FieldPos(0)
+	col := make([]int, len(record)) // the known column at each position
+	for k, at := range h.At {
+		if at >= 0 {
+			col[at] = k
 		}
 	}
-	cr.FieldsPerRecord = len(header)
 
 	intern := make(map[string]string)
 	var paths []Path
 	for {
-		rec, err := cr.Read()
+		record, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return nil, csvError(err)
+			return nil, csvfile.ReadError("attribution", "paths", err)
 		}
 		var p Path
-		for i, field := range rec {
-			line, _ := cr.FieldPos(i)
+		for i, field := range record {
 			bad := func(e error, detail string) error {
-				return &cxmetrics.InputError{Pkg: "attribution", What: fmt.Sprintf("line %d, column %d (%s)", line, i+1, strings.TrimSpace(header[i])), Index: -1, Value: strconv.Quote(field), Err: e, Detail: detail}
+				return csvfile.FieldError(cr, h, i, fmt.Errorf("%q: %w%s", field, e, detail))
 			}
-			if cols[i] == colPath {
+			if col[i] == colPath {
 				if strings.TrimSpace(field) == "" {
-					return nil, bad(cxmetrics.ErrEmpty, "(no touchpoints)")
+					return nil, bad(cxmetrics.ErrEmpty, " (no touchpoints)")
 				}
-				n := strings.Count(field, sep) + 1
-				p.Touchpoints = make([]string, 0, n)
+				p.Touchpoints = make([]string, 0, strings.Count(field, sep)+1)
 				for tp := range strings.SplitSeq(field, sep) {
 					tp = strings.TrimSpace(tp)
 					if tp == "" {
-						return nil, bad(cxmetrics.ErrEmpty, "(empty touchpoint)")
+						return nil, bad(cxmetrics.ErrEmpty, " (empty touchpoint)")
 					}
 					s, ok := intern[tp]
 					if !ok {
@@ -163,13 +150,15 @@ func (f PathsCSV) Read(r io.Reader) ([]Path, error) {
 				continue
 			}
 			v, err := strconv.ParseFloat(strings.TrimSpace(field), 64)
-			if err != nil && !errors.Is(err, strconv.ErrRange) {
-				return nil, bad(cxmetrics.ErrCorrupt, "(not a number)")
-			}
-			if !finite(v) {
+			switch {
+			case err != nil && !errors.Is(err, strconv.ErrRange):
+				return nil, bad(cxmetrics.ErrCorrupt, " (not a number)")
+			case !stats.Finite(v):
 				return nil, bad(cxmetrics.ErrNotFinite, "")
+			case v < 0 && col[i] != colValue:
+				return nil, bad(cxmetrics.ErrOutOfRange, " [0, +Inf)")
 			}
-			switch cols[i] {
+			switch col[i] {
 			case colConversions:
 				p.Conversions = v
 			case colValue:
@@ -177,14 +166,11 @@ func (f PathsCSV) Read(r io.Reader) ([]Path, error) {
 			case colNulls:
 				p.Nulls = v
 			}
-			if v < 0 && cols[i] != colValue {
-				return nil, bad(cxmetrics.ErrOutOfRange, "[0, +Inf)")
-			}
 		}
 		paths = append(paths, p)
 	}
 	if len(paths) == 0 {
-		return nil, &cxmetrics.InputError{Pkg: "attribution", What: "paths file", Index: -1, Value: `""`, Err: cxmetrics.ErrEmpty, Detail: "(header only)"}
+		return nil, &cxmetrics.ParseError{Line: headerLine + 1, Err: fmt.Errorf("no paths after the header: %w", cxmetrics.ErrEmpty)}
 	}
 	return paths, nil
 }
@@ -199,13 +185,4 @@ func detectComma(header string) rune {
 		}
 	}
 	return best
-}
-
-// csvError wraps an error of encoding/csv, which names the line and column.
-func csvError(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return &cxmetrics.InputError{Pkg: "attribution", What: fmt.Sprintf("line %d", pe.Line), Index: -1, Value: pe.Err.Error(), Err: cxmetrics.ErrCorrupt, Detail: fmt.Sprintf("(at byte %d)", pe.Column)}
-	}
-	return fmt.Errorf("attribution: reading paths: %w", err)
 }

@@ -1,10 +1,12 @@
 package attribution_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/journey"
 	"github.com/cxmetrics/cxmetrics/journey/attribution"
 )
@@ -38,10 +40,15 @@ email > display > search;15;900;15
 	fmt.Printf("%+v\n", paths[2])
 
 	_, err = attribution.ReadPathsCSV(strings.NewReader("path;total_conversions\nsearch;twenty\n"))
+	var pe *cxmetrics.ParseError
+	if errors.As(err, &pe) {
+		fmt.Printf("line %d, column %d (%s), corrupt: %v\n", pe.Line, pe.Column, pe.Name, errors.Is(err, cxmetrics.ErrCorrupt))
+	}
 	fmt.Println(err)
 	// Output:
 	// {Touchpoints:[email display search] Conversions:15 Value:900 Nulls:15}
-	// attribution: line 2, column 2 (total_conversions) "twenty": corrupt data (not a number)
+	// line 2, column 2 (total_conversions), corrupt: true
+	// line 2, column 2 (total_conversions): "twenty": corrupt data (not a number)
 }
 
 func ExamplePathsCSV() {
