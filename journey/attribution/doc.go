@@ -9,11 +9,13 @@
 // converted (Conversions, with their total Value) or did not (Nulls), the layout of R's
 // ChannelAttribution package. [ReadPathsCSV] reads ChannelAttribution's CSV files, with
 // the field separator (',', ';' or tab) detected from the header; [PathsCSV] sets the field
-// and touchpoint separators explicitly. Bad fields are errors that name their line and
-// column. [PathsFromEvents] and [TimedPathsFromEvents] build paths from a
+// and touchpoint separators explicitly. Every fault of a file, in a field or in the header,
+// is a [*cxmetrics.ParseError] with its line, column and column name, as in every reader
+// of the module. [PathsFromEvents] and [TimedPathsFromEvents] build paths from a
 // [journey.Event] log: per user, in time order, each conversion event closes a path made
 // of the touchpoints within a lookback window before it, and the touchpoints after a
-// user's last conversion form a path that did not convert.
+// user's last conversion form a path that did not convert. An event without a user is an
+// error, as in every reader of event logs, rather than a user of its own.
 //
 // # Models
 //
@@ -33,6 +35,17 @@
 // Every model lists every channel of the paths, sorted by conversions, largest first, and
 // its credits sum to the total conversions and the total value of the paths (up to
 // rounding). Nulls matter only to Markov.
+//
+// # Errors and bounds
+//
+// Paths are validated before any work: an empty path or touchpoint, a negative or
+// non-finite count, a non-finite value are [*cxmetrics.InputError] values naming the path.
+// Totals are summed so that partial sums cannot overflow: the totals of conversions and
+// values may lie beyond the float64 range as long as each channel's credit does not; a
+// credit that does is an error wrapping [cxmetrics.ErrNotFinite], never an infinity.
+// The work of every model is linear in the number of touchpoints, except Markov's, which
+// solves one linear system per channel (see [Markov] for its bounds); the Markov order is
+// at most [MaxMarkovOrder], and a larger one is an error wrapping [cxmetrics.ErrTooLarge].
 //
 // # Exact Markov solutions
 //
@@ -59,7 +72,9 @@
 //   - Markov's removal effects are clipped to [0, 1]; rounding can otherwise make an
 //     effect of zero slightly negative.
 //   - Markov needs conversions: with none there are no removal effects, and it returns
-//     an error wrapping [cxmetrics.ErrEmpty] rather than zeros or NaN.
+//     an error wrapping [cxmetrics.ErrEmpty] rather than zeros or NaN. A path whose
+//     conversions and nulls are below 2^-1074 of the total (so that scaling the total to
+//     1 leaves them 0) adds nothing to the chain.
 //   - Paths with neither conversions nor nulls are allowed and add nothing; their channels
 //     are listed with zero credit.
 //   - Value may be negative (a refund); counts may not.

@@ -1,12 +1,14 @@
 package attribution
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/stats"
 	"github.com/cxmetrics/cxmetrics/journey"
 )
 
@@ -16,31 +18,20 @@ import (
 const Direct = "(direct)"
 
 // PathsFromEvents builds the paths of every user from an event log, and aggregates
-// identical paths; see [TimedPathsFromEvents] for how. Paths come in order of their first
-// appearance (users in order of their first event).
+// identical paths; see [TimedPathsFromEvents] for how and for the errors. Paths come in
+// order of their first appearance (users in order of their first event).
 func PathsFromEvents(events []journey.Event, conversionEvent string, lookback time.Duration) ([]Path, error) {
-	timed, err := timedPaths(events, conversionEvent, lookback)
+	timed, last, err := timedPaths(events, conversionEvent, lookback)
 	if err != nil {
 		return nil, err
 	}
-	index := make(map[string]int)
-	var paths []Path
-	var key strings.Builder
-	for _, t := range timed {
-		key.Reset()
-		for _, tc := range t.Touches {
-			key.WriteString(strconv.Itoa(len(tc.Channel)))
-			key.WriteByte(':')
-			key.WriteString(tc.Channel)
-		}
-		if i, ok := index[key.String()]; ok {
-			paths[i].Conversions += t.Conversions
-			paths[i].Value += t.Value
-			paths[i].Nulls += t.Nulls
-			continue
-		}
-		index[key.String()] = len(paths)
-		paths = append(paths, t.Path())
+	agg, err := aggregate(events, timed, last, false)
+	if err != nil {
+		return nil, err
+	}
+	paths := make([]Path, len(agg))
+	for i, t := range agg {
+		paths[i] = t.Path()
 	}
 	return paths, nil
 }
@@ -58,53 +49,99 @@ func PathsFromEvents(events []journey.Event, conversionEvent string, lookback ti
 // lookback 0 means no limit; a negative lookback is an error.
 //
 // Identical paths (the same channels at the same times before conversion) are
-// aggregated. An empty event log, an empty conversionEvent or a conversion Value that is
-// not finite is an error.
+// aggregated: their conversions, values and nulls are added, without overflow in the
+// partial sums.
+//
+// The errors are [*cxmetrics.InputError] values: an empty event log, an empty
+// conversionEvent or a negative lookback (Index -1); at the index of the event, an event
+// with an empty User ([cxmetrics.ErrEmpty], as every reader of event logs rejects it), a
+// conversion Value that is not finite, the conversion values of one aggregated path that
+// sum beyond the float64 range ([cxmetrics.ErrNotFinite], naming the user of the last
+// conversion added), and a touchpoint more than 292 years (the range of [time.Duration])
+// before the end of its path ([cxmetrics.ErrOutOfRange]; one outside the lookback window
+// is dropped instead).
 func TimedPathsFromEvents(events []journey.Event, conversionEvent string, lookback time.Duration) ([]TimedPath, error) {
-	timed, err := timedPaths(events, conversionEvent, lookback)
+	timed, last, err := timedPaths(events, conversionEvent, lookback)
 	if err != nil {
 		return nil, err
 	}
+	return aggregate(events, timed, last, true)
+}
+
+// pathSums accumulates the numbers of one aggregated path.
+type pathSums struct {
+	conversions, value, nulls scaledSum
+	last                      int // the event that closes the path added last
+}
+
+// aggregate merges the paths of timed whose channels (and, with times, Before times) are
+// equal, in order of first appearance. last[k] is the index of the event that closes
+// timed[k]. A value that sums beyond the float64 range is an error naming the user of the
+// last path added to it; the counts cannot overflow, being at most the number of events.
+func aggregate(events []journey.Event, timed []TimedPath, last []int, times bool) ([]TimedPath, error) {
 	index := make(map[string]int)
 	var paths []TimedPath
+	var sums []pathSums
 	var key strings.Builder
-	for _, t := range timed {
+	for k, t := range timed {
 		key.Reset()
 		for _, tc := range t.Touches {
 			key.WriteString(strconv.Itoa(len(tc.Channel)))
 			key.WriteByte(':')
 			key.WriteString(tc.Channel)
-			key.WriteString(strconv.FormatInt(int64(tc.Before), 10))
-			key.WriteByte(';')
+			if times {
+				key.WriteString(strconv.FormatInt(int64(tc.Before), 10))
+				key.WriteByte(';')
+			}
 		}
-		if i, ok := index[key.String()]; ok {
-			paths[i].Conversions += t.Conversions
-			paths[i].Value += t.Value
-			paths[i].Nulls += t.Nulls
-			continue
+		i, ok := index[key.String()]
+		if !ok {
+			i = len(paths)
+			index[key.String()] = i
+			paths = append(paths, t)
+			sums = append(sums, pathSums{})
 		}
-		index[key.String()] = len(paths)
-		paths = append(paths, t)
+		s := &sums[i]
+		s.conversions.add(t.Conversions)
+		s.value.add(t.Value)
+		s.nulls.add(t.Nulls)
+		s.last = last[k]
+	}
+	for i := range paths {
+		s := &sums[i]
+		p := &paths[i]
+		p.Conversions, p.Value, p.Nulls = s.conversions.value(), s.value.value(), s.nulls.value()
+		if !stats.Finite(p.Value) {
+			e := &events[s.last]
+			return nil, &cxmetrics.InputError{Pkg: "attribution", What: "conversion value of user " + strconv.Quote(e.User), Index: s.last, Value: e.Value, Err: cxmetrics.ErrNotFinite,
+				Detail: "(the conversion values of its path sum beyond the float64 range)"}
+		}
 	}
 	return paths, nil
 }
 
-// timedPaths builds one path per conversion and one per trailing run of touchpoints.
-func timedPaths(events []journey.Event, conversionEvent string, lookback time.Duration) ([]TimedPath, error) {
+// timedPaths builds one path per conversion and one per trailing run of touchpoints, and
+// returns with them the index of the event that closes each: the conversion, or the last
+// touchpoint.
+func timedPaths(events []journey.Event, conversionEvent string, lookback time.Duration) ([]TimedPath, []int, error) {
 	if len(events) == 0 {
-		return nil, &cxmetrics.InputError{Pkg: "attribution", What: "events", Index: -1, Value: 0, Err: cxmetrics.ErrEmpty}
+		return nil, nil, &cxmetrics.InputError{Pkg: "attribution", What: "events", Index: -1, Value: 0, Err: cxmetrics.ErrEmpty}
 	}
 	if conversionEvent == "" {
-		return nil, &cxmetrics.InputError{Pkg: "attribution", What: "conversion event", Index: -1, Value: `""`, Err: cxmetrics.ErrEmpty}
+		return nil, nil, &cxmetrics.InputError{Pkg: "attribution", What: "conversion event", Index: -1, Value: `""`, Err: cxmetrics.ErrEmpty}
 	}
 	if lookback < 0 {
-		return nil, &cxmetrics.InputError{Pkg: "attribution", What: "lookback", Index: -1, Value: lookback, Err: cxmetrics.ErrOutOfRange, Detail: "[0, +Inf)"}
+		return nil, nil, &cxmetrics.InputError{Pkg: "attribution", What: "lookback", Index: -1, Value: lookback, Err: cxmetrics.ErrOutOfRange, Detail: "[0, +Inf)"}
 	}
 	byUser := make(map[string][]int)
 	var users []string
-	for i, e := range events {
-		if e.Name == conversionEvent && !finite(e.Value) {
-			return nil, &cxmetrics.InputError{Pkg: "attribution", What: "conversion value", Index: i, Value: e.Value, Err: cxmetrics.ErrNotFinite}
+	for i := range events {
+		e := &events[i]
+		if e.User == "" {
+			return nil, nil, &cxmetrics.InputError{Pkg: "attribution", What: "event user", Index: i, Value: `""`, Err: cxmetrics.ErrEmpty}
+		}
+		if e.Name == conversionEvent && !stats.Finite(e.Value) {
+			return nil, nil, &cxmetrics.InputError{Pkg: "attribution", What: "conversion value", Index: i, Value: e.Value, Err: cxmetrics.ErrNotFinite}
 		}
 		if e.Name != conversionEvent && e.Channel == "" {
 			continue
@@ -114,7 +151,18 @@ func timedPaths(events []journey.Event, conversionEvent string, lookback time.Du
 		}
 		byUser[e.User] = append(byUser[e.User], i)
 	}
+	// before returns the time from touchpoint j to event i, and false when it does not
+	// fit in a time.Duration.
+	before := func(j, i int) (time.Duration, bool) {
+		d := events[i].Time.Sub(events[j].Time)
+		return d, events[j].Time.Add(d).Equal(events[i].Time)
+	}
+	tooOld := func(j, i int) error {
+		return &cxmetrics.InputError{Pkg: "attribution", What: "touchpoint time", Index: j, Value: events[j].Time.Format(time.RFC3339Nano), Err: cxmetrics.ErrOutOfRange,
+			Detail: fmt.Sprintf("(more than 292 years before the event at index %d)", i)}
+	}
 	var paths []TimedPath
+	var last []int
 	for _, u := range users {
 		idx := byUser[u]
 		slices.SortStableFunc(idx, func(a, b int) int { return events[a].Time.Compare(events[b].Time) })
@@ -127,25 +175,34 @@ func timedPaths(events []journey.Event, conversionEvent string, lookback time.Du
 			}
 			p := TimedPath{Conversions: 1, Value: e.Value}
 			for _, j := range pending {
-				before := e.Time.Sub(events[j].Time)
-				if lookback == 0 || before <= lookback {
-					p.Touches = append(p.Touches, Touch{Channel: events[j].Channel, Before: before})
+				d, ok := before(j, i)
+				switch {
+				case !ok && lookback == 0:
+					return nil, nil, tooOld(j, i)
+				case ok && (lookback == 0 || d <= lookback):
+					p.Touches = append(p.Touches, Touch{Channel: events[j].Channel, Before: d})
 				}
 			}
 			if len(p.Touches) == 0 {
 				p.Touches = []Touch{{Channel: Direct}}
 			}
 			paths = append(paths, p)
+			last = append(last, i)
 			pending = pending[:0]
 		}
 		if len(pending) > 0 {
-			end := events[pending[len(pending)-1]].Time
+			end := pending[len(pending)-1]
 			p := TimedPath{Nulls: 1}
 			for _, j := range pending {
-				p.Touches = append(p.Touches, Touch{Channel: events[j].Channel, Before: end.Sub(events[j].Time)})
+				d, ok := before(j, end)
+				if !ok {
+					return nil, nil, tooOld(j, end)
+				}
+				p.Touches = append(p.Touches, Touch{Channel: events[j].Channel, Before: d})
 			}
 			paths = append(paths, p)
+			last = append(last, end)
 		}
 	}
-	return paths, nil
+	return paths, last, nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"gonum.org/v1/gonum/floats/scalar"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/stats"
 	"github.com/cxmetrics/cxmetrics/journey"
 )
 
@@ -37,8 +39,9 @@ func FuzzReadPathsCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		paths, err := ReadPathsCSV(strings.NewReader(in))
 		if err != nil {
-			if !isSentinel(err) || !strings.HasPrefix(err.Error(), "attribution: ") {
-				t.Fatalf("error %v is not a known sentinel", err)
+			var pe *cxmetrics.ParseError
+			if !isSentinel(err) || !errors.As(err, &pe) || pe.Line < 1 {
+				t.Fatalf("error %v is not a ParseError wrapping a known sentinel", err)
 			}
 			return
 		}
@@ -60,29 +63,35 @@ func FuzzReadPathsCSV(f *testing.F) {
 	})
 }
 
-// checkSums checks that credits sum to the paths' totals, with a tolerance relative to
-// the largest amount involved.
+// checkSums checks that credits are finite and sum to the paths' totals, with a
+// tolerance relative to the largest amount involved; the sums are exact (math/big), so
+// that totals beyond the float64 range are checked too.
 func checkSums(t *testing.T, name string, res Result, paths []Path) {
 	t.Helper()
-	var conv, value, scaleC, scaleV, gotC, gotV float64
+	var diffC, diffV, absC, absV big.Float
 	for _, p := range paths {
-		conv += p.Conversions
-		value += p.Value
-		scaleC += math.Abs(p.Conversions)
-		scaleV += math.Abs(p.Value)
+		diffC.Add(&diffC, big.NewFloat(p.Conversions))
+		diffV.Add(&diffV, big.NewFloat(p.Value))
+		absC.Add(&absC, big.NewFloat(math.Abs(p.Conversions)))
+		absV.Add(&absV, big.NewFloat(math.Abs(p.Value)))
 	}
 	for _, c := range res.Credits {
-		if !finite(c.Conversions) || !finite(c.Value) {
+		if !stats.Finite(c.Conversions) || !stats.Finite(c.Value) {
 			t.Fatalf("%s: credit %+v not finite", name, c)
 		}
-		gotC += c.Conversions
-		gotV += c.Value
+		diffC.Sub(&diffC, big.NewFloat(c.Conversions))
+		diffV.Sub(&diffV, big.NewFloat(c.Value))
 	}
-	if math.IsInf(scaleC, 0) || math.IsInf(scaleV, 0) {
-		return
-	}
-	if !scalar.EqualWithinAbs(gotC, conv, 1e-9*(1+scaleC)) || !scalar.EqualWithinAbs(gotV, value, 1e-9*(1+scaleV)) {
-		t.Fatalf("%s: credits sum to %v, %v; want %v, %v", name, gotC, gotV, conv, value)
+	one := big.NewFloat(1)
+	for _, d := range []struct {
+		what        string
+		diff, scale *big.Float
+	}{{"conversions", &diffC, &absC}, {"value", &diffV, &absV}} {
+		tol := new(big.Float).Add(one, d.scale)
+		tol.Mul(tol, big.NewFloat(1e-9))
+		if new(big.Float).Abs(d.diff).Cmp(tol) > 0 {
+			t.Fatalf("%s: credits miss the total %s by %v (of %v)", name, d.what, d.diff, d.scale)
+		}
 	}
 }
 
@@ -190,17 +199,34 @@ func FuzzModels(f *testing.F) {
 func FuzzPathsFromEvents(f *testing.F) {
 	f.Add([]byte{0, 1, 0, 3, 0, 2, 1, 0, 4, 2, 0, 9}, int64(0))
 	f.Add([]byte{1, 0, 5, 1, 2, 0, 1, 1, 1}, int64(3600e9))
+	f.Add([]byte{0, 2, 0, 0, 0, 255, 1, 2, 1, 1, 0, 255, 2, 2, 1, 2, 0, 254}, int64(0)) // values near overflow
+	f.Add([]byte{0, 2, 255, 0, 0, 1, 255, 2, 3}, int64(0))                              // an empty user, the zero time
 	f.Fuzz(func(t *testing.T, data []byte, lookback int64) {
-		// Per event: user byte, kind byte (0 purchase, 1 no channel, else a channel), time
-		// byte in hours.
+		// Per event: user byte (255: empty), kind byte (0 purchase, 1 no channel, else a
+		// channel), time byte in hours (255: the zero time.Time, year 1). A purchase is
+		// worth its time byte, or ±1e308 for 254 and 253.
 		t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		var events []journey.Event
 		conversions := 0
+		var values []float64
 		for ; len(data) >= 3; data = data[3:] {
 			e := journey.Event{User: fmt.Sprint(data[0] % 4), Name: "visit", Time: t0.Add(time.Duration(data[2]) * time.Hour)}
+			if data[0] == 255 {
+				e.User = ""
+			}
+			if data[2] == 255 {
+				e.Time = time.Time{}
+			}
 			switch data[1] % 5 {
 			case 0:
 				e.Name, e.Value = "purchase", float64(data[2])
+				switch data[2] {
+				case 254:
+					e.Value = 1e308
+				case 253:
+					e.Value = -1e308
+				}
+				values = append(values, e.Value)
 				conversions++
 			case 1:
 			default:
@@ -210,23 +236,41 @@ func FuzzPathsFromEvents(f *testing.F) {
 		}
 		paths, err := PathsFromEvents(events, "purchase", time.Duration(lookback))
 		if err != nil {
-			if !isSentinel(err) {
-				t.Fatalf("error %v is not a known sentinel", err)
+			var ie *cxmetrics.InputError
+			if !isSentinel(err) || !errors.As(err, &ie) {
+				t.Fatalf("error %v is not an InputError wrapping a known sentinel", err)
+			}
+			if ie.Index >= 0 && (ie.Index >= len(events) || (errors.Is(err, cxmetrics.ErrEmpty) && events[ie.Index].User != "")) {
+				t.Fatalf("error %v names the wrong event", err)
 			}
 			return
 		}
 		var conv float64
+		exact, want := new(big.Float), new(big.Float)
 		for _, p := range paths {
 			conv += p.Conversions
 			if p.Conversions+p.Nulls == 0 {
 				t.Fatalf("path %+v counts nothing", p)
 			}
+			if !stats.Finite(p.Value) {
+				t.Fatalf("path %+v", p)
+			}
+			exact.Add(exact, big.NewFloat(p.Value))
 		}
 		if conv != float64(conversions) {
 			t.Fatalf("paths hold %v conversions, the log %d", conv, conversions)
 		}
+		for _, v := range values {
+			want.Add(want, big.NewFloat(v))
+		}
+		if diff, _ := new(big.Float).Sub(exact, want).Float64(); math.Abs(diff) > 1e-12*1e308*float64(len(values)) {
+			t.Fatalf("paths hold value %v, the log %v", exact, want)
+		}
 		if len(paths) > 0 {
 			res, err := Linear(paths)
+			if errors.Is(err, cxmetrics.ErrNotFinite) {
+				return // a channel's credit overflows
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -237,9 +281,70 @@ func FuzzPathsFromEvents(f *testing.F) {
 			t.Fatal(err)
 		}
 		if len(timed) > 0 {
-			if _, err := TimeDecay(timed, time.Hour); err != nil {
+			if _, err := TimeDecay(timed, time.Hour); err != nil && !errors.Is(err, cxmetrics.ErrNotFinite) {
 				t.Fatal(err)
 			}
+		}
+	})
+}
+
+// FuzzModelsExtreme runs every model on paths whose numbers are scaled by powers of two
+// from 2^-1074 to 2^1023, so that their totals underflow or overflow. A model may refuse
+// only when a credit would lie beyond the float64 range (ErrNotFinite) or, for Markov,
+// when the probability of conversion underflows (ErrEmpty); every result is finite.
+func FuzzModelsExtreme(f *testing.F) {
+	f.Add([]byte{2, 0, 1, 2, 3, 4, 0, 3, 5, 1, 0, 0}, int16(1000), int16(-1000))
+	f.Add([]byte{0, 1, 15, 0, 9, 0, 1, 15, 0, 9, 1, 2, 2, 1, 1}, int16(1020), int16(1020))
+	f.Add([]byte{0, 0, 1, 1, 0, 1, 1, 1, 3, 0}, int16(-1074), int16(1023))
+	f.Fuzz(func(t *testing.T, data []byte, even, odd int16) {
+		paths := decodePaths(data)
+		conv, abs := new(big.Float), new(big.Float)
+		for i := range paths {
+			e := int(even)
+			if i%2 == 1 {
+				e = int(odd)
+			}
+			p := &paths[i]
+			for _, v := range []*float64{&p.Conversions, &p.Nulls, &p.Value} {
+				*v = max(-math.MaxFloat64, min(math.MaxFloat64, math.Ldexp(*v, e)))
+			}
+			conv.Add(conv, big.NewFloat(p.Conversions))
+			abs.Add(abs, big.NewFloat(math.Abs(p.Value)))
+		}
+		limit := big.NewFloat(math.MaxFloat64 / 2)
+		fits := conv.Cmp(limit) <= 0 && abs.Cmp(limit) <= 0
+		for name, run := range models(paths) {
+			res, err := run()
+			switch {
+			case err == nil:
+				checkSums(t, name, res, paths)
+			case len(paths) == 0 || (strings.HasPrefix(name, "markov") && errors.Is(err, cxmetrics.ErrEmpty)):
+			case errors.Is(err, cxmetrics.ErrNotFinite) && !fits:
+			default:
+				t.Fatalf("%s: %v", name, err)
+			}
+		}
+	})
+}
+
+// FuzzPathsCSV reads with explicit separators: a bad Comma is an InputError, anything
+// else wrong with the file a ParseError, and every path read is valid.
+func FuzzPathsCSV(f *testing.F) {
+	f.Add("path|conversions|value\na>b|1|2\n", '|', ">")
+	f.Add("path;conversions\na - b;1\n", ';', " - ")
+	f.Add("path,conversions\na,1\n", '"', "")
+	f.Fuzz(func(t *testing.T, in string, comma rune, sep string) {
+		paths, err := PathsCSV{Comma: comma, Separator: sep}.Read(strings.NewReader(in))
+		if err != nil {
+			var pe *cxmetrics.ParseError
+			var ie *cxmetrics.InputError
+			if !isSentinel(err) || !(errors.As(err, &pe) || (errors.As(err, &ie) && errors.Is(err, cxmetrics.ErrOutOfRange))) {
+				t.Fatalf("error %v", err)
+			}
+			return
+		}
+		if _, err := compile(paths); err != nil {
+			t.Fatalf("paths read but invalid: %v", err)
 		}
 	})
 }

@@ -10,7 +10,8 @@ import (
 	"github.com/cxmetrics/cxmetrics/internal/stats"
 )
 
-// MaxMarkovOrder is the highest order [Markov] accepts.
+// MaxMarkovOrder is the highest order [Markov] accepts. The chain's states are tuples of
+// up to this many channels.
 const MaxMarkovOrder = 4
 
 // MarkovResult is the outcome of [Markov]: the credits, the probability of conversion
@@ -44,30 +45,45 @@ type MarkovResult struct {
 //
 // solved exactly, not by simulation: by LU decomposition (gonum/mat) for chains of up to
 // 64 states, and for larger ones by Gauss-Seidel iteration until a sweep changes no
-// component by more than 1e-15 of its value (with LU as a fallback for chains of up to
-// 2048 states should that take too long; above that, an error wrapping
-// [cxmetrics.ErrOutOfRange]). Removing channel c sends every transition into a state whose
-// last channel is c to null; its removal effect is
+// component by more than 1e-15 of its value. Removing channel c sends every transition
+// into a state whose last channel is c to null; its removal effect is
 //
 //	e_c = 1 - P_{-c} / P
 //
 // and its credit is the total conversions (and value) times e_c / sum_k e_k.
 //
+// # Work
+//
+// The chain has at most one state per touchpoint of the paths, whatever the order, and
+// Markov solves it once, then once per channel. A Gauss-Seidel solve stops after 4·10^9
+// multiply-adds at most (a few seconds); should it not have converged by then, a chain of
+// up to 2048 states is solved by LU instead, and a larger one is an error wrapping
+// [cxmetrics.ErrNotConverged]. An order outside 1 to [MaxMarkovOrder] is an error wrapping
+// [cxmetrics.ErrOutOfRange] (below 1) or [cxmetrics.ErrTooLarge] (above).
+//
+// # Errors
+//
 // Markov returns an error wrapping [cxmetrics.ErrEmpty] when the paths have no
-// conversions, since there is then nothing to share and no removal effect is defined.
+// conversions, since there is then nothing to share and no removal effect is defined, and
+// one wrapping [cxmetrics.ErrNotFinite] when a channel's credit lies beyond the float64
+// range (the paths' total conversions or value may). Paths are checked as the package
+// documentation says under "Errors and bounds".
 //
 // Reference: Anderl, E., Becker, I., von Wangenheim, F. and Schumann, J. H. (2016).
 // Mapping the customer journey: Lessons learned from graph-based online attribution
 // modeling. International Journal of Research in Marketing 33(3), 457-474.
 func Markov(paths []Path, order int) (MarkovResult, error) {
-	if order < 1 || order > MaxMarkovOrder {
+	switch {
+	case order < 1:
 		return MarkovResult{}, &cxmetrics.InputError{Pkg: "attribution", What: "markov order", Index: -1, Value: order, Err: cxmetrics.ErrOutOfRange, Detail: fmt.Sprintf("[1, %d]", MaxMarkovOrder)}
+	case order > MaxMarkovOrder:
+		return MarkovResult{}, &cxmetrics.InputError{Pkg: "attribution", What: "markov order", Index: -1, Value: order, Err: cxmetrics.ErrTooLarge, Detail: fmt.Sprintf("(at most %d)", MaxMarkovOrder)}
 	}
 	c, err := compile(paths)
 	if err != nil {
 		return MarkovResult{}, err
 	}
-	if c.totals.conversions <= 0 {
+	if !(c.totals.conversions.value() > 0) {
 		return MarkovResult{}, fmt.Errorf("attribution: markov: no conversions to attribute: %w", cxmetrics.ErrEmpty)
 	}
 	ch := buildChain(c, order)
@@ -92,7 +108,10 @@ func Markov(paths []Path, order int) (MarkovResult, error) {
 	credits := make([]Credit, len(c.names))
 	for k, name := range c.names {
 		share := effects[k] / total
-		credits[k] = Credit{Channel: name, Conversions: share * c.totals.conversions, Value: share * c.totals.value}
+		credits[k] = Credit{Channel: name, Conversions: c.totals.conversions.times(share), Value: c.totals.value.times(share)}
+		if err := checkCredit(credits[k]); err != nil {
+			return MarkovResult{}, err
+		}
 		res.RemovalEffects[name] = effects[k]
 	}
 	sortCredits(credits)
@@ -260,17 +279,20 @@ func buildChainLimit(c *compiled, order, tableLimit int) *chain {
 		b.edges = make(map[uint64]int32)
 	}
 	// Extreme weights are scaled exactly by a power of two so that their total lies in
-	// [0.5, 1) and sums over many visits neither overflow nor underflow.
-	_, exp := math.Frexp(c.totals.conversions + c.totals.nulls)
+	// [0.5, 1) and sums over many visits neither overflow nor underflow. A path whose
+	// weight then underflows to 0 is below the resolution of the total and adds nothing,
+	// like a path without conversions and nulls.
+	exp := c.totals.weight.exponent()
 	rescale := exp < -500 || exp > 500 // otherwise no sum can overflow or underflow
 	for i := range c.ends {
 		p := &c.paths[i]
-		if p.Conversions+p.Nulls <= 0 {
-			continue
-		}
 		w, conv := p.Conversions+p.Nulls, p.Conversions
 		if rescale {
-			w, conv = math.Ldexp(w, -exp), math.Ldexp(conv, -exp)
+			conv = math.Ldexp(p.Conversions, -exp)
+			w = conv + math.Ldexp(p.Nulls, -exp)
+		}
+		if w == 0 {
+			continue
 		}
 		s, prev := int32(-1), int32(-1)
 		for _, id := range c.path(i) {
@@ -419,7 +441,7 @@ func (d *denseSolver) solve(x []float64, removed []bool) error {
 	d.lu.Factorize(d.a)
 	if err := d.lu.SolveVecTo(d.x, false, d.b); err != nil {
 		if _, ok := err.(mat.Condition); !ok {
-			return fmt.Errorf("attribution: markov: %v: %w", err, cxmetrics.ErrOutOfRange)
+			return fmt.Errorf("attribution: markov: %v: %w", err, cxmetrics.ErrSingular)
 		}
 	}
 	for s := range x {
@@ -471,7 +493,7 @@ func (ch *chain) solveIterative(x []float64, removed []bool, floor float64) erro
 		}
 	}
 	if ch.n > fallbackStates {
-		return fmt.Errorf("attribution: markov: %d states did not converge and are too many for a dense solve: %w", ch.n, cxmetrics.ErrOutOfRange)
+		return fmt.Errorf("attribution: markov: Gauss-Seidel on %d states, too many for a dense solve: %w", ch.n, cxmetrics.ErrNotConverged)
 	}
 	return newDenseSolver(ch).solve(x, removed)
 }

@@ -293,7 +293,7 @@ func TestMarkovErrors(t *testing.T) {
 		want  error
 	}{
 		{"order 0", handPaths, 0, cxmetrics.ErrOutOfRange},
-		{"order 5", handPaths, 5, cxmetrics.ErrOutOfRange},
+		{"order 5", handPaths, 5, cxmetrics.ErrTooLarge},
 		{"no paths", nil, 1, cxmetrics.ErrEmpty},
 		{"no conversions", []Path{{Touchpoints: []string{"a"}, Nulls: 3, Value: 2}}, 1, cxmetrics.ErrEmpty},
 		{"no weight", []Path{{Touchpoints: []string{"a"}}}, 1, cxmetrics.ErrEmpty},

@@ -3,6 +3,7 @@ package attribution
 import (
 	"cmp"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"slices"
 	"time"
@@ -128,12 +129,10 @@ func cacheSlot(name string) uint32 {
 	return h >> 24
 }
 
-// totals holds the sums over all paths.
+// totals holds the sums over all paths, which may lie beyond the float64 range.
 type totals struct {
-	conversions, value, nulls float64
+	conversions, value, weight scaledSum // weight: conversions and nulls
 }
-
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // checkCounts validates the numbers of path i.
 func checkCounts(i int, conversions, value, nulls float64) error {
@@ -144,7 +143,7 @@ func checkCounts(i int, conversions, value, nulls float64) error {
 		what string
 		v    float64
 	}{{"conversions", conversions}, {"nulls", nulls}, {"value", value}} {
-		if !finite(f.v) {
+		if !stats.Finite(f.v) {
 			return &cxmetrics.InputError{Pkg: "attribution", What: f.what, Index: i, Value: f.v, Err: cxmetrics.ErrNotFinite}
 		}
 		if f.v < 0 && f.what != "value" {
@@ -199,7 +198,6 @@ func compile(paths []Path) (*compiled, error) {
 		paths: paths,
 	}
 	ch := newChannels()
-	var conv, val, nul, scale stats.Sum
 	for i := range paths {
 		p := &paths[i]
 		if err := checkCounts(i, p.Conversions, p.Value, p.Nulls); err != nil {
@@ -219,54 +217,52 @@ func compile(paths []Path) (*compiled, error) {
 			c.ids = append(c.ids, id)
 		}
 		c.ends[i] = len(c.ids)
-		conv.Add(p.Conversions)
-		val.Add(p.Value)
-		scale.Add(math.Abs(p.Value))
-		nul.Add(p.Nulls)
+		c.totals.conversions.add(p.Conversions)
+		c.totals.value.add(p.Value)
+		c.totals.weight.add(p.Conversions)
+		c.totals.weight.add(p.Nulls)
 	}
 	c.names = ch.names
-	c.totals = totals{conv.Value(), val.Value(), nul.Value()}
-	if err := checkTotals(c.totals, scale.Value()); err != nil {
-		return nil, err
-	}
 	return c, nil
 }
 
-// checkTotals rejects paths whose totals overflow: no credit could then be finite.
-// scale is the sum of the absolute values.
-func checkTotals(t totals, scale float64) error {
-	if sum := t.conversions + t.nulls; !finite(sum) {
-		return &cxmetrics.InputError{Pkg: "attribution", What: "total conversions and nulls", Index: -1, Value: sum, Err: cxmetrics.ErrNotFinite}
-	}
-	if !finite(scale) {
-		return &cxmetrics.InputError{Pkg: "attribution", What: "total absolute value", Index: -1, Value: scale, Err: cxmetrics.ErrNotFinite}
-	}
-	return nil
-}
-
-// ledger accumulates the credits of every channel with compensated sums.
+// ledger accumulates the credits of every channel with compensated sums that do not
+// overflow before their value does.
 type ledger struct {
-	conv, value []stats.Sum
+	conv, value []scaledSum
 }
 
 func newLedger(n int) ledger {
-	return ledger{conv: make([]stats.Sum, n), value: make([]stats.Sum, n)}
+	return ledger{conv: make([]scaledSum, n), value: make([]scaledSum, n)}
 }
 
 // add credits channel id with the given conversions and value.
 func (l ledger) add(id int32, conv, value float64) {
-	l.conv[id].Add(conv)
-	l.value[id].Add(value)
+	l.conv[id].add(conv)
+	l.value[id].add(value)
 }
 
-// result turns the ledger into a sorted Result.
-func (l ledger) result(names []string) Result {
+// result turns the ledger into a sorted Result. A credit beyond the float64 range is an
+// error wrapping cxmetrics.ErrNotFinite.
+func (l ledger) result(names []string) (Result, error) {
 	credits := make([]Credit, len(names))
 	for i, name := range names {
-		credits[i] = Credit{Channel: name, Conversions: l.conv[i].Value(), Value: l.value[i].Value()}
+		credits[i] = Credit{Channel: name, Conversions: l.conv[i].value(), Value: l.value[i].value()}
+		if err := checkCredit(credits[i]); err != nil {
+			return Result{}, err
+		}
 	}
 	sortCredits(credits)
-	return Result{Credits: credits}
+	return Result{Credits: credits}, nil
+}
+
+// checkCredit rejects a credit beyond the float64 range: the paths' conversions or values
+// that it sums are finite, but their sum is not.
+func checkCredit(c Credit) error {
+	if stats.Finite(c.Conversions) && stats.Finite(c.Value) {
+		return nil
+	}
+	return fmt.Errorf("attribution: the credit of channel %q (%v conversions, value %v) lies beyond the float64 range: %w", c.Channel, c.Conversions, c.Value, cxmetrics.ErrNotFinite)
 }
 
 // sortCredits orders credits by conversions, largest first, then by channel name.

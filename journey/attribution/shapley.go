@@ -47,5 +47,5 @@ func Shapley(paths []Path) (Result, error) {
 			}
 		}
 	}
-	return l.result(c.names), nil
+	return l.result(c.names)
 }
