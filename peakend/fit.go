@@ -89,7 +89,7 @@ func FitRule(r Rule, experiences [][]Moment, ratings []float64) (Model, error) {
 	}
 	varies := false
 	for i, y := range ratings {
-		if !finite(y) {
+		if !stats.Finite(y) {
 			return Model{}, &cxmetrics.InputError{Pkg: "peakend", What: "rating", Index: i, Value: y, Err: cxmetrics.ErrNotFinite}
 		}
 		varies = varies || y != ratings[0]
@@ -193,7 +193,7 @@ func (m Model) Predict(moments []Moment) (float64, error) {
 		s.Add(c * f[j])
 	}
 	y := s.Value()
-	if !finite(y) {
+	if !stats.Finite(y) {
 		return 0, fmt.Errorf("peakend: predict: the prediction overflows float64: %w", cxmetrics.ErrNotFinite)
 	}
 	return y, nil

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/enum"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
 )
 
@@ -38,39 +39,23 @@ const (
 	HighestAndLowest
 )
 
-var peakNames = [...]string{
+var peakNames = enum.Names[PeakKind]{Pkg: "peakend", Type: "PeakKind", Unknown: cxmetrics.ErrUnknownLabel, Names: []string{
 	MostIntense:      "MostIntense",
 	Highest:          "Highest",
 	Lowest:           "Lowest",
 	HighestAndLowest: "HighestAndLowest",
-}
+}}
 
 // String returns the kind's name, e.g. "MostIntense", or "PeakKind(n)" for an unknown value.
-func (k PeakKind) String() string {
-	if k >= 0 && int(k) < len(peakNames) {
-		return peakNames[k]
-	}
-	return fmt.Sprintf("PeakKind(%d)", int(k))
-}
+func (k PeakKind) String() string { return peakNames.String(k) }
 
-// MarshalText encodes the kind as its name, so that JSON shows "Highest" and not 1.
-func (k PeakKind) MarshalText() ([]byte, error) {
-	if k < 0 || int(k) >= len(peakNames) {
-		return nil, &cxmetrics.InputError{Pkg: "peakend", What: "peak kind", Index: -1, Value: int(k), Err: cxmetrics.ErrUnknownLabel}
-	}
-	return []byte(peakNames[k]), nil
-}
+// MarshalText encodes the kind as its name, so that JSON shows "Highest" and not 1; an
+// unknown kind is an error wrapping cxmetrics.ErrUnknownLabel.
+func (k PeakKind) MarshalText() ([]byte, error) { return peakNames.Marshal(k) }
 
-// UnmarshalText decodes a name written by MarshalText.
-func (k *PeakKind) UnmarshalText(b []byte) error {
-	for i, name := range peakNames {
-		if name == string(b) {
-			*k = PeakKind(i)
-			return nil
-		}
-	}
-	return &cxmetrics.InputError{Pkg: "peakend", What: "peak kind", Index: -1, Value: string(b), Err: cxmetrics.ErrUnknownLabel}
-}
+// UnmarshalText decodes a kind's name as String writes it, ignoring case and surrounding
+// spaces; an unknown name is an error wrapping cxmetrics.ErrUnknownLabel.
+func (k *PeakKind) UnmarshalText(b []byte) error { return peakNames.Unmarshal(b, k) }
 
 // Rule is a peak-end rule: which moment is the peak, how much of the end counts, and how
 // the two are weighted. The remembered score is the weighted mean
@@ -102,9 +87,9 @@ var Classic = Rule{Peak: MostIntense, EndWindow: 1, PeakWeight: 0.5, EndWeight: 
 // >= 0, and finite, non-negative weights.
 func (r Rule) Validate() error {
 	switch {
-	case r.Peak < 0 || int(r.Peak) >= len(peakNames):
+	case r.Peak < 0 || int(r.Peak) >= len(peakNames.Names):
 		return &cxmetrics.InputError{Pkg: "peakend", What: "peak kind", Index: -1, Value: int(r.Peak), Err: cxmetrics.ErrUnknownLabel}
-	case !finite(r.Neutral):
+	case !stats.Finite(r.Neutral):
 		return &cxmetrics.InputError{Pkg: "peakend", What: "neutral", Index: -1, Value: r.Neutral, Err: cxmetrics.ErrNotFinite}
 	case r.EndWindow < 0:
 		return &cxmetrics.InputError{Pkg: "peakend", What: "end window", Index: -1, Value: r.EndWindow, Err: cxmetrics.ErrOutOfRange, Detail: "[0, ∞); 0 means 1"}
@@ -113,7 +98,7 @@ func (r Rule) Validate() error {
 		what string
 		v    float64
 	}{{"peak weight", r.PeakWeight}, {"end weight", r.EndWeight}} {
-		if !finite(w.v) {
+		if !stats.Finite(w.v) {
 			return &cxmetrics.InputError{Pkg: "peakend", What: w.what, Index: -1, Value: w.v, Err: cxmetrics.ErrNotFinite}
 		}
 		if w.v < 0 {
@@ -281,7 +266,7 @@ func scan(moments []Moment, neutral float64, exp int) (extremes, error) {
 	var ex extremes
 	far := -1.0
 	for i, m := range moments {
-		if !finite(m.Value) {
+		if !stats.Finite(m.Value) {
 			return extremes{}, &cxmetrics.InputError{Pkg: "peakend", What: prefix(exp) + "value", Index: i, Value: m.Value, Err: cxmetrics.ErrNotFinite}
 		}
 		if m.Duration < 0 {
@@ -361,7 +346,7 @@ func summarize(moments []Moment, ex extremes) (Summary, error) {
 	}
 	if len(moments) > 1 && ex.lo != ex.hi {
 		s.Slope = slope(moments, s.Mean, ex)
-		if !finite(s.Slope) {
+		if !stats.Finite(s.Slope) {
 			return Summary{}, fmt.Errorf("peakend: trend slope overflows float64: %w", cxmetrics.ErrNotFinite)
 		}
 	}
@@ -403,5 +388,3 @@ func prefix(exp int) string {
 	}
 	return fmt.Sprintf("experience %d ", exp)
 }
-
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -1,6 +1,7 @@
 package peakend_test
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -397,5 +398,17 @@ func TestPeakKindText(t *testing.T) {
 	var k peakend.PeakKind
 	if err := k.UnmarshalText([]byte("Loudest")); !errors.Is(err, cxmetrics.ErrUnknownLabel) {
 		t.Errorf("UnmarshalText of unknown name: %v", err)
+	}
+	// The module's one text form: names are read ignoring case and surrounding spaces.
+	if err := k.UnmarshalText([]byte(" lowest ")); err != nil || k != peakend.Lowest {
+		t.Errorf("UnmarshalText(\" lowest \") = %v, %v", k, err)
+	}
+	b, err := json.Marshal(peakend.Rule{Peak: peakend.HighestAndLowest, EndWindow: 3})
+	if want := `{"peak":"HighestAndLowest","neutral":0,"end_window":3,"peak_weight":0,"end_weight":0}`; err != nil || string(b) != want {
+		t.Errorf("JSON of a rule: %s, %v; want %s", b, err, want)
+	}
+	var r peakend.Rule
+	if err := json.Unmarshal(b, &r); err != nil || r.Peak != peakend.HighestAndLowest || r.EndWindow != 3 {
+		t.Errorf("JSON round trip: %+v, %v", r, err)
 	}
 }
