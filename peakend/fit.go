@@ -63,8 +63,8 @@ type Model struct {
 // experiences[i] is rated ratings[i]. Fit returns ErrLengthMismatch when the lengths
 // differ, ErrEmpty for no experiences or an experience without moments, ErrTooFew for
 // fewer than 6 experiences, an *cxmetrics.InputError for a bad moment or rating (with the
-// experience and the index), an error wrapping ErrOutOfRange when every rating is the same,
-// and ErrSingular, naming the feature, when the features are linearly dependent.
+// experience and the index), an error wrapping ErrNoVariation when every rating is the
+// same, and ErrSingular, naming the feature, when the features are linearly dependent.
 func Fit(experiences [][]Moment, ratings []float64) (Model, error) {
 	return FitRule(Rule{Peak: Highest, EndWindow: 1}, experiences, ratings)
 }
@@ -95,7 +95,7 @@ func FitRule(r Rule, experiences [][]Moment, ratings []float64) (Model, error) {
 		varies = varies || y != ratings[0]
 	}
 	if !varies {
-		return Model{}, fmt.Errorf("peakend: fit: every rating is %g, so there is no variation to explain: %w", ratings[0], cxmetrics.ErrOutOfRange)
+		return Model{}, fmt.Errorf("peakend: fit: every rating is %g, so there is no variation to explain: %w", ratings[0], cxmetrics.ErrNoVariation)
 	}
 
 	full := mat.NewDense(n, p, nil)
@@ -165,7 +165,7 @@ func features(r Rule, moments []Moment, exp int) ([5]float64, error) {
 		return [5]float64{}, err
 	}
 	if ex.overflow {
-		return [5]float64{}, fmt.Errorf("peakend: %stotal duration exceeds time.Duration's range: %w", prefix(exp), cxmetrics.ErrOutOfRange)
+		return [5]float64{}, fmt.Errorf("peakend: %stotal duration exceeds time.Duration's range: %w", prefix(exp), cxmetrics.ErrTooLarge)
 	}
 	return [5]float64{1, peakOf(r.Peak, ex), endOf(r.EndWindow, moments), meanWithin(moments, ex.lo, ex.hi), ex.total.Seconds()}, nil
 }

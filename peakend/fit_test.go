@@ -259,7 +259,7 @@ func TestFitErrors(t *testing.T) {
 		{"bad moment", peakend.Classic, badMoment, ratings, cxmetrics.ErrNotFinite, "peakend: experience 3 value NaN at index 2"},
 		{"empty experience", peakend.Classic, emptyExp, ratings, cxmetrics.ErrEmpty, "experience 4 has no moments"},
 		{"NaN rating", peakend.Classic, ok, nanRating, cxmetrics.ErrNotFinite, "rating NaN at index 6"},
-		{"constant ratings", peakend.Classic, ok, constant, cxmetrics.ErrOutOfRange, "every rating is 3"},
+		{"constant ratings", peakend.Classic, ok, constant, cxmetrics.ErrNoVariation, "every rating is 3"},
 		{"bad rule", peakend.Rule{EndWindow: -2}, ok, ratings, cxmetrics.ErrOutOfRange, "end window"},
 	} {
 		_, err := peakend.FitRule(c.rule, c.exps, c.ratings)

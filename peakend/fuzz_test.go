@@ -17,6 +17,7 @@ func known(err error) bool {
 	for _, s := range []error{
 		cxmetrics.ErrEmpty, cxmetrics.ErrNotFinite, cxmetrics.ErrNegativeWeight, cxmetrics.ErrOutOfRange,
 		cxmetrics.ErrUnknownLabel, cxmetrics.ErrLengthMismatch, cxmetrics.ErrSingular, cxmetrics.ErrTooFew,
+		cxmetrics.ErrNoVariation, cxmetrics.ErrTooLarge,
 	} {
 		if errors.Is(err, s) {
 			return true

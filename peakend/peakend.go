@@ -320,9 +320,9 @@ type Summary struct {
 // d_i/2 the midpoint of moment i, and t̄, v̄ the d-weighted means. With all durations
 // zero it is the ordinary regression slope of the values on their index.
 //
-// It returns the errors of Mean, and an error wrapping ErrOutOfRange when the total
-// duration exceeds time.Duration's range (about 292 years) or ErrNotFinite when the slope
-// overflows float64.
+// It returns the errors of Mean, an error wrapping ErrTooLarge when the total duration
+// exceeds time.Duration's range (about 292 years), and one wrapping ErrNotFinite when the
+// slope overflows float64.
 func Summarize(moments []Moment) (Summary, error) {
 	ex, err := scan(moments, 0, -1)
 	if err != nil {
@@ -333,7 +333,7 @@ func Summarize(moments []Moment) (Summary, error) {
 
 func summarize(moments []Moment, ex extremes) (Summary, error) {
 	if ex.overflow {
-		return Summary{}, fmt.Errorf("peakend: total duration exceeds %v: %w", time.Duration(math.MaxInt64), cxmetrics.ErrOutOfRange)
+		return Summary{}, fmt.Errorf("peakend: total duration exceeds %v: %w", time.Duration(math.MaxInt64), cxmetrics.ErrTooLarge)
 	}
 	s := Summary{
 		Peak:        ex.hi,

@@ -337,7 +337,7 @@ func TestErrors(t *testing.T) {
 		{call{"summarize Inf", summarize(inf)}, cxmetrics.ErrNotFinite, 2, ""},
 		{call{"summarize negative duration", summarize(neg)}, cxmetrics.ErrNegativeWeight, 1, ""},
 		{call{"total duration overflows", summarize([]peakend.Moment{{Value: 1, Duration: math.MaxInt64}, {Value: 2, Duration: time.Second}})},
-			cxmetrics.ErrOutOfRange, -2, "total duration"},
+			cxmetrics.ErrTooLarge, -2, "total duration"},
 		// A slope of 2·MaxFloat64 per nanosecond does not fit a float64.
 		{call{"slope overflows", summarize([]peakend.Moment{{Value: -math.MaxFloat64, Duration: 1}, {Value: math.MaxFloat64, Duration: 1}})},
 			cxmetrics.ErrNotFinite, -2, "slope"},
