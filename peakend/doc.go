@@ -60,9 +60,18 @@
 // [Lowest], and on a bipolar scale [MostIntense] takes the value farthest from
 // [Rule.Neutral], keeping its sign. Ties go to the earliest moment.
 //
+// Any finite values work, however large or small: sums, differences and products of
+// values are computed in scaled form (by powers of two, which is exact), so that every
+// result a float64 can hold comes out. Only a result that is itself beyond float64's range
+// (a trend slope, a prediction, a fitted coefficient) is an error, wrapping
+// [cxmetrics.ErrNotFinite].
+//
 // The two weights of a [Rule] are relative: the remembered score is the mean of peak and
 // end weighted by them, so it stays on the values' scale and {1, 1} equals {0.5, 0.5}.
-// Both zero mean equal weights, so the zero Rule equals Classic.
+// Both zero mean equal weights, so the zero Rule equals Classic. [Rule.EndWindow] has no
+// upper bound: a window longer than the experience covers all of it, so every function
+// makes at most a few passes over the moments whatever the rule; no parameter sets more
+// work than the data.
 //
 // # The fit
 //
@@ -71,18 +80,22 @@
 // as peak, end and mean often are: the routine matches NIST's certified values for the
 // ill-conditioned Longley data to 11 significant digits. Standard errors are σ̂ times the
 // row norms of R⁻¹, σ̂² = RSS/(N - 5). It needs at least 6 experiences (one more than its
-// five coefficients), and it returns [cxmetrics.ErrSingular], naming the feature, when a feature is
-// a linear combination of the others in your data — for example when every experience lasts
-// equally long, so that duration is a multiple of the intercept. It never drops a feature
-// silently and never returns NaN. Fit measures the peak as the highest value; [FitRule] measures
+// five coefficients, else [cxmetrics.ErrTooFew]) and ratings that are not all the same
+// (else [cxmetrics.ErrNoVariation]), and it returns [cxmetrics.ErrSingular], naming the
+// feature, when a feature is a linear combination of the others in your data — for example
+// when every experience lasts equally long, so that duration is a multiple of the
+// intercept. It never drops a feature silently and never returns NaN. Fit measures the peak as the highest value; [FitRule] measures
 // peak and end with a Rule of your choice, and [Model.Predict] measures them the same way.
 //
 // # Errors
 //
 // Every bad moment is an [*cxmetrics.InputError] with its index (and, in Fit, the index of
 // its experience): ErrNotFinite for a NaN or infinite value, ErrNegativeWeight for a
-// negative duration. No moments is ErrEmpty; a bad Rule is reported by [Rule.Validate].
-// No function panics on its input or returns NaN or Inf.
+// negative duration. No moments is ErrEmpty. A total duration beyond time.Duration's range
+// (about 292 years) is ErrTooLarge in [Summarize], whose Duration could not hold it; Fit
+// and Predict measure the duration in float64 seconds and accept it. A bad Rule is reported
+// by [Rule.Validate]. All sentinels are the root package's (errors.Is(err,
+// cxmetrics.ErrSingular) and so on). No function panics on its input or returns NaN or Inf.
 //
 // # References
 //

@@ -3,6 +3,8 @@ package peakend
 import (
 	"errors"
 	"fmt"
+	"math"
+	"time"
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/ols"
@@ -12,6 +14,9 @@ import (
 
 // featureNames are the columns of Fit's design matrix, in the order of Model.StdErr.
 var featureNames = [...]string{"intercept", "peak", "end", "mean", "duration"}
+
+// coefNames name the coefficients of a Model in errors, in the order of featureNames.
+var coefNames = [...]string{"intercept", "peak coefficient", "end coefficient", "mean coefficient", "duration coefficient"}
 
 // featureHints explain the usual cause of a dependent column.
 var featureHints = [...]string{
@@ -64,7 +69,10 @@ type Model struct {
 // differ, ErrEmpty for no experiences or an experience without moments, ErrTooFew for
 // fewer than 6 experiences, an *cxmetrics.InputError for a bad moment or rating (with the
 // experience and the index), an error wrapping ErrNoVariation when every rating is the
-// same, and ErrSingular, naming the feature, when the features are linearly dependent.
+// same, ErrSingular, naming the feature, when the features are linearly dependent, and
+// ErrNotFinite when a coefficient is beyond float64's range. Each feature and the ratings
+// are scaled by powers of two before the fit, so that values and ratings of any finite
+// size give the coefficients they imply as long as those fit a float64.
 func Fit(experiences [][]Moment, ratings []float64) (Model, error) {
 	return FitRule(Rule{Peak: Highest, EndWindow: 1}, experiences, ratings)
 }
@@ -99,31 +107,58 @@ func FitRule(r Rule, experiences [][]Moment, ratings []float64) (Model, error) {
 	}
 
 	full := mat.NewDense(n, p, nil)
-	meanOnly := mat.NewDense(n, 2, nil)
 	for i, moments := range experiences {
 		f, err := features(r, moments, i)
 		if err != nil {
 			return Model{}, err
 		}
 		full.SetRow(i, f[:])
+	}
+	// Values and ratings may be so large that their squares overflow, or so small that they
+	// underflow. Scaling each column and the ratings by a power of two, so that the largest
+	// magnitude of each lies in [1/2, 1), changes only their units, exactly: the scaled fit
+	// gives coefficient j times 2^(shift[j] - yShift).
+	var shift [p]int
+	for j := 1; j < p; j++ {
+		shift[j] = exponent(mat.Col(nil, j, full))
+		for i := range n {
+			full.Set(i, j, math.Ldexp(full.At(i, j), -shift[j]))
+		}
+	}
+	yShift := exponent(ratings)
+	ys := make([]float64, n)
+	for i, y := range ratings {
+		ys[i] = math.Ldexp(y, -yShift)
+	}
+	meanOnly := mat.NewDense(n, 2, nil)
+	for i := range n {
 		meanOnly.Set(i, 0, 1)
-		meanOnly.Set(i, 1, f[3])
+		meanOnly.Set(i, 1, full.At(i, 3))
 	}
 
-	fit, err := ols.Fit(full, ratings)
+	fit, err := ols.Fit(full, ys)
 	if err != nil {
 		return Model{}, fitError(err)
 	}
-	base, err := ols.Fit(meanOnly, ratings)
+	base, err := ols.Fit(meanOnly, ys)
 	if err != nil {
 		return Model{}, fitError(err)
+	}
+	var coef [p]float64
+	for j := range p {
+		coef[j] = math.Ldexp(fit.Coef[j], yShift-shift[j])
+		se := math.Ldexp(fit.StdErr[j], yShift-shift[j])
+		if !stats.Finite(coef[j]) || !stats.Finite(se) {
+			return Model{}, fmt.Errorf("peakend: fit: the %s is beyond float64's range: %w", coefNames[j], cxmetrics.ErrNotFinite)
+		}
+		fit.StdErr[j] = se
 	}
 	m := Model{
-		Intercept:     fit.Coef[0],
-		Peak:          fit.Coef[1],
-		End:           fit.Coef[2],
-		Mean:          fit.Coef[3],
-		Duration:      fit.Coef[4],
+		Intercept:     coef[0],
+		Peak:          coef[1],
+		End:           coef[2],
+		Mean:          coef[3],
+		Duration:      coef[4],
 		R2:            fit.R2,
 		MeanOnlyR2:    base.R2,
 		AdjR2:         adjusted(fit.R2, n, p),
@@ -133,6 +168,17 @@ func FitRule(r Rule, experiences [][]Moment, ratings []float64) (Model, error) {
 	}
 	copy(m.StdErr[:], fit.StdErr)
 	return m, nil
+}
+
+// exponent returns e such that the largest |x_i| lies in [2^(e-1), 2^e), or 0 when every
+// x_i is zero.
+func exponent(x []float64) int {
+	big := 0.0
+	for _, v := range x {
+		big = max(big, math.Abs(v))
+	}
+	_, e := math.Frexp(big)
+	return e
 }
 
 // adjusted returns the adjusted R², 1 - (1 - R²)(n - 1)/(n - p).
@@ -160,14 +206,28 @@ func fitError(err error) error {
 // features returns the regressors of one experience: 1, peak, end, mean, duration (s).
 // exp is the index of the experience for error messages, or -1.
 func features(r Rule, moments []Moment, exp int) ([5]float64, error) {
-	ex, err := scan(moments, r.Neutral, exp)
+	ex, err := scan(moments, exp)
 	if err != nil {
 		return [5]float64{}, err
 	}
-	if ex.overflow {
-		return [5]float64{}, fmt.Errorf("peakend: %stotal duration exceeds time.Duration's range: %w", prefix(exp), cxmetrics.ErrTooLarge)
+	return [5]float64{1, peakOf(r, ex), endOf(r.EndWindow, moments), meanWithin(moments, ex.lo, ex.hi), seconds(moments, ex)}, nil
+}
+
+// seconds returns the total duration of the moments in seconds, zero durations counting
+// one second; as a float64 it exists even when the total exceeds time.Duration's range.
+func seconds(moments []Moment, ex extremes) float64 {
+	if !ex.overflow {
+		return ex.total.Seconds()
 	}
-	return [5]float64{1, peakOf(r.Peak, ex), endOf(r.EndWindow, moments), meanWithin(moments, ex.lo, ex.hi), ex.total.Seconds()}, nil
+	var s stats.Sum
+	for _, m := range moments {
+		s.Add(weight(m.Duration))
+	}
+	return s.Value() / float64(time.Second)
+}
+
+func (m Model) coefficients() [5]float64 {
+	return [5]float64{m.Intercept, m.Peak, m.End, m.Mean, m.Duration}
 }
 
 // Predict returns the rating the model predicts for an experience,
@@ -175,8 +235,9 @@ func features(r Rule, moments []Moment, exp int) ([5]float64, error) {
 //	Intercept + Peak·peak + End·end + Mean·mean + Duration·duration
 //
 // with the features measured as in the fit. It returns an error wrapping ErrEmpty for a
-// model that was not fitted, the errors of Summarize for bad moments, and one wrapping
-// ErrNotFinite when the prediction overflows.
+// model that was not fitted, the errors of Mean for bad moments, and one wrapping
+// ErrNotFinite when the prediction is beyond float64's range. Products that overflow one by
+// one but cancel are computed in scaled form.
 func (m Model) Predict(moments []Moment) (float64, error) {
 	if m.N == 0 {
 		return 0, fmt.Errorf("peakend: predict: the model is not fitted: %w", cxmetrics.ErrEmpty)
@@ -188,13 +249,41 @@ func (m Model) Predict(moments []Moment) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	var s stats.Sum
-	for j, c := range [5]float64{m.Intercept, m.Peak, m.End, m.Mean, m.Duration} {
-		s.Add(c * f[j])
-	}
-	y := s.Value()
+	y := dot(m.coefficients(), f)
 	if !stats.Finite(y) {
 		return 0, fmt.Errorf("peakend: predict: the prediction overflows float64: %w", cxmetrics.ErrNotFinite)
 	}
 	return y, nil
+}
+
+// dot returns Σ c_j·f_j for finite c and f. Each product is formed from the mantissas of its
+// factors, m_c·m_f·2^(e_c+e_f) with m in [1/4, 1), and scaled by 2^(headroom-E), E the
+// largest of the exponents, so that the largest product is below 2^headroom: no product or
+// partial sum of the five overflows, and the sum is scaled back once, so the result is
+// ±Inf only when the sum itself is beyond float64's range. Only products more than 2^2000
+// times smaller than the largest lose digits.
+func dot(c, f [5]float64) float64 {
+	const headroom = 1000
+	var mant [5]float64
+	var exp [5]int
+	top := math.MinInt
+	for j := range c {
+		if c[j] == 0 || f[j] == 0 {
+			continue
+		}
+		mc, ec := math.Frexp(c[j])
+		mf, ef := math.Frexp(f[j])
+		mant[j], exp[j] = mc*mf, ec+ef
+		top = max(top, exp[j])
+	}
+	if top == math.MinInt {
+		return 0
+	}
+	var s stats.Sum
+	for j, v := range mant {
+		if v != 0 {
+			s.Add(math.Ldexp(v, exp[j]-top+headroom))
+		}
+	}
+	return math.Ldexp(s.Value(), top-headroom)
 }

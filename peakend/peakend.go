@@ -72,7 +72,8 @@ type Rule struct {
 	Neutral float64 `json:"neutral"`
 	// EndWindow k makes the end the duration-weighted mean of the last k moments
 	// (Redelmeier & Kahneman 1996 used the last three one-minute ratings). 0 means 1; a
-	// window longer than the experience covers all of it.
+	// window longer than the experience covers all of it. It must not be negative and has
+	// no upper bound: whatever the window, the end costs at most one pass over the moments.
 	EndWindow int `json:"end_window"`
 	// PeakWeight and EndWeight must be finite and not negative.
 	PeakWeight float64 `json:"peak_weight"`
@@ -125,20 +126,16 @@ func Remembered(r Rule, moments []Moment) (float64, error) {
 	if err := r.Validate(); err != nil {
 		return 0, err
 	}
-	ex, err := scan(moments, r.Neutral, -1)
+	ex, err := scan(moments, -1)
 	if err != nil {
 		return 0, err
 	}
-	return remembered(r, moments, ex), nil
+	return combine(peakOf(r, ex), r.PeakWeight, endOf(r.EndWindow, moments), r.EndWeight), nil
 }
 
-// remembered computes the rule on validated moments.
-func remembered(r Rule, moments []Moment, ex extremes) float64 {
-	return combine(peakOf(r.Peak, ex), r.PeakWeight, endOf(r.EndWindow, moments), r.EndWeight)
-}
-
-func peakOf(k PeakKind, ex extremes) float64 {
-	switch k {
+// peakOf returns the peak that r.Peak chooses among moments with extremes ex.
+func peakOf(r Rule, ex extremes) float64 {
+	switch r.Peak {
 	case Highest:
 		return ex.hi
 	case Lowest:
@@ -151,8 +148,38 @@ func peakOf(k PeakKind, ex extremes) float64 {
 		}
 		return ex.hi/2 + ex.lo/2
 	default:
-		return ex.intense
+		return mostIntense(ex, r.Neutral)
 	}
+}
+
+// mostIntense returns the value farthest from neutral, the earlier of the two on a tie.
+// That value is the highest or the lowest, and comparing their signed distances
+// hi - neutral and neutral - lo orders them as |v - neutral| does, since the two sum to
+// hi - lo >= 0. The distances are compared exactly: each is carried as its rounded value
+// and its rounding error, so that values whose distances round alike (1e25 and -1e25 seen
+// from -13) are still told apart. At most one distance overflows (that would need neutral
+// both below and above 0), and then +Inf is correctly the larger.
+func mostIntense(ex extremes, neutral float64) float64 {
+	up, upErr := twoSum(ex.hi, -neutral)
+	down, downErr := twoSum(neutral, -ex.lo)
+	switch {
+	case up > down || up == down && upErr > downErr:
+		return ex.hi
+	case down > up || up == down && downErr > upErr:
+		return ex.lo
+	case ex.loAt < ex.hiAt:
+		return ex.lo
+	default:
+		return ex.hi
+	}
+}
+
+// twoSum returns s = a + b rounded and its rounding error e, so that a + b = s + e exactly
+// when s is finite (Knuth, The Art of Computer Programming, vol. 2, §4.2.2).
+func twoSum(a, b float64) (s, e float64) {
+	s = a + b
+	bb := s - a
+	return s, (a - (s - bb)) + (b - bb)
 }
 
 func endOf(window int, moments []Moment) float64 {
@@ -189,7 +216,7 @@ func combine(a, wa, b, wb float64) float64 {
 // It returns ErrEmpty for no moments and an *cxmetrics.InputError for a non-finite value
 // or a negative duration, with its index. It does not allocate.
 func Mean(moments []Moment) (float64, error) {
-	ex, err := scan(moments, 0, -1)
+	ex, err := scan(moments, -1)
 	if err != nil {
 		return 0, err
 	}
@@ -197,8 +224,8 @@ func Mean(moments []Moment) (float64, error) {
 }
 
 // weightedMean returns Σ d_i·v_i / Σ d_i for validated, non-empty moments. The values are
-// scaled by a power of two (exactly) so that no product overflows, the sums are compensated,
-// and the result is clamped to [min v, max v], where the exact mean lies.
+// scaled by a power of two (exactly) so that no product overflows or underflows, the sums
+// are compensated, and the result is clamped to [min v, max v], where the exact mean lies.
 func weightedMean(moments []Moment) float64 {
 	lo, hi := moments[0].Value, moments[0].Value
 	for _, m := range moments[1:] {
@@ -223,15 +250,15 @@ func meanWithin(moments []Moment, lo, hi float64) float64 {
 	return min(max(math.Ldexp(num.Value()/den.Value(), e), lo), hi)
 }
 
-// scaling returns 2^-e and e such that |v|·2^-e <= 1 for every |v| <= big, when big is so
-// large that sums of products with durations could overflow; otherwise 1 and 0, so that
-// small values are never scaled into the subnormal range. Multiplying by a power of two is
-// exact.
+// scaling returns 2^-e and e such that big·2^-e lies in [1/2, 1), so that every |v| <= big
+// scaled by 2^-e is at most 1: products with durations (at most 2^63 ns) and their sums
+// cannot overflow, and tiny values are scaled up, away from the subnormal range. For a
+// subnormal big, e stops at -1022 so that 2^-e stays finite. Multiplying by a power of two
+// is exact unless the product is subnormal, which only happens to values 2^-1022 times
+// smaller than big, below the precision of any sum that includes big.
 func scaling(big float64) (inv float64, e int) {
-	if big < 0x1p500 {
-		return 1, 0
-	}
 	_, e = math.Frexp(big)
+	e = max(e, -1022)
 	return math.Ldexp(1, -e), e
 }
 
@@ -246,17 +273,15 @@ func weight(d time.Duration) float64 {
 
 // extremes holds what one pass over the moments finds.
 type extremes struct {
-	lo, hi     float64 // lowest and highest value
-	loAt, hiAt int     // their first indexes
-	intense    float64 // the value farthest from neutral
-	intenseAt  int
+	lo, hi     float64       // lowest and highest value
+	loAt, hiAt int           // their first indexes
 	total      time.Duration // total duration, zero durations counting one second
 	overflow   bool          // the total exceeds time.Duration's range
 }
 
 // scan validates the moments and finds their extremes. exp is the index of the experience
 // for error messages, or -1.
-func scan(moments []Moment, neutral float64, exp int) (extremes, error) {
+func scan(moments []Moment, exp int) (extremes, error) {
 	if len(moments) == 0 {
 		if exp >= 0 {
 			return extremes{}, fmt.Errorf("peakend: experience %d has no moments: %w", exp, cxmetrics.ErrEmpty)
@@ -264,7 +289,6 @@ func scan(moments []Moment, neutral float64, exp int) (extremes, error) {
 		return extremes{}, fmt.Errorf("peakend: no moments: %w", cxmetrics.ErrEmpty)
 	}
 	var ex extremes
-	far := -1.0
 	for i, m := range moments {
 		if !stats.Finite(m.Value) {
 			return extremes{}, &cxmetrics.InputError{Pkg: "peakend", What: prefix(exp) + "value", Index: i, Value: m.Value, Err: cxmetrics.ErrNotFinite}
@@ -277,9 +301,6 @@ func scan(moments []Moment, neutral float64, exp int) (extremes, error) {
 		}
 		if i == 0 || m.Value > ex.hi {
 			ex.hi, ex.hiAt = m.Value, i
-		}
-		if d := math.Abs(m.Value - neutral); d > far {
-			far, ex.intense, ex.intenseAt = d, m.Value, i
 		}
 		d := m.Duration
 		if d == 0 {
@@ -322,9 +343,10 @@ type Summary struct {
 //
 // It returns the errors of Mean, an error wrapping ErrTooLarge when the total duration
 // exceeds time.Duration's range (about 292 years), and one wrapping ErrNotFinite when the
-// slope overflows float64.
+// slope is beyond float64's range. Values and durations are scaled so that every slope
+// float64 can hold comes out, however large or small the values.
 func Summarize(moments []Moment) (Summary, error) {
-	ex, err := scan(moments, 0, -1)
+	ex, err := scan(moments, -1)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -355,7 +377,8 @@ func summarize(moments []Moment, ex extremes) (Summary, error) {
 
 // slope is the duration-weighted least-squares slope of the values on the midpoints of the
 // moments, for validated moments of which at least two differ. The values are scaled by a
-// power of two so that no product overflows.
+// power of two so that no product overflows or underflows; the result is scaled back last,
+// so that it overflows only when the slope itself is beyond float64's range.
 func slope(moments []Moment, mean float64, ex extremes) float64 {
 	inv, e := scaling(max(math.Abs(ex.lo), math.Abs(ex.hi)))
 	var w, wt stats.Sum
@@ -377,8 +400,9 @@ func slope(moments []Moment, mean float64, ex extremes) float64 {
 		sxy.Add(d * dt * (m.Value*inv - mbar))
 		elapsed += d
 	}
-	// The times are in nanoseconds: the slope per second is 1e9 times larger.
-	return math.Ldexp(sxy.Value()/sxx.Value(), e) * float64(time.Second)
+	// The times are in nanoseconds: the slope per second is 1e9 times larger. The scaled
+	// values are at most 1 in magnitude, so sxy·1e9 cannot overflow.
+	return math.Ldexp(sxy.Value()*float64(time.Second)/sxx.Value(), e)
 }
 
 // prefix names experience exp in an error about one of its moments.
