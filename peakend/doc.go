@@ -94,8 +94,10 @@
 // negative duration. No moments is ErrEmpty. A total duration beyond time.Duration's range
 // (about 292 years) is ErrTooLarge in [Summarize], whose Duration could not hold it; Fit
 // and Predict measure the duration in float64 seconds and accept it. A bad Rule is reported
-// by [Rule.Validate]. All sentinels are the root package's (errors.Is(err,
-// cxmetrics.ErrSingular) and so on). No function panics on its input or returns NaN or Inf.
+// by [Rule.Validate], and a Model built by hand or decoded from JSON with a NaN, infinite or
+// impossible field by [Model.Validate], which [Model.Predict] calls first. All sentinels
+// are the root package's (errors.Is(err, cxmetrics.ErrSingular) and so on). No function
+// panics on its input or returns NaN or Inf.
 //
 // # References
 //

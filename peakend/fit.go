@@ -52,7 +52,7 @@ type Model struct {
 	// and p = 2 coefficients; compare these, since R² never falls when regressors are added.
 	AdjR2         float64 `json:"adj_r2"`
 	MeanOnlyAdjR2 float64 `json:"mean_only_adj_r2"`
-	N             int     `json:"n"` // number of experiences
+	N             int     `json:"n"` // number of experiences; 0 means not fitted
 	// Rule is how the peak and the end were measured; Predict measures them the same way.
 	// Only its Peak, Neutral and EndWindow matter.
 	Rule Rule `json:"rule"`
@@ -226,6 +226,44 @@ func seconds(moments []Moment, ex extremes) float64 {
 	return s.Value() / float64(time.Second)
 }
 
+// Validate reports whether the model can be used, as a model built by hand or decoded
+// from JSON may not: it must be fitted (N > 0; N = 0 is ErrEmpty), its coefficients finite,
+// its standard errors finite and not negative, its R² values finite and at most 1, and its
+// Rule valid (see Rule.Validate).
+func (m Model) Validate() error {
+	if m.N == 0 {
+		return fmt.Errorf("peakend: the model is not fitted: %w", cxmetrics.ErrEmpty)
+	}
+	if m.N < 0 {
+		return &cxmetrics.InputError{Pkg: "peakend", What: "model n", Index: -1, Value: m.N, Err: cxmetrics.ErrOutOfRange, Detail: "[1, ∞)"}
+	}
+	for j, c := range m.coefficients() {
+		if !stats.Finite(c) {
+			return &cxmetrics.InputError{Pkg: "peakend", What: "model " + coefNames[j], Index: -1, Value: c, Err: cxmetrics.ErrNotFinite}
+		}
+	}
+	for j, se := range m.StdErr {
+		if !stats.Finite(se) {
+			return &cxmetrics.InputError{Pkg: "peakend", What: "model standard error", Index: j, Value: se, Err: cxmetrics.ErrNotFinite}
+		}
+		if se < 0 {
+			return &cxmetrics.InputError{Pkg: "peakend", What: "model standard error", Index: j, Value: se, Err: cxmetrics.ErrOutOfRange, Detail: "[0, ∞)"}
+		}
+	}
+	for _, f := range [...]struct {
+		what string
+		v    float64
+	}{{"r2", m.R2}, {"mean-only r2", m.MeanOnlyR2}, {"adjusted r2", m.AdjR2}, {"mean-only adjusted r2", m.MeanOnlyAdjR2}} {
+		if !stats.Finite(f.v) {
+			return &cxmetrics.InputError{Pkg: "peakend", What: "model " + f.what, Index: -1, Value: f.v, Err: cxmetrics.ErrNotFinite}
+		}
+		if f.v > 1 {
+			return &cxmetrics.InputError{Pkg: "peakend", What: "model " + f.what, Index: -1, Value: f.v, Err: cxmetrics.ErrOutOfRange, Detail: "(-∞, 1]"}
+		}
+	}
+	return m.Rule.Validate()
+}
+
 func (m Model) coefficients() [5]float64 {
 	return [5]float64{m.Intercept, m.Peak, m.End, m.Mean, m.Duration}
 }
@@ -234,15 +272,12 @@ func (m Model) coefficients() [5]float64 {
 //
 //	Intercept + Peak·peak + End·end + Mean·mean + Duration·duration
 //
-// with the features measured as in the fit. It returns an error wrapping ErrEmpty for a
-// model that was not fitted, the errors of Mean for bad moments, and one wrapping
-// ErrNotFinite when the prediction is beyond float64's range. Products that overflow one by
-// one but cancel are computed in scaled form.
+// with the features measured as in the fit. It returns the error of m.Validate for a model
+// that is not fitted or holds an impossible value, the errors of Mean for bad moments, and
+// an error wrapping ErrNotFinite when the prediction is beyond float64's range. Products
+// that overflow one by one but cancel are computed in scaled form.
 func (m Model) Predict(moments []Moment) (float64, error) {
-	if m.N == 0 {
-		return 0, fmt.Errorf("peakend: predict: the model is not fitted: %w", cxmetrics.ErrEmpty)
-	}
-	if err := m.Rule.Validate(); err != nil {
+	if err := m.Validate(); err != nil {
 		return 0, err
 	}
 	f, err := features(m.Rule, moments, -1)

@@ -360,6 +360,68 @@ func checkFitShift(t *testing.T, r peakend.Rule, exps [][]peakend.Moment, rating
 	}
 }
 
+// predictSlow is Model.Predict written out directly, for moderate values.
+func predictSlow(m peakend.Model, e []peakend.Moment) float64 {
+	peak := rememberedSlow(peakend.Rule{Peak: m.Rule.Peak, Neutral: m.Rule.Neutral, PeakWeight: 1}, e)
+	end := meanSlow(e[max(len(e)-max(m.Rule.EndWindow, 1), 0):])
+	var seconds float64
+	for _, x := range e {
+		if x.Duration == 0 {
+			seconds++
+		}
+		seconds += x.Duration.Seconds()
+	}
+	return m.Intercept + m.Peak*peak + m.End*end + m.Mean*meanSlow(e) + m.Duration*seconds
+}
+
+// FuzzPredict builds a Model by hand, as a caller or a JSON decoder may, and checks that
+// Predict either rejects it with a known error or returns a finite prediction equal to
+// the formula written out.
+func FuzzPredict(f *testing.F) {
+	f.Add(encodeMoments(patientA), 1.0, 0.5, 0.3, 0.2, -1e-4, 6, uint8(1), 0.0, 1)
+	f.Add(encodeMoments(patientB), math.NaN(), 0.5, 0.3, 0.2, 0.0, 6, uint8(0), 5.0, 3)
+	f.Add(encodeMoments(series(0, 1e10, 1e10)), 1.0, 1e300, 0.0, -1e300, 0.0, 1, uint8(2), 0.0, 0)
+	f.Add(encodeMoments(series(0, 2, 2)), 0.0, math.MaxFloat64, math.MaxFloat64, 0.0, 0.0, 6, uint8(3), 0.0, 2)
+	f.Add(encodeMoments(series(time.Second, 1, 2)), 0.0, 1.0, 1.0, 1.0, 1.0, -1, uint8(4), 0.0, -1)
+	f.Fuzz(func(t *testing.T, data []byte, intercept, peak, end, mean, duration float64, n int, kind uint8, neutral float64, window int) {
+		e := decodeMoments(data)
+		m := peakend.Model{Intercept: intercept, Peak: peak, End: end, Mean: mean, Duration: duration, N: n,
+			Rule: peakend.Rule{Peak: peakend.PeakKind(kind % 5), Neutral: neutral, EndWindow: window}}
+		y, err := m.Predict(e)
+		if err != nil {
+			if !known(err) {
+				t.Fatalf("Predict: unknown error %v", err)
+			}
+			return
+		}
+		if math.IsNaN(y) || math.IsInf(y, 0) {
+			t.Fatalf("Predict = %g", y)
+		}
+		moderate := math.Abs(neutral) < 1e100
+		for _, c := range coefficients(m) {
+			moderate = moderate && math.Abs(c) < 1e100 && (c == 0 || math.Abs(c) > 1e-100)
+		}
+		for _, x := range e {
+			moderate = moderate && math.Abs(x.Value) < 1e100 && (x.Value == 0 || math.Abs(x.Value) > 1e-100)
+		}
+		if !moderate {
+			return
+		}
+		// The error of the reference is a few ulps of its largest term.
+		want := predictSlow(m, e)
+		var scale float64
+		for _, c := range coefficients(m) {
+			for _, x := range e {
+				scale = math.Max(scale, math.Abs(c)*math.Max(1, math.Abs(x.Value)))
+			}
+			scale = math.Max(scale, math.Abs(c)*float64(len(e))*float64(math.MaxInt16))
+		}
+		if math.Abs(y-want) > 1e-12*scale {
+			t.Fatalf("Predict = %.17g, reference %.17g", y, want)
+		}
+	})
+}
+
 func FuzzPeakKindUnmarshalText(f *testing.F) {
 	for _, s := range []string{"MostIntense", "Highest", "Lowest", "HighestAndLowest", "", "highest"} {
 		f.Add(s)

@@ -1,8 +1,10 @@
 package peakend_test
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -172,3 +174,113 @@ func TestSentinels(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// TestHandBuilt checks that a Model or a Rule built by hand or decoded from JSON is
+// validated before use: a bad field is an error, never a NaN result.
+func TestHandBuilt(t *testing.T) {
+	fitted, err := peakend.Fit(referenceExperiences, referenceRatings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fitted.Validate(); err != nil {
+		t.Fatalf("fitted model: %v", err)
+	}
+	with := func(f func(*peakend.Model)) peakend.Model {
+		m := fitted
+		f(&m)
+		return m
+	}
+	for _, c := range []struct {
+		name  string
+		model peakend.Model
+		want  error
+		msg   string
+	}{
+		{"not fitted", peakend.Model{}, cxmetrics.ErrEmpty, "not fitted"},
+		{"negative N", with(func(m *peakend.Model) { m.N = -3 }), cxmetrics.ErrOutOfRange, "n -3"},
+		{"NaN intercept", with(func(m *peakend.Model) { m.Intercept = math.NaN() }), cxmetrics.ErrNotFinite, "intercept NaN"},
+		{"Inf peak", with(func(m *peakend.Model) { m.Peak = math.Inf(1) }), cxmetrics.ErrNotFinite, "peak coefficient +Inf"},
+		{"NaN end", with(func(m *peakend.Model) { m.End = math.NaN() }), cxmetrics.ErrNotFinite, "end coefficient"},
+		{"-Inf mean", with(func(m *peakend.Model) { m.Mean = math.Inf(-1) }), cxmetrics.ErrNotFinite, "mean coefficient"},
+		{"NaN duration", with(func(m *peakend.Model) { m.Duration = math.NaN() }), cxmetrics.ErrNotFinite, "duration coefficient"},
+		{"NaN standard error", with(func(m *peakend.Model) { m.StdErr[2] = math.NaN() }), cxmetrics.ErrNotFinite, "standard error"},
+		{"negative standard error", with(func(m *peakend.Model) { m.StdErr[4] = -1 }), cxmetrics.ErrOutOfRange, "standard error"},
+		{"R² above 1", with(func(m *peakend.Model) { m.R2 = 1.5 }), cxmetrics.ErrOutOfRange, "r2 1.5"},
+		{"NaN mean-only R²", with(func(m *peakend.Model) { m.MeanOnlyR2 = math.NaN() }), cxmetrics.ErrNotFinite, "mean-only r2"},
+		{"Inf adjusted R²", with(func(m *peakend.Model) { m.AdjR2 = math.Inf(-1) }), cxmetrics.ErrNotFinite, "adjusted r2"},
+		{"bad rule", with(func(m *peakend.Model) { m.Rule.EndWindow = -1 }), cxmetrics.ErrOutOfRange, "end window"},
+		{"NaN neutral", with(func(m *peakend.Model) { m.Rule.Neutral = math.NaN() }), cxmetrics.ErrNotFinite, "neutral"},
+	} {
+		got, err := c.model.Predict(patientA)
+		if !errors.Is(err, c.want) || got != 0 {
+			t.Errorf("%s: Predict = %g, %v; want %v", c.name, got, err, c.want)
+			continue
+		}
+		if vErr := c.model.Validate(); vErr == nil || vErr.Error() != err.Error() {
+			t.Errorf("%s: Validate %v, Predict %v", c.name, vErr, err)
+		}
+		if msg := err.Error(); !strings.HasPrefix(msg, "peakend: ") || !strings.Contains(msg, c.msg) {
+			t.Errorf("%s: message %q, want it to contain %q", c.name, msg, c.msg)
+		}
+	}
+
+	// Decoded from JSON: the same checks apply.
+	for _, c := range []struct {
+		json string
+		want error
+	}{
+		{`{"n": -1, "intercept": 1}`, cxmetrics.ErrOutOfRange},
+		{`{"n": 6, "r2": 7}`, cxmetrics.ErrOutOfRange},
+		{`{"n": 6, "std_err": [0, -1, 0, 0, 0]}`, cxmetrics.ErrOutOfRange},
+		{`{"n": 6, "peak": 1e308, "end": 1e308}`, cxmetrics.ErrNotFinite}, // Predict on values 2: 4e308
+		{`{"n": 6, "rule": {"peak": "Lowest", "end_window": -4}}`, cxmetrics.ErrOutOfRange},
+	} {
+		var m peakend.Model
+		if err := json.Unmarshal([]byte(c.json), &m); err != nil {
+			t.Fatalf("%s: %v", c.json, err)
+		}
+		if got, err := m.Predict(series(0, 2, 2)); !errors.Is(err, c.want) {
+			t.Errorf("%s: Predict = %g, %v; want %v", c.json, got, err, c.want)
+		}
+	}
+
+	// A Rule: weights that sum to zero are equal weights; NaN, Inf and negative weights are
+	// errors; EndWindow has no upper bound because a window longer than the experience
+	// covers all of it, so the work stays one pass over the moments.
+	m := series(time.Minute, 3, 9, 1, 5)
+	whole, _ := peakend.Mean(m)
+	for _, c := range []struct {
+		name string
+		rule peakend.Rule
+		want float64
+		err  error
+	}{
+		{"zero weights", peakend.Rule{Peak: peakend.Highest}, (9 + 5) / 2.0, nil},
+		{"tiny weights", peakend.Rule{Peak: peakend.Highest, PeakWeight: 5e-324, EndWeight: 5e-324}, (9 + 5) / 2.0, nil},
+		{"huge weights", peakend.Rule{Peak: peakend.Highest, PeakWeight: math.MaxFloat64, EndWeight: math.MaxFloat64}, (9 + 5) / 2.0, nil},
+		{"largest end window", peakend.Rule{EndWindow: math.MaxInt, EndWeight: 1}, whole, nil},
+		{"negative end window", peakend.Rule{EndWindow: math.MinInt}, 0, cxmetrics.ErrOutOfRange},
+		{"NaN peak weight", peakend.Rule{PeakWeight: math.NaN(), EndWeight: 1}, 0, cxmetrics.ErrNotFinite},
+		{"Inf end weight", peakend.Rule{PeakWeight: 1, EndWeight: math.Inf(1)}, 0, cxmetrics.ErrNotFinite},
+		{"negative weight", peakend.Rule{PeakWeight: -0.5, EndWeight: 1}, 0, cxmetrics.ErrNegativeWeight},
+		{"unknown peak kind", peakend.Rule{Peak: -1}, 0, cxmetrics.ErrUnknownLabel},
+	} {
+		got, err := peakend.Remembered(c.rule, m)
+		if c.err == nil && (err != nil || got != c.want) || c.err != nil && (!errors.Is(err, c.err) || got != 0) {
+			t.Errorf("%s: Remembered = %g, %v; want %g, %v", c.name, got, err, c.want, c.err)
+		}
+	}
+	var r peakend.Rule
+	if err := json.Unmarshal([]byte(`{"peak": "Highest", "peak_weight": -1}`), &r); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := peakend.Remembered(r, m); !errors.Is(err, cxmetrics.ErrNegativeWeight) {
+		t.Errorf("decoded rule with a negative weight: %v", err)
+	}
+	if err := json.Unmarshal([]byte(`{"peak": "Loudest"}`), &r); !errors.Is(err, cxmetrics.ErrUnknownLabel) {
+		t.Errorf("decoded rule with an unknown peak kind: %v", err)
+	}
+	if n := testing.AllocsPerRun(20, func() { _, _ = peakend.Remembered(peakend.Rule{EndWindow: math.MaxInt}, m) }); n != 0 {
+		t.Errorf("Remembered with the largest window allocates %g times", n)
+	}
+}
