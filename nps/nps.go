@@ -44,8 +44,8 @@ var Standard = Scale{Min: 0, Max: 10, DetractorMax: 6, PromoterMin: 9}
 // that names the inconsistent bound otherwise. The number of points is computed without
 // overflow, whatever the bounds.
 func (s Scale) Validate() error {
-	if err := survey.CheckRange(pkg, s, s.Min, s.Max); err != nil {
-		return err
+	if err := survey.CheckRange(s.Min, s.Max); err != nil {
+		return fmt.Errorf("nps: scale %v: %w", s, err)
 	}
 	switch {
 	case s.Min > s.DetractorMax:
@@ -66,7 +66,7 @@ func (s Scale) String() string {
 // categories returns the layout of a valid scale's three categories: detractors, passives
 // (possibly none), promoters. The offsets from Min cannot overflow once Validate passed.
 func (s Scale) categories() survey.Layout {
-	return survey.Layout{Pkg: pkg, Lo: s.Min, Hi: s.Max,
+	return survey.Layout{Lo: s.Min, Hi: s.Max,
 		Edges: []int{0, s.DetractorMax - s.Min + 1, s.PromoterMin - s.Min, s.Max - s.Min + 1}}
 }
 
@@ -106,7 +106,7 @@ func (s Scale) Category(score int) (Category, error) {
 		return 0, err
 	}
 	if score < s.Min || score > s.Max {
-		return 0, s.categories().ScoreError(-1, score)
+		return 0, survey.ScoreError(pkg, s.Min, s.Max, -1, score)
 	}
 	switch {
 	case score <= s.DetractorMax:
@@ -141,14 +141,15 @@ type Result struct {
 
 // result turns the sums of the three categories into a Result.
 func result(s Scale, bins []survey.Bin) (Result, error) {
-	m, err := survey.Linearize(pkg, bins, values, false)
+	var share [3]float64
+	m, err := survey.Linearize(pkg, bins, values, false, share[:])
 	if err != nil {
 		return Result{}, err
 	}
 	r := Result{Scale: s, N: int(m.N), Weight: m.Weight, EffectiveN: m.EffN,
 		DetractorCount: int(bins[0].N), PassiveCount: int(bins[1].N), PromoterCount: int(bins[2].N)}
-	r.Detractors = clamp01(m.Share[0])
-	r.Promoters = clamp01(m.Share[2])
+	r.Detractors = clamp01(share[0])
+	r.Promoters = clamp01(share[2])
 	r.Passives = clamp01(1 - r.Detractors - r.Promoters)
 	r.Score = 100 * (r.Promoters - r.Detractors)
 	return r, nil
@@ -180,7 +181,7 @@ func ComputeScale(s Scale, scores []int, weights []float64) (Result, error) {
 		return Result{}, err
 	}
 	var bins [3]survey.Bin
-	if err := survey.Count(s.categories(), scores, weights, bins[:]); err != nil {
+	if err := survey.Count(pkg, s.categories(), scores, weights, bins[:]); err != nil {
 		return Result{}, err
 	}
 	return result(s, bins[:])
@@ -192,13 +193,12 @@ func ComputeSeq(s Scale, scores iter.Seq[int]) (Result, error) {
 	if err := s.Validate(); err != nil {
 		return Result{}, err
 	}
-	l := s.categories()
 	var n [3]uint64
 	i := 0
 	for v := range scores {
 		switch {
 		case v < s.Min || v > s.Max:
-			return Result{}, l.ScoreError(i, v)
+			return Result{}, survey.ScoreError(pkg, s.Min, s.Max, i, v)
 		case v <= s.DetractorMax:
 			n[0]++
 		case v >= s.PromoterMin:

@@ -20,9 +20,9 @@ func BenchmarkCount10M(b *testing.B) {
 		name string
 		l    Layout
 	}{
-		{"nps3", Layout{Pkg: "b", Lo: 0, Hi: 10, Edges: []int{0, 7, 9, 11}}},
-		{"csat5", Points("b", 1, 5)},
-		{"ces7", Points("b", 1, 7)},
+		{"nps3", Layout{Lo: 0, Hi: 10, Edges: []int{0, 7, 9, 11}}},
+		{"csat5", Points(1, 5)},
+		{"ces7", Points(1, 7)},
 	} {
 		for i := range scores {
 			scores[i] = c.l.Lo + r.IntN(c.l.Hi-c.l.Lo+1)
@@ -35,7 +35,7 @@ func BenchmarkCount10M(b *testing.B) {
 					b.SetBytes(8 * n)
 					b.ReportAllocs()
 					for b.Loop() {
-						if err := count(c.l, scores, w, bins, vector && hasAVX512); err != nil {
+						if err := count("b", c.l, scores, w, bins, vector && hasAVX512); err != nil {
 							b.Fatal(err)
 						}
 					}

@@ -22,24 +22,24 @@ const blockSize = 2048
 // Count validates scores (and weights, unless nil) and adds them to bins, which must have
 // l.Bins() elements. If weights is nil then all of the weights are 1. If weights is not
 // nil, then len(scores) must equal len(weights). The first bad score or weight is an
-// *cxmetrics.InputError with its index; bins is then unspecified.
-func Count(l Layout, scores []int, weights []float64, bins []Bin) error {
-	return count(l, scores, weights, bins, hasAVX512)
+// *cxmetrics.InputError with its index, naming pkg; bins is then unspecified.
+func Count(pkg string, l Layout, scores []int, weights []float64, bins []Bin) error {
+	return count(pkg, l, scores, weights, bins, hasAVX512)
 }
 
 // count is Count with the choice of kernel made by the caller, so that tests run every path.
-func count(l Layout, scores []int, weights []float64, bins []Bin, vector bool) error {
+func count(pkg string, l Layout, scores []int, weights []float64, bins []Bin, vector bool) error {
 	if weights != nil && len(weights) != len(scores) {
-		return fmt.Errorf("%s: %d weights for %d scores: %w", l.Pkg, len(weights), len(scores), cxmetrics.ErrLengthMismatch)
+		return fmt.Errorf("%s: %d weights for %d scores: %w", pkg, len(weights), len(scores), cxmetrics.ErrLengthMismatch)
 	}
 	if uint64(len(scores)) > MaxCount {
-		return fmt.Errorf("%s: %d answers, more than %d: %w", l.Pkg, len(scores), uint64(MaxCount), cxmetrics.ErrTooLarge)
+		return fmt.Errorf("%s: %d answers, more than %d: %w", pkg, len(scores), uint64(MaxCount), cxmetrics.ErrTooLarge)
 	}
 	k := newKernel(l, vector)
 	if weights == nil {
-		return k.unweighted(l, scores, bins)
+		return k.unweighted(pkg, l, scores, bins)
 	}
-	return k.weighted(l, scores, weights, bins)
+	return k.weighted(pkg, l, scores, weights, bins)
 }
 
 // unweightedScalar counts a histogram of points, then sums the points of each bin. Scores
@@ -47,7 +47,7 @@ func count(l Layout, scores []int, weights []float64, bins []Bin, vector bool) e
 // x > Hi.
 //
 // offset is the index of scores[0] in the caller's input, for errors.
-func unweightedScalar(l Layout, scores []int, bins []Bin, offset int) error {
+func unweightedScalar(pkg string, l Layout, scores []int, bins []Bin, offset int) error {
 	points := l.Hi - l.Lo + 1
 	lo, span := uint(l.Lo), uint(points)
 	if points <= 256 {
@@ -74,7 +74,7 @@ func unweightedScalar(l Layout, scores []int, bins []Bin, offset int) error {
 				h[0][uint8(u)]++
 			}
 			if or >= 256 || tableOutside(&h, points) {
-				return l.firstBad(scores[start:], nil, offset+start)
+				return firstBad(pkg, l.Lo, l.Hi, scores[start:], nil, offset+start)
 			}
 			addTable(l, &h, bins)
 			h = [4][256]uint32{}
@@ -85,7 +85,7 @@ func unweightedScalar(l Layout, scores []int, bins []Bin, offset int) error {
 	for i, x := range scores {
 		u := uint(x) - lo
 		if u >= span {
-			return l.ScoreError(offset+i, x)
+			return ScoreError(pkg, l.Lo, l.Hi, offset+i, x)
 		}
 		h[u]++
 	}
@@ -130,7 +130,7 @@ func addCount(b *Bin, n uint64) {
 
 // weightedScalar sums weights and squared weights per point in blocks, then per bin;
 // offset is the index of scores[0] in the caller's input.
-func weightedScalar(l Layout, scores []int, weights []float64, bins []Bin, offset int) error {
+func weightedScalar(pkg string, l Layout, scores []int, weights []float64, bins []Bin, offset int) error {
 	points := l.Hi - l.Lo + 1
 	lo, span := uint(l.Lo), uint(points)
 	var small [2][256]float64
@@ -153,7 +153,7 @@ func weightedScalar(l Layout, scores []int, weights []float64, bins []Bin, offse
 		for i, x := range scores[start:end] {
 			u, w := uint(x)-lo, ws[i]
 			if u >= span || !(w == 0 || (w >= MinWeight && w <= MaxWeight)) {
-				return l.firstBad(scores[start:end], ws, offset+start)
+				return firstBad(pkg, l.Lo, l.Hi, scores[start:end], ws, offset+start)
 			}
 			cnt[u]++
 			sw[u] += w

@@ -16,11 +16,11 @@ func naive(l Layout, scores []int, weights []float64) ([]uint64, []float64, []fl
 	q := make([]float64, l.Bins())
 	for i, x := range scores {
 		if x < l.Lo || x > l.Hi {
-			return nil, nil, nil, l.ScoreError(i, x)
+			return nil, nil, nil, ScoreError("test", l.Lo, l.Hi, i, x)
 		}
 		u := 1.0
 		if weights != nil {
-			if err := CheckWeight(l.Pkg, i, weights[i]); err != nil {
+			if err := CheckWeight("test", i, weights[i]); err != nil {
 				return nil, nil, nil, err
 			}
 			u = weights[i]
@@ -64,7 +64,7 @@ func randomLayout(r *rand.Rand) Layout {
 			edges[j], edges[j-1] = edges[j-1], edges[j]
 		}
 	}
-	return Layout{Pkg: "test", Lo: lo, Hi: lo + points - 1, Edges: edges}
+	return Layout{Lo: lo, Hi: lo + points - 1, Edges: edges}
 }
 
 // TestCountPathsAgree compares every counting path with the naive loop on random data,
@@ -111,7 +111,7 @@ func TestCountPathsAgree(t *testing.T) {
 		wn, ww, wq, werr := naive(l, scores, weights)
 		for _, vector := range []bool{false, true} {
 			bins := make([]Bin, l.Bins())
-			err := count(l, scores, weights, bins, vector && hasAVX512)
+			err := count("test", l, scores, weights, bins, vector && hasAVX512)
 			if (err == nil) != (werr == nil) || err != nil && err.Error() != werr.Error() {
 				t.Fatalf("case %d (vector %v, layout %+v): error %v, want %v", c, vector, l, err, werr)
 			}
@@ -133,7 +133,7 @@ func close(a, b float64) bool { return math.Abs(a-b) <= 1e-12*math.Max(1, math.A
 // TestCountErrors checks the error of every class of bad input, at the first, a middle and
 // the last position, for every path.
 func TestCountErrors(t *testing.T) {
-	l := Layout{Pkg: "test", Lo: 0, Hi: 10, Edges: []int{0, 7, 9, 11}}
+	l := Layout{Lo: 0, Hi: 10, Edges: []int{0, 7, 9, 11}}
 	for _, c := range []struct {
 		score  int
 		weight float64
@@ -162,7 +162,7 @@ func TestCountErrors(t *testing.T) {
 					weights = nil
 				}
 				for _, vector := range []bool{false, true} {
-					err := count(l, scores, weights, make([]Bin, 3), vector && hasAVX512)
+					err := count("test", l, scores, weights, make([]Bin, 3), vector && hasAVX512)
 					var ie *cxmetrics.InputError
 					if !errors.Is(err, c.want) || !errors.As(err, &ie) || ie.Index != at {
 						t.Errorf("score %d weight %v at %d of %d (vector %v): %v", c.score, c.weight, at, n, vector, err)
@@ -171,7 +171,7 @@ func TestCountErrors(t *testing.T) {
 			}
 		}
 	}
-	if err := Count(l, []int{1, 2}, []float64{1}, make([]Bin, 3)); !errors.Is(err, cxmetrics.ErrLengthMismatch) {
+	if err := Count("test", l, []int{1, 2}, []float64{1}, make([]Bin, 3)); !errors.Is(err, cxmetrics.ErrLengthMismatch) {
 		t.Errorf("mismatched lengths: %v", err)
 	}
 }
@@ -186,13 +186,9 @@ func TestCheckRange(t *testing.T) {
 		{math.MaxInt64 - 3, math.MaxInt64, true}, {math.MinInt64, 0, false}, {1, 0, false},
 		{math.MaxInt64, math.MinInt64, false},
 	} {
-		err := CheckRange("test", layoutName{}, c.lo, c.hi)
+		err := CheckRange(c.lo, c.hi)
 		if (err == nil) != c.ok || err != nil && !errors.Is(err, cxmetrics.ErrInvalidScale) {
 			t.Errorf("[%d, %d]: %v", c.lo, c.hi, err)
 		}
 	}
 }
-
-type layoutName struct{}
-
-func (layoutName) String() string { return "s" }

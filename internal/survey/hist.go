@@ -41,9 +41,8 @@ func (h *Hist) Total() uint64 {
 // CheckWeight), a count beyond MaxCount (ErrTooLarge) or sums that would overflow
 // (ErrNotFinite) are errors, and h is then unchanged.
 func (h *Hist) Add(pkg string, x int, w float64) error {
-	l := Layout{Pkg: pkg, Lo: h.Lo, Hi: h.Hi()}
-	if !l.inRange(x) {
-		return l.ScoreError(-1, x)
+	if !inRange(h.Lo, h.Hi(), x) {
+		return ScoreError(pkg, h.Lo, h.Hi(), -1, x)
 	}
 	if err := CheckWeight(pkg, -1, w); err != nil {
 		return err

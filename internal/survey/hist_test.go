@@ -11,7 +11,7 @@ import (
 
 func decode(data []byte) (Hist, []int64, error) {
 	return Decode("test", data, 7, 2, func(p []int64) (int, int, error) {
-		if err := CheckRange("test", layoutName{}, int(p[0]), int(p[1])); err != nil {
+		if err := CheckRange(int(p[0]), int(p[1])); err != nil {
 			return 0, 0, err
 		}
 		return int(p[0]), int(p[1]), nil

@@ -20,9 +20,15 @@ import (
 //	Jeffreys        [B(x+½, n-x+½; α/2), B(x+½, n-x+½; 1-α/2)]                       ("jeffreys")
 //
 // with α = 1 - level. At x = 0 and x = n every method is defined: Wald collapses to the
-// point p, Wilson and Agresti-Coull keep a positive width, Clopper-Pearson reaches the
-// bound, and Jeffreys stays just inside it (as statsmodels computes it, without the
-// Brown-Cai-DasGupta modification). Other methods wrap cxmetrics.ErrUnsupportedMethod.
+// point p, Wilson, Agresti-Coull and Clopper-Pearson reach the bound (0 or 1) on that side
+// and keep a positive width, and Jeffreys takes the bound too: the lower bound is 0 at
+// x = 0 and the upper bound 1 at x = n, the modification of Brown, Cai & DasGupta (2001,
+// "Interval Estimation for a Binomial Proportion", Statistical Science 16(2), section
+// 4.1.2), so that the interval contains the estimate. (statsmodels keeps the Beta quantile
+// there, just inside the bound; elsewhere the bounds are statsmodels' own.) Other methods
+// wrap cxmetrics.ErrUnsupportedMethod.
+// Above n = 10^10 Clopper-Pearson and Jeffreys return Wilson's bounds: the Beta quantiles
+// lose accuracy there, and the three intervals differ by O(1/n), below 10^-10.
 func Proportion(pkg string, m cxmetrics.Method, p, n, level float64) (lo, hi float64, err error) {
 	z, err := dist.CriticalZ(pkg, level)
 	if err != nil {
@@ -34,6 +40,15 @@ func Proportion(pkg string, m cxmetrics.Method, p, n, level float64) (lo, hi flo
 	q := 1 - p
 	x := n * p
 	alpha := 1 - level
+	switch m {
+	case cxmetrics.Wald, cxmetrics.Wilson, cxmetrics.AgrestiCoull:
+	case cxmetrics.ClopperPearson, cxmetrics.Jeffreys:
+		if n > maxBetaN {
+			return Proportion(pkg, cxmetrics.Wilson, p, n, level)
+		}
+	default:
+		return 0, 0, fmt.Errorf("%s: method %v: %w", pkg, m, cxmetrics.ErrUnsupportedMethod)
+	}
 	switch m {
 	case cxmetrics.Wald:
 		d := z * math.Sqrt(p*q/n)
@@ -58,17 +73,30 @@ func Proportion(pkg string, m cxmetrics.Method, p, n, level float64) (lo, hi flo
 			hi = dist.BetaQuantile(1-alpha/2, x+1, n-x)
 		}
 	case cxmetrics.Jeffreys:
-		lo = dist.BetaQuantile(alpha/2, x+0.5, n-x+0.5)
-		hi = dist.BetaQuantile(1-alpha/2, x+0.5, n-x+0.5)
-	default:
-		return 0, 0, fmt.Errorf("%s: method %v: %w", pkg, m, cxmetrics.ErrUnsupportedMethod)
+		lo, hi = 0, 1
+		if x > 0 {
+			lo = dist.BetaQuantile(alpha/2, x+0.5, n-x+0.5)
+		}
+		if x < n {
+			hi = dist.BetaQuantile(1-alpha/2, x+0.5, n-x+0.5)
+		}
 	}
-	lo, hi = math.Max(0, math.Min(lo, p)), math.Min(1, math.Max(hi, p))
+	// The bounds at x = 0 and x = n are exact, not rounded.
+	if x == 0 {
+		lo = 0
+	}
+	if x == n {
+		hi = 1
+	}
+	lo, hi = math.Max(0, lo), math.Min(1, hi)
 	if math.IsNaN(lo) || math.IsNaN(hi) {
 		return 0, 0, fmt.Errorf("%s: %v interval of proportion %v with n %v: %w", pkg, m, p, n, cxmetrics.ErrNotFinite)
 	}
 	return lo, hi, nil
 }
+
+// maxBetaN is the largest n for which the Beta quantiles are accurate to about 1e-12.
+const maxBetaN = 1e10
 
 // TInterval returns mean ± t·√variance with t the (1+level)/2 quantile of Student's t with
 // df > 0 degrees of freedom.

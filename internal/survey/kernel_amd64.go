@@ -85,9 +85,9 @@ func newKernel(l Layout, vector bool) kernel {
 	return k
 }
 
-func (k *kernel) unweighted(l Layout, scores []int, bins []Bin) error {
+func (k *kernel) unweighted(pkg string, l Layout, scores []int, bins []Bin) error {
 	if !k.vector {
-		return unweightedScalar(l, scores, bins, 0)
+		return unweightedScalar(pkg, l, scores, bins, 0)
 	}
 	n8 := len(scores) &^ 7
 	var out unweightedLanes
@@ -106,17 +106,17 @@ func (k *kernel) unweighted(l Layout, scores []int, bins []Bin) error {
 		cum[j+1] = uint64(c)
 	}
 	if cum[B] != uint64(n8) {
-		return l.firstBad(scores[:n8], nil, 0)
+		return firstBad(pkg, l.Lo, l.Hi, scores[:n8], nil, 0)
 	}
 	for j := range B {
 		addCount(&bins[j], cum[j+1]-cum[j])
 	}
-	return unweightedScalar(l, scores[n8:], bins, n8)
+	return unweightedScalar(pkg, l, scores[n8:], bins, n8)
 }
 
-func (k *kernel) weighted(l Layout, scores []int, weights []float64, bins []Bin) error {
+func (k *kernel) weighted(pkg string, l Layout, scores []int, weights []float64, bins []Bin) error {
 	if !k.vector {
-		return weightedScalar(l, scores, weights, bins, 0)
+		return weightedScalar(pkg, l, scores, weights, bins, 0)
 	}
 	B := l.Bins()
 	weights = weights[:len(scores)]
@@ -134,7 +134,7 @@ func (k *kernel) weighted(l Layout, scores []int, weights []float64, bins []Bin)
 			weighted8AVX512(sc, ws, &k.p, &out)
 		}
 		if lanes(&out.ok) != int64(len(sc)) {
-			return l.firstBad(sc, ws, start)
+			return firstBad(pkg, l.Lo, l.Hi, sc, ws, start)
 		}
 		prev := int64(0)
 		for j := range B {
@@ -145,7 +145,7 @@ func (k *kernel) weighted(l Layout, scores []int, weights []float64, bins []Bin)
 			bins[j].W2.Add(laneSum(&out.q[j]))
 		}
 	}
-	return weightedScalar(l, scores[n8:], weights[n8:], bins, n8)
+	return weightedScalar(pkg, l, scores[n8:], weights[n8:], bins, n8)
 }
 
 func lanes(v *[8]int64) int64 {

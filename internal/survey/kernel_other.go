@@ -9,10 +9,10 @@ type kernel struct{}
 
 func newKernel(Layout, bool) kernel { return kernel{} }
 
-func (kernel) unweighted(l Layout, scores []int, bins []Bin) error {
-	return unweightedScalar(l, scores, bins, 0)
+func (kernel) unweighted(pkg string, l Layout, scores []int, bins []Bin) error {
+	return unweightedScalar(pkg, l, scores, bins, 0)
 }
 
-func (kernel) weighted(l Layout, scores []int, weights []float64, bins []Bin) error {
-	return weightedScalar(l, scores, weights, bins, 0)
+func (kernel) weighted(pkg string, l Layout, scores []int, weights []float64, bins []Bin) error {
+	return weightedScalar(pkg, l, scores, weights, bins, 0)
 }

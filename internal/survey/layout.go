@@ -31,13 +31,13 @@ const (
 
 // CheckRange returns nil when [lo, hi] is a scale of at most MaxPoints points, computed
 // without overflow for any lo and hi, and an error wrapping cxmetrics.ErrInvalidScale
-// otherwise. scale is the scale's text for the message.
-func CheckRange(pkg string, scale fmt.Stringer, lo, hi int) error {
+// otherwise, for the caller to prefix with its package and scale.
+func CheckRange(lo, hi int) error {
 	switch {
 	case lo > hi:
-		return fmt.Errorf("%s: scale %v: min %d above max %d: %w", pkg, scale, lo, hi, cxmetrics.ErrInvalidScale)
+		return fmt.Errorf("min %d above max %d: %w", lo, hi, cxmetrics.ErrInvalidScale)
 	case uint(hi)-uint(lo) >= MaxPoints: // hi - lo as an unsigned difference cannot wrap
-		return fmt.Errorf("%s: scale %v: more than %d points: %w", pkg, scale, MaxPoints, cxmetrics.ErrInvalidScale)
+		return fmt.Errorf("more than %d points: %w", MaxPoints, cxmetrics.ErrInvalidScale)
 	}
 	return nil
 }
@@ -46,8 +46,10 @@ func CheckRange(pkg string, scale fmt.Stringer, lo, hi int) error {
 // scores x with Edges[j] <= x - Lo < Edges[j+1]. Edges[0] is 0, Edges[len(Edges)-1] the
 // number of points, and the edges do not decrease (a bin may be empty, as the passives of
 // an NPS scale without them).
+//
+// A Layout holds no package name (errors take it separately), so that its edges never
+// escape to the heap through an error.
 type Layout struct {
-	Pkg    string // the package whose errors name it
 	Lo, Hi int
 	Edges  []int
 }
@@ -56,23 +58,23 @@ type Layout struct {
 func (l Layout) Bins() int { return len(l.Edges) - 1 }
 
 // Points returns a layout with one bin per point of [lo, hi], which must be a valid range.
-func Points(pkg string, lo, hi int) Layout {
+func Points(lo, hi int) Layout {
 	n := hi - lo + 1
 	edges := make([]int, n+1)
 	for i := range edges {
 		edges[i] = i
 	}
-	return Layout{Pkg: pkg, Lo: lo, Hi: hi, Edges: edges}
+	return Layout{Lo: lo, Hi: hi, Edges: edges}
 }
 
-// ScoreError returns the error for score x at index i (-1 for none) outside [Lo, Hi].
-func (l Layout) ScoreError(i, x int) error {
-	return &cxmetrics.InputError{Pkg: l.Pkg, What: "score", Index: i, Value: x,
-		Err: cxmetrics.ErrOutOfRange, Detail: fmt.Sprintf("[%d, %d]", l.Lo, l.Hi)}
+// ScoreError returns the error for score x at index i (-1 for none) outside [lo, hi].
+func ScoreError(pkg string, lo, hi, i, x int) error {
+	return &cxmetrics.InputError{Pkg: pkg, What: "score", Index: i, Value: x,
+		Err: cxmetrics.ErrOutOfRange, Detail: fmt.Sprintf("[%d, %d]", lo, hi)}
 }
 
-// inRange reports whether x lies in [Lo, Hi].
-func (l Layout) inRange(x int) bool { return uint(x)-uint(l.Lo) <= uint(l.Hi)-uint(l.Lo) }
+// inRange reports whether x lies in [lo, hi].
+func inRange(lo, hi, x int) bool { return uint(x)-uint(lo) <= uint(hi)-uint(lo) }
 
 // CheckWeight returns nil for a usable weight: 0, or within [MinWeight, MaxWeight]. A NaN
 // or infinite weight wraps cxmetrics.ErrNotFinite, a negative one ErrNegativeWeight, and a
@@ -94,14 +96,15 @@ func CheckWeight(pkg string, i int, w float64) error {
 }
 
 // firstBad returns the error for the first bad score or weight of a block that starts at
-// index offset of the caller's input; weights may be nil.
-func (l Layout) firstBad(scores []int, weights []float64, offset int) error {
+// index offset of the caller's input; weights may be nil. It takes the layout's fields
+// rather than the layout, so that the layout's edges do not escape to the heap.
+func firstBad(pkg string, lo, hi int, scores []int, weights []float64, offset int) error {
 	for i, x := range scores {
-		if !l.inRange(x) {
-			return l.ScoreError(offset+i, x)
+		if !inRange(lo, hi, x) {
+			return ScoreError(pkg, lo, hi, offset+i, x)
 		}
 		if weights != nil {
-			if err := CheckWeight(l.Pkg, offset+i, weights[i]); err != nil {
+			if err := CheckWeight(pkg, offset+i, weights[i]); err != nil {
 				return err
 			}
 		}

@@ -14,7 +14,6 @@ type Mean struct {
 	N      uint64  // answers
 	Weight float64 // Σ w
 	Theta  float64 // θ
-	Share  []float64
 	// Sigma2 is the weighted population variance of the values, Σ w (z - θ)² / Σ w.
 	Sigma2 float64
 	// Var is the linearization (Taylor) variance of θ, as R's survey::svymean computes it
@@ -37,13 +36,13 @@ type Mean struct {
 }
 
 // Linearize returns the weighted mean of z over bins (z[j] is the value of every answer in
-// bin j) with its variance and effective n; sample selects the factor n/(n-1) of a mean
-// of ratings. No answers, or weights that sum to zero, is ErrEmpty; a mean of ratings from
+// bin j) with its variance and effective n, and fills shares (of len(bins)) with each
+// bin's share of the total weight; sample selects the factor n/(n-1) of a mean of ratings. No answers, or weights that sum to zero, is ErrEmpty; a mean of ratings from
 // one answer has no variance and is ErrTooFew.
 //
 // Sums are taken over the bins' shares of the total weight, and the values relative to
 // z[0], so that neither the weights' size nor the values' offset can overflow or cancel.
-func Linearize(pkg string, bins []Bin, z []float64, sample bool) (Mean, error) {
+func Linearize(pkg string, bins []Bin, z []float64, sample bool, shares []float64) (Mean, error) {
 	var m Mean
 	var w, w2 stats.Sum
 	unit := true // every weight is 1: each bin's weights and squares sum to its count
@@ -64,18 +63,17 @@ func Linearize(pkg string, bins []Bin, z []float64, sample bool) (Mean, error) {
 	case sample && m.N < 2:
 		return Mean{}, fmt.Errorf("%s: the variance of a mean needs at least 2 answers, have 1: %w", pkg, cxmetrics.ErrTooFew)
 	}
-	m.Share = make([]float64, len(bins))
 	ref := z[0]
 	var t stats.Sum
 	for j, b := range bins {
-		m.Share[j] = b.W.Value() / m.Weight
-		t.Add(m.Share[j] * (z[j] - ref))
+		shares[j] = b.W.Value() / m.Weight
+		t.Add(shares[j] * (z[j] - ref))
 	}
 	m.Theta = ref + t.Value()
 	var s2, v stats.Sum
 	for j, b := range bins {
 		d := z[j] - m.Theta
-		s2.Add(m.Share[j] * d * d)
+		s2.Add(shares[j] * d * d)
 		v.Add(b.W2.Value() / m.Weight / m.Weight * d * d)
 	}
 	m.Sigma2 = math.Max(0, s2.Value())
