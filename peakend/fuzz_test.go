@@ -96,8 +96,12 @@ func exactShift(v float64, k int) bool {
 }
 
 // shifted reports whether got is base·2^k, when that product is exact; it does not judge
-// the other cases.
+// the other cases. A zero base may be a result that underflowed (a slope of 1e-327), so
+// for it got must round to zero at the base's scale.
 func shifted(got, base float64, k int) bool {
+	if base == 0 {
+		return math.Ldexp(got, -k) == 0
+	}
 	return !exactShift(base, k) || got == math.Ldexp(base, k)
 }
 
