@@ -3,17 +3,20 @@
 // maps keyed by strings.
 package intern
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // MaxIDs is the number of distinct strings a table holds at most, so that every id is a
 // non-negative int32: ids run from 0 to MaxIDs-1.
 const MaxIDs = math.MaxInt32
 
 // IDs is a table of strings and their ids. The zero value is an empty table that holds up
-// to MaxIDs strings.
+// to MaxIDs strings. An IDs is not safe for concurrent use, not even by Name.
 type IDs struct {
 	ids   map[string]int32
-	names []string
+	names []string // names[id], built by Name when first needed
 	// Limit is the number of distinct strings the table holds at most; 0 (or a value
 	// above MaxIDs) means MaxIDs.
 	Limit int
@@ -30,20 +33,29 @@ func (t *IDs) ID(s string) (id int32, ok bool) {
 	if limit <= 0 || limit > MaxIDs {
 		limit = MaxIDs
 	}
-	if len(t.names) >= limit {
+	if len(t.ids) >= limit {
 		return -1, false
 	}
 	if t.ids == nil {
 		t.ids = make(map[string]int32)
 	}
-	id = int32(len(t.names))
+	id = int32(len(t.ids))
 	t.ids[s] = id
-	t.names = append(t.names, s)
 	return id, true
 }
 
 // Len returns the number of distinct strings in the table.
-func (t *IDs) Len() int { return len(t.names) }
+func (t *IDs) Len() int { return len(t.ids) }
 
-// Name returns the string with the given id, which must be in [0, Len()).
-func (t *IDs) Name(id int32) string { return t.names[id] }
+// Name returns the string with the given id, which must be in [0, Len()). The first call
+// after new strings were added builds the reverse table, in time proportional to Len, so
+// that tables whose names are never asked for keep no slice of them.
+func (t *IDs) Name(id int32) string {
+	if len(t.names) != len(t.ids) {
+		t.names = slices.Grow(t.names[:0], len(t.ids))[:len(t.ids)]
+		for s, i := range t.ids {
+			t.names[i] = s
+		}
+	}
+	return t.names[id]
+}

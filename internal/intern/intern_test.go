@@ -40,3 +40,17 @@ func TestIDsFull(t *testing.T) {
 		}
 	}
 }
+
+// Name follows strings added after an earlier call.
+func TestNameAfterGrowth(t *testing.T) {
+	var ids IDs
+	ids.ID("a")
+	if ids.Name(0) != "a" {
+		t.Fatal("Name(0)")
+	}
+	ids.ID("b")
+	ids.ID("c")
+	if ids.Name(2) != "c" || ids.Name(1) != "b" || ids.Name(0) != "a" {
+		t.Errorf("names %q %q %q", ids.Name(0), ids.Name(1), ids.Name(2))
+	}
+}

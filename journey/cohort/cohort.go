@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/enum"
+	"github.com/cxmetrics/cxmetrics/internal/intern"
 	"github.com/cxmetrics/cxmetrics/journey"
 )
 
@@ -23,34 +26,19 @@ const (
 	Month               // a calendar month, or 30 × 24 hours when rolling
 )
 
-var periodNames = [...]string{Day: "day", Week: "week", Month: "month"}
+var periodNames = enum.Names[Period]{Pkg: pkg, Type: "Period", Unknown: cxmetrics.ErrUnknownLabel,
+	Names: []string{Day: "day", Week: "week", Month: "month"}}
 
 // String returns "day", "week" or "month", or "Period(n)" for an unknown value.
-func (p Period) String() string {
-	if p >= 0 && int(p) < len(periodNames) {
-		return periodNames[p]
-	}
-	return fmt.Sprintf("Period(%d)", int(p))
-}
+func (p Period) String() string { return periodNames.String(p) }
 
-// MarshalText encodes the period as its name.
-func (p Period) MarshalText() ([]byte, error) {
-	if p < 0 || int(p) >= len(periodNames) {
-		return nil, &cxmetrics.InputError{Pkg: pkg, What: "period", Index: -1, Value: int(p), Err: cxmetrics.ErrUnknownLabel}
-	}
-	return []byte(periodNames[p]), nil
-}
+// MarshalText encodes the period as its name, as String writes it; an unknown period is
+// an error wrapping [cxmetrics.ErrUnknownLabel].
+func (p Period) MarshalText() ([]byte, error) { return periodNames.Marshal(p) }
 
-// UnmarshalText decodes a period name written by MarshalText.
-func (p *Period) UnmarshalText(b []byte) error {
-	for i, n := range periodNames {
-		if n == string(b) {
-			*p = Period(i)
-			return nil
-		}
-	}
-	return &cxmetrics.InputError{Pkg: pkg, What: "period", Index: -1, Value: string(b), Err: cxmetrics.ErrUnknownLabel}
-}
+// UnmarshalText decodes a period name as String writes it, ignoring case and surrounding
+// spaces; an unknown name wraps [cxmetrics.ErrUnknownLabel].
+func (p *Period) UnmarshalText(b []byte) error { return periodNames.Unmarshal(b, p) }
 
 // rollingSeconds is the length of a rolling period.
 func (p Period) rollingSeconds() int64 {
@@ -75,34 +63,19 @@ const (
 	Rolling
 )
 
-var windowNames = [...]string{Calendar: "calendar", Rolling: "rolling"}
+var windowNames = enum.Names[Window]{Pkg: pkg, Type: "Window", Unknown: cxmetrics.ErrUnknownLabel,
+	Names: []string{Calendar: "calendar", Rolling: "rolling"}}
 
 // String returns "calendar" or "rolling", or "Window(n)" for an unknown value.
-func (w Window) String() string {
-	if w >= 0 && int(w) < len(windowNames) {
-		return windowNames[w]
-	}
-	return fmt.Sprintf("Window(%d)", int(w))
-}
+func (w Window) String() string { return windowNames.String(w) }
 
-// MarshalText encodes the window as its name.
-func (w Window) MarshalText() ([]byte, error) {
-	if w < 0 || int(w) >= len(windowNames) {
-		return nil, &cxmetrics.InputError{Pkg: pkg, What: "window", Index: -1, Value: int(w), Err: cxmetrics.ErrUnknownLabel}
-	}
-	return []byte(windowNames[w]), nil
-}
+// MarshalText encodes the window as its name, as String writes it; an unknown window is
+// an error wrapping [cxmetrics.ErrUnknownLabel].
+func (w Window) MarshalText() ([]byte, error) { return windowNames.Marshal(w) }
 
-// UnmarshalText decodes a window name written by MarshalText.
-func (w *Window) UnmarshalText(b []byte) error {
-	for i, n := range windowNames {
-		if n == string(b) {
-			*w = Window(i)
-			return nil
-		}
-	}
-	return &cxmetrics.InputError{Pkg: pkg, What: "window", Index: -1, Value: string(b), Err: cxmetrics.ErrUnknownLabel}
-}
+// UnmarshalText decodes a window name as String writes it, ignoring case and surrounding
+// spaces; an unknown name wraps [cxmetrics.ErrUnknownLabel].
+func (w *Window) UnmarshalText(b []byte) error { return windowNames.Unmarshal(b, w) }
 
 // Options say how to build a retention table. The zero value builds daily calendar
 // cohorts in UTC from any event, as of the latest event.
@@ -135,6 +108,14 @@ type user struct {
 	started bool      // has a start event by AsOf
 }
 
+// MaxPeriods is the largest number of periods (cells, 0 to MaxPeriods-1) that a row of a
+// [Table] may span, from a cohort's period to that of [Options.AsOf]. It is 10 000: over
+// 27 years of days (a product's whole history in daily cohorts), 190 years of weeks, 800
+// of months. A row then takes at most 720 KB. The bound exists for logs with a "never"
+// sentinel such as the year 9999 or 1900, which would otherwise cost a cell for every
+// day up to it.
+const MaxPeriods = 10_000
+
 // Build groups users into cohorts by the period of their first start event and counts,
 // for every cohort and period N, the users who returned in period N, the users who
 // returned in period N or later, and the users who churned.
@@ -152,9 +133,18 @@ type user struct {
 // users who never did the start event are not part of any cohort. Events need not be
 // sorted. An event with an empty user or a zero time (the zero time.Time, which would
 // open a cohort in year 1) is an [*cxmetrics.InputError] wrapping [cxmetrics.ErrEmpty] at
-// its index; no events, or no start event by AsOf, is an error
-// wrapping [cxmetrics.ErrEmpty]; an unknown Period, Window or WeekStart is an
+// its index, and one whose time (or an AsOf) lies outside the years 0000 to 9999 in UTC,
+// the range that RFC 3339 and journey.ReadEventsCSV accept, one wrapping
+// [cxmetrics.ErrOutOfRange]. No events, or no start event by AsOf, is an error wrapping
+// [cxmetrics.ErrEmpty]; an unknown Period, Window or WeekStart is an
 // [*cxmetrics.InputError] wrapping [cxmetrics.ErrUnknownLabel].
+//
+// A table whose rows would span more than [MaxPeriods] periods, from the earliest start
+// event to AsOf, is an [*cxmetrics.InputError] wrapping [cxmetrics.ErrTooLarge] that
+// names the outlying end: the earliest start event or the event that sets AsOf (by index
+// and time), whichever lies farther from the median event time, or Options.AsOf itself
+// (Index -1). More than 2^31 - 2 events, or distinct users, wrap [cxmetrics.ErrTooLarge]
+// too.
 func Build(events []journey.Event, o Options) (Table, error) {
 	if err := o.check(); err != nil {
 		return Table{}, err
@@ -162,11 +152,14 @@ func Build(events []journey.Event, o Options) (Table, error) {
 	if len(events) == 0 {
 		return Table{}, fmt.Errorf("cohort: no events: %w", cxmetrics.ErrEmpty)
 	}
+	if len(events) >= math.MaxInt32 {
+		return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "events", Index: -1, Value: len(events), Err: cxmetrics.ErrTooLarge, Detail: "(at most 2^31 - 2)"}
+	}
 	loc := o.Location
 	if loc == nil {
 		loc = time.UTC
 	}
-	asOf := o.AsOf
+	asOf, asOfEvent := o.AsOf, -1
 	for i := range events {
 		e := &events[i]
 		switch {
@@ -174,26 +167,29 @@ func Build(events []journey.Event, o Options) (Table, error) {
 			return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "user", Index: i, Value: `""`, Err: cxmetrics.ErrEmpty}
 		case e.Time.IsZero():
 			return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "time", Index: i, Value: e.Time, Err: cxmetrics.ErrEmpty, Detail: "(the zero time.Time)"}
+		case !inYears(e.Time):
+			return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "time", Index: i, Value: e.Time, Err: cxmetrics.ErrOutOfRange, Detail: "(years 0000 to 9999)"}
 		case o.AsOf.IsZero() && (asOf.IsZero() || e.Time.After(asOf)):
-			asOf = e.Time
+			asOf, asOfEvent = e.Time, i
 		}
+	}
+	if !inYears(asOf) {
+		return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "as-of time", Index: -1, Value: asOf, Err: cxmetrics.ErrOutOfRange, Detail: "(years 0000 to 9999)"}
 	}
 	cal := calendar{period: o.Period, loc: loc, weekStart: int64(o.WeekStart)}
 
 	// Pass 1: intern the users, and find each one's first start event.
-	if len(events) >= math.MaxInt32 {
-		return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "events", Index: -1, Value: len(events), Err: cxmetrics.ErrOutOfRange, Detail: "(at most 2^31 - 2)"}
-	}
-	ids := make(map[string]int32)
+	var ids intern.IDs
 	eventUser := make([]int32, len(events))
 	var all []user
 	started := 0
 	for i := range events {
 		e := &events[i]
-		id, ok := ids[e.User]
+		id, ok := ids.ID(e.User)
 		if !ok {
-			id = int32(len(all))
-			ids[e.User] = id
+			return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "user", Index: i, Value: strconv.Quote(e.User), Err: cxmetrics.ErrTooLarge, Detail: "(more than 2^31 - 1 distinct users)"}
+		}
+		if int(id) == len(all) {
 			all = append(all, user{})
 		}
 		eventUser[i] = id
@@ -224,30 +220,49 @@ func Build(events []journey.Event, o Options) (Table, error) {
 		eventUser[i] = renum[id]
 	}
 
-	// Cohorts, and each user's last period that has ended by AsOf.
+	// Cohorts, and each user's last period that has ended by AsOf: every row must fit
+	// MaxPeriods.
 	keys := make([]int64, len(users))
-	for i := range users {
-		keys[i] = cal.index(users[i].first)
-	}
-	cohortKeys := slices.Clone(keys)
-	slices.Sort(cohortKeys)
-	cohortKeys = slices.Compact(cohortKeys)
 	asOfIndex := cal.index(asOf)
 	width := o.Period.rollingSeconds()
+	longest, longestLast := 0, int64(0)
 	for i := range users {
 		u := &users[i]
-		c, _ := slices.BinarySearch(cohortKeys, keys[i])
-		u.cohort = int32(c)
+		keys[i] = cal.index(u.first)
 		var last int64
 		if o.Window == Calendar {
 			last = asOfIndex - keys[i] - 1
 		} else {
 			last = floorDiv(secondsBetween(u.first, asOf), width) - 1
 		}
-		u.last = int32(max(0, min(last, maxPeriod)))
+		if last > longestLast {
+			longest, longestLast = i, last
+		}
+		u.last = int32(max(0, min(last, MaxPeriods)))
+	}
+	if longestLast >= MaxPeriods {
+		// The user's first start event: the first one at that time, as pass 1 keeps it.
+		first := 0
+		for i := range events {
+			e := &events[i]
+			if eventUser[i] == int32(longest) && (o.StartEvent == "" || e.Name == o.StartEvent) && e.Time.Equal(users[longest].first) {
+				first = i
+				break
+			}
+		}
+		return Table{}, spanError(events, o, asOf, asOfEvent, first)
+	}
+	cohortKeys := slices.Clone(keys)
+	slices.Sort(cohortKeys)
+	cohortKeys = slices.Compact(cohortKeys)
+	for i := range users {
+		c, _ := slices.BinarySearch(cohortKeys, keys[i])
+		users[i].cohort = int32(c)
 	}
 
-	// Pass 2: returns, as (user, period) pairs for the periods that have ended.
+	// Pass 2: returns, as (user, period) pairs for the periods that have ended. A return
+	// lies between the user's first start event and AsOf, so its period is at most
+	// u.last + 1 <= MaxPeriods.
 	var pairs []uint64
 	for i := range events {
 		e := &events[i]
@@ -268,7 +283,6 @@ func Build(events []journey.Event, o Options) (Table, error) {
 		} else {
 			n = floorDiv(secondsBetween(u.first, e.Time), width)
 		}
-		n = min(n, maxPeriod)
 		if int32(n) > u.max {
 			u.max = int32(n)
 		}
@@ -334,10 +348,6 @@ func Build(events []journey.Event, o Options) (Table, error) {
 	finish(t.Overall)
 	return t, nil
 }
-
-// maxPeriod bounds period numbers so that they fit the table's int32 counters; a period
-// beyond it (more than 2^30 days) is counted as maxPeriod.
-const maxPeriod = 1 << 30
 
 // finish derives the churn counts and the rates from the counts.
 func finish(cells []Cell) {
@@ -426,4 +436,38 @@ func floorDiv(a, b int64) int64 {
 		q--
 	}
 	return q
+}
+
+// inYears reports whether t lies in the years 0000 to 9999 in UTC.
+func inYears(t time.Time) bool {
+	y := t.UTC().Year()
+	return y >= 0 && y <= 9999
+}
+
+// spanError reports a table that would span more than MaxPeriods periods, from the start
+// event events[first] to asOf (set by events[asOfEvent], or by o.AsOf when asOfEvent is
+// -1). It blames whichever end lies farther from the median time of the events up to
+// asOf: that is the outlier, a "never" sentinel such as 9999-12-31 or 1900-01-01.
+func spanError(events []journey.Event, o Options, asOf time.Time, asOfEvent, first int) error {
+	times := make([]int64, 0, len(events))
+	for i := range events {
+		if t := events[i].Time; !t.After(asOf) {
+			times = append(times, t.Unix())
+		}
+	}
+	slices.Sort(times)
+	median := times[len(times)/2]
+	start := events[first].Time
+	span := fmt.Sprintf("more than MaxPeriods = %d %ss", MaxPeriods, o.Period)
+	e := &cxmetrics.InputError{Pkg: pkg, What: "time", Index: first, Value: start, Err: cxmetrics.ErrTooLarge,
+		Detail: fmt.Sprintf("(the row from this start event to the as-of time %v spans %s)", asOf.Format(time.RFC3339), span)}
+	if asOf.Unix()-median > median-start.Unix() {
+		d := fmt.Sprintf("(the row to it from the start event at index %d, %v, spans %s)", first, start.Format(time.RFC3339), span)
+		if asOfEvent >= 0 {
+			e.Index, e.Value, e.Detail = asOfEvent, asOf, "(the latest event, which sets the as-of time: "+d[1:]
+		} else {
+			e.What, e.Index, e.Value, e.Detail = "as-of time", -1, asOf, d
+		}
+	}
+	return e
 }

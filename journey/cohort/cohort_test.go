@@ -441,14 +441,20 @@ func reference(events []journey.Event, o Options) (Table, bool) {
 }
 
 // FuzzBuild compares Build with the slow reference on random logs of up to 40 events over
-// 100 days, in three time zones, for every period, window and event filter.
+// 100 days, in three time zones, for every period, window and event filter. With never
+// set, one event moves to 9999-12-31, a "never" sentinel: the log is refused with
+// ErrTooLarge unless no row reaches from 2024 to it (an earlier AsOf leaves it out, or
+// it is the only event that counts).
 func FuzzBuild(f *testing.F) {
-	f.Add(uint64(1), uint8(30), uint8(0), uint8(0), uint8(0))
-	f.Add(uint64(2), uint8(40), uint8(1), uint8(1), uint8(7))
-	f.Add(uint64(3), uint8(12), uint8(2), uint8(0), uint8(13))
-	f.Add(uint64(4), uint8(25), uint8(1), uint8(0), uint8(255))
+	f.Add(uint64(1), uint8(30), uint8(0), uint8(0), uint8(0), false)
+	f.Add(uint64(2), uint8(40), uint8(1), uint8(1), uint8(7), false)
+	f.Add(uint64(3), uint8(12), uint8(2), uint8(0), uint8(13), false)
+	f.Add(uint64(4), uint8(25), uint8(1), uint8(0), uint8(255), false)
+	f.Add(uint64(5), uint8(20), uint8(2), uint8(1), uint8(0), true)
+	f.Add(uint64(6), uint8(20), uint8(0), uint8(0), uint8(128), true)
+	f.Add(uint64(138), uint8(206), uint8(218), uint8(253), uint8(74), true)
 	zones := []*time.Location{time.UTC, mustLoad("America/New_York"), mustLoad("Australia/Lord_Howe")}
-	f.Fuzz(func(t *testing.T, seed uint64, n, period, window, flags uint8) {
+	f.Fuzz(func(t *testing.T, seed uint64, n, period, window, flags uint8, never bool) {
 		rng := rand.New(rand.NewPCG(seed, 2))
 		o := Options{
 			Period:    Period(period % 3),
@@ -474,6 +480,16 @@ func FuzzBuild(f *testing.F) {
 				User: fmt.Sprint(rng.IntN(6)),
 				Name: names[rng.IntN(3)],
 				Time: base.Add(time.Duration(rng.Int64N(int64(100*24*time.Hour))) / time.Minute * time.Minute),
+			}
+		}
+		if never && len(events) > 0 {
+			events[rng.IntN(len(events))].Time = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+			got, err := Build(events, o)
+			if errors.Is(err, cxmetrics.ErrTooLarge) {
+				return
+			}
+			if err == nil && len(got.Overall) > MaxPeriods {
+				t.Fatalf("log with a 9999 event: %d periods", len(got.Overall))
 			}
 		}
 		got, err := Build(events, o)
@@ -504,4 +520,116 @@ func mustLoad(name string) *time.Location {
 		panic(err)
 	}
 	return l
+}
+
+// A "never" sentinel (the year 9999, or 1900) among real events would make every row span
+// millions of days. Build refuses it with ErrTooLarge and names the outlying event.
+func TestBuildMaxPeriods(t *testing.T) {
+	never := journey.Event{User: "z", Name: "open", Time: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)}
+	old := journey.Event{User: "z", Name: "open", Time: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)}
+	with := func(e journey.Event) []journey.Event {
+		return append(append([]journey.Event(nil), handLog[:6]...), append([]journey.Event{e}, handLog[6:]...)...)
+	}
+	for _, c := range []struct {
+		name   string
+		events []journey.Event
+		o      Options
+		what   string
+		index  int
+		value  time.Time
+	}{
+		{"year 9999 sets AsOf", with(never), Options{}, "time", 6, never.Time},
+		{"year 9999, rolling weeks", with(never), Options{Period: Week, Window: Rolling}, "time", 6, never.Time},
+		{"year 1900 starts a cohort", with(old), Options{}, "time", 6, old.Time},
+		{"year 1900 after a later event of the user", append(with(ev("z", "2024-01-02T00:00:00Z")), old), Options{}, "time", 13, old.Time},
+		{"AsOf in 9999", handLog, Options{AsOf: never.Time}, "as-of time", -1, never.Time},
+		// 11 088 months from 1100 to 2024: the row of the user who started in 1100 is too long.
+		{"months", with(journey.Event{User: "z", Name: "open", Time: time.Date(1100, 1, 1, 0, 0, 0, 0, time.UTC)}),
+			Options{Period: Month}, "time", 6, time.Date(1100, 1, 1, 0, 0, 0, 0, time.UTC)},
+	} {
+		_, err := Build(c.events, c.o)
+		var ie *cxmetrics.InputError
+		if !errors.Is(err, cxmetrics.ErrTooLarge) || !errors.As(err, &ie) || ie.What != c.what || ie.Index != c.index || ie.Value != c.value {
+			t.Errorf("%s: %v; want an InputError wrapping ErrTooLarge for %s %v at index %d", c.name, err, c.what, c.value, c.index)
+		}
+	}
+	// Rows of exactly MaxPeriods days fit; one day more does not.
+	start := time.Date(2000, 1, 1, 12, 0, 0, 0, time.UTC)
+	events := []journey.Event{{User: "a", Name: "open", Time: start}}
+	for _, w := range []Window{Calendar, Rolling} {
+		asOf := start.AddDate(0, 0, MaxPeriods)
+		if w == Calendar {
+			asOf = asOf.Add(-12 * time.Hour) // midnight, when day MaxPeriods - 1 has just ended
+		}
+		tab, err := Build(events, Options{Window: w, AsOf: asOf})
+		if err != nil || len(tab.Cohorts[0].Cells) != MaxPeriods || len(tab.Overall) != MaxPeriods {
+			t.Errorf("%v window as of %v: %v", w, asOf, err)
+		}
+		if _, err := Build(events, Options{Window: w, AsOf: asOf.Add(24 * time.Hour)}); !errors.Is(err, cxmetrics.ErrTooLarge) {
+			t.Errorf("%v window, one day more: %v", w, err)
+		}
+	}
+}
+
+// Times that RFC 3339 cannot write are refused, so that period arithmetic never leaves
+// int64.
+func TestBuildTimeRange(t *testing.T) {
+	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name   string
+		events []journey.Event
+		o      Options
+	}{
+		{"year 10000", []journey.Event{ev("a", "2024-01-01T00:00:00Z"), {User: "b", Name: "x", Time: far}}, Options{}},
+		{"year -1", []journey.Event{{User: "b", Name: "x", Time: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)}}, Options{}},
+		{"largest time", []journey.Event{{User: "b", Name: "x", Time: time.Unix(1<<63-1, 999999999)}}, Options{}},
+		{"AsOf in 10000", handLog, Options{AsOf: far}},
+	} {
+		if _, err := Build(c.events, c.o); !errors.Is(err, cxmetrics.ErrOutOfRange) {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+}
+
+// Period, Window and Measure share one text form: String, MarshalText and UnmarshalText.
+func TestEnumText(t *testing.T) {
+	type text interface {
+		String() string
+		MarshalText() ([]byte, error)
+	}
+	check := func(v text, back func([]byte) (text, error), bad text) {
+		b, err := v.MarshalText()
+		if err != nil || string(b) != v.String() {
+			t.Errorf("%v: MarshalText %q, %v", v, b, err)
+		}
+		if got, err := back([]byte(" " + strings.ToUpper(string(b)) + " ")); err != nil || got != v {
+			t.Errorf("%v: UnmarshalText gives %v, %v", v, got, err)
+		}
+		if _, err := bad.MarshalText(); !errors.Is(err, cxmetrics.ErrUnknownLabel) {
+			t.Errorf("MarshalText(%v): %v", bad, err)
+		}
+		if _, err := back([]byte("fortnight")); !errors.Is(err, cxmetrics.ErrUnknownLabel) {
+			t.Errorf("UnmarshalText(fortnight) for %T: %v", v, err)
+		}
+	}
+	for _, p := range []Period{Day, Week, Month} {
+		check(p, func(b []byte) (text, error) { var x Period; err := x.UnmarshalText(b); return x, err }, Period(3))
+	}
+	for _, w := range []Window{Calendar, Rolling} {
+		check(w, func(b []byte) (text, error) { var x Window; err := x.UnmarshalText(b); return x, err }, Window(-1))
+	}
+	for _, m := range []Measure{OnPeriod, OnOrAfter, Churn} {
+		check(m, func(b []byte) (text, error) { var x Measure; err := x.UnmarshalText(b); return x, err }, Measure(3))
+	}
+	if OnPeriod.String() != "on period" || OnOrAfter.String() != "on or after" || Churn.String() != "churn" || Measure(5).String() != "Measure(5)" {
+		t.Error("Measure.String")
+	}
+	// An unknown measure is named, not printed as another rate.
+	tab, err := Build(handLog, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tab.Triangle(Measure(3)); !strings.Contains(got, "unknown label") || strings.Contains(got, "%") {
+		t.Errorf("Triangle(Measure(3)) = %q", got)
+	}
 }

@@ -34,5 +34,15 @@
 // [Table.Overall] sums the counts of all cohorts per period, so its rates are the cohorts'
 // rates weighted by their eligible users. [Table.String] prints "return on" retention as a
 // triangle, [Table.Triangle] any of the three rates, and a Table marshals to JSON with
-// periods and windows by name.
+// periods and windows by name; [Period], [Window] and [Measure] have one text form for
+// String, MarshalText and UnmarshalText.
+//
+// # Bounds and errors
+//
+// A row spans at most [MaxPeriods] periods (over 27 years of days): a log whose earliest
+// start event lies further from [Options.AsOf], typically because of a "never" sentinel
+// such as 9999-12-31, is an [*cxmetrics.InputError] wrapping [cxmetrics.ErrTooLarge] that
+// names the outlying event, never a table of millions of cells. Times must lie in the
+// years 0000 to 9999 (UTC). Every error is an [*cxmetrics.InputError] or wraps a sentinel
+// of the root package; see [Build].
 package cohort

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/enum"
 )
 
 // Table is a cohort retention table: one row per cohort, one cell per period since
@@ -57,6 +60,21 @@ const (
 	Churn                    // Cell.Churn
 )
 
+var measureNames = enum.Names[Measure]{Pkg: pkg, Type: "Measure", Unknown: cxmetrics.ErrUnknownLabel,
+	Names: []string{OnPeriod: "on period", OnOrAfter: "on or after", Churn: "churn"}}
+
+// String returns "on period", "on or after" or "churn", or "Measure(n)" for an unknown
+// value.
+func (m Measure) String() string { return measureNames.String(m) }
+
+// MarshalText encodes the measure as its name, as String writes it; an unknown measure is
+// an error wrapping [cxmetrics.ErrUnknownLabel].
+func (m Measure) MarshalText() ([]byte, error) { return measureNames.Marshal(m) }
+
+// UnmarshalText decodes a measure name as String writes it, ignoring case and surrounding
+// spaces; an unknown name wraps [cxmetrics.ErrUnknownLabel].
+func (m *Measure) UnmarshalText(b []byte) error { return measureNames.Unmarshal(b, m) }
+
 func (m Measure) of(c Cell) float64 {
 	switch m {
 	case OnOrAfter:
@@ -78,7 +96,13 @@ func (t Table) String() string { return t.Triangle(OnPeriod) }
 //	2024-01-01      3  100.0%   33.3%   33.3%
 //	2024-01-02      1  100.0%  100.0%
 //	all             4  100.0%   50.0%   33.3%
+//
+// For a Measure without a name it returns a one-line message instead of a triangle,
+// "cohort: Measure n: unknown label", rather than print some other rate.
 func (t Table) Triangle(m Measure) string {
+	if _, err := m.MarshalText(); err != nil {
+		return err.Error() + "\n"
+	}
 	layout := "2006-01-02"
 	if t.Period == Month {
 		layout = "2006-01"
