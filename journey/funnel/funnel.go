@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/enum"
 	"github.com/cxmetrics/cxmetrics/journey"
 )
 
@@ -37,18 +38,19 @@ const (
 	Any
 )
 
-// String returns "ordered", "strict" or "any".
-func (o Order) String() string {
-	switch o {
-	case Ordered:
-		return "ordered"
-	case Strict:
-		return "strict"
-	case Any:
-		return "any"
-	}
-	return "Order(" + strconv.Itoa(int(o)) + ")"
-}
+var orderNames = enum.Names[Order]{Pkg: pkg, Type: "Order", Unknown: cxmetrics.ErrUnknownLabel,
+	Names: []string{Ordered: "ordered", Strict: "strict", Any: "any"}}
+
+// String returns "ordered", "strict" or "any", or "Order(n)" for an unknown value.
+func (o Order) String() string { return orderNames.String(o) }
+
+// MarshalText encodes the order as its name, as String writes it; an unknown order is an
+// error wrapping [cxmetrics.ErrUnknownLabel].
+func (o Order) MarshalText() ([]byte, error) { return orderNames.Marshal(o) }
+
+// UnmarshalText decodes an order name as String writes it, ignoring case and surrounding
+// spaces; an unknown name wraps [cxmetrics.ErrUnknownLabel].
+func (o *Order) UnmarshalText(b []byte) error { return orderNames.Unmarshal(b, o) }
 
 // Anchor says which first-step events start an attempt at the funnel.
 type Anchor int
@@ -62,16 +64,19 @@ const (
 	FirstStart
 )
 
-// String returns "latest start" or "first start".
-func (a Anchor) String() string {
-	switch a {
-	case LatestStart:
-		return "latest start"
-	case FirstStart:
-		return "first start"
-	}
-	return "Anchor(" + strconv.Itoa(int(a)) + ")"
-}
+var anchorNames = enum.Names[Anchor]{Pkg: pkg, Type: "Anchor", Unknown: cxmetrics.ErrUnknownLabel,
+	Names: []string{LatestStart: "latest start", FirstStart: "first start"}}
+
+// String returns "latest start" or "first start", or "Anchor(n)" for an unknown value.
+func (a Anchor) String() string { return anchorNames.String(a) }
+
+// MarshalText encodes the anchor as its name, as String writes it; an unknown anchor is
+// an error wrapping [cxmetrics.ErrUnknownLabel].
+func (a Anchor) MarshalText() ([]byte, error) { return anchorNames.Marshal(a) }
+
+// UnmarshalText decodes an anchor name as String writes it, ignoring case and surrounding
+// spaces; an unknown name wraps [cxmetrics.ErrUnknownLabel].
+func (a *Anchor) UnmarshalText(b []byte) error { return anchorNames.Unmarshal(b, a) }
 
 // Exclusion drops from the funnel every user whose counted attempt has an event named
 // Event after reaching step From and before reaching step To. From and To are 0-based
