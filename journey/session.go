@@ -37,9 +37,9 @@ func (s Session) Duration() time.Duration { return s.End.Sub(s.Start) }
 // Sessions are returned ordered by user, then by start time; their Events are a sorted
 // copy of the input, which is not modified. An empty user name is an
 // [*cxmetrics.InputError] wrapping [cxmetrics.ErrEmpty] at the event's index, and a
-// negative gap one wrapping [cxmetrics.ErrOutOfRange]. No events give no sessions. The
-// events are numbered with int32: more than 2^31 - 1 events is an error wrapping
-// [cxmetrics.ErrTooLarge].
+// negative gap, or a time more than 2^63 seconds before 1970, one wrapping
+// [cxmetrics.ErrOutOfRange]. No events give no sessions. The events are numbered with
+// int32: more than 2^31 - 1 events is an error wrapping [cxmetrics.ErrTooLarge].
 func Sessions(events []Event, gap time.Duration) ([]Session, error) {
 	if gap < 0 {
 		return nil, inputErr("gap", -1, gap, cxmetrics.ErrOutOfRange, "(must be >= 0)")
@@ -51,8 +51,11 @@ func Sessions(events []Event, gap time.Duration) ([]Session, error) {
 		return nil, inputErr("events", -1, len(events), cxmetrics.ErrTooLarge, "(at most 2^31 - 1)")
 	}
 	for i := range events {
-		if events[i].User == "" {
+		switch e := &events[i]; {
+		case e.User == "":
 			return nil, inputErr("user", i, `""`, cxmetrics.ErrEmpty, "")
+		case e.Time.Before(minSortable):
+			return nil, inputErr("time", i, e.Time, cxmetrics.ErrOutOfRange, "(more than 2^63 seconds before 1970)")
 		}
 	}
 	if len(events) == 0 {
@@ -87,6 +90,10 @@ func Sessions(events []Event, gap time.Duration) ([]Session, error) {
 	}
 	return out, nil
 }
+
+// minSortable is the earliest time whose Unix seconds fit an int64, which sessionKey
+// holds; earlier times (some 292 billion years ago) would sort as the latest.
+var minSortable = time.Unix(math.MinInt64, 0)
 
 // sessionKey is what Sessions sorts: compact, so that the sort moves 24 bytes per event
 // and compares integers, not strings.

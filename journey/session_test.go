@@ -3,6 +3,7 @@ package journey
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -81,6 +82,16 @@ func TestSessionsErrors(t *testing.T) {
 	}
 	if s, err := Sessions(nil, 0); s != nil || err != nil {
 		t.Errorf("no events: %v, %v", s, err)
+	}
+	// Unix seconds of times before -2^63 s wrap around, so such a time would sort after
+	// every other one.
+	ancient := time.Unix(math.MinInt64, 0).Add(-time.Hour)
+	_, err = Sessions([]Event{ev("a", "x", 0), {User: "a", Name: "x", Time: ancient}}, 0)
+	if !errors.Is(err, cxmetrics.ErrOutOfRange) || !errors.As(err, &ie) || ie.Index != 1 {
+		t.Errorf("time before -2^63 s: %v", err)
+	}
+	if _, err := Sessions([]Event{{User: "a", Name: "x", Time: time.Unix(math.MinInt64, 0)}, ev("a", "x", 0)}, 0); err != nil {
+		t.Errorf("time at -2^63 s: %v", err)
 	}
 }
 
