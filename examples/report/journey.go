@@ -199,13 +199,9 @@ func clvSection(w io.Writer, events []journey.Event) error {
 		}
 	}
 	week := 7 * 24 * time.Hour
-	summaries, err := clv.Summarize(purchases, end, week)
+	customers, ids, err := clv.CustomersFromEvents(purchases, end, week)
 	if err != nil {
 		return err
-	}
-	customers := make([]clv.Customer, len(summaries))
-	for i, s := range summaries {
-		customers[i] = s.Customer
 	}
 	bg, err := clv.FitBGNBD(customers)
 	if err != nil {
@@ -227,17 +223,17 @@ func clvSection(w io.Writer, events []journey.Event) error {
 		alive, value float64
 	}
 	var top []ranked
-	for _, s := range summaries {
-		alive, err := bg.ProbabilityAlive(s.Customer)
+	for i, c := range customers {
+		alive, err := bg.ProbabilityAlive(c)
 		if err != nil {
 			return err
 		}
 		// 12 four-week periods, 1% discount per period.
-		v, err := clv.LifetimeValue(bg, gg, s.Customer, 12, 4, 0.01)
+		v, err := clv.LifetimeValue(bg, gg, c, 12, 4, 0.01)
 		if err != nil {
 			return err
 		}
-		top = append(top, ranked{s.ID, alive, v})
+		top = append(top, ranked{ids[i], alive, v})
 	}
 	sortDesc(top, func(r ranked) float64 { return r.value })
 	fmt.Fprintf(w, "top customers by 48-week value: ")

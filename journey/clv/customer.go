@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/stats"
 	"github.com/cxmetrics/cxmetrics/journey"
 )
 
@@ -27,15 +29,10 @@ type Customer struct {
 	Frequency, Recency, T, MonetaryValue float64
 }
 
-// CustomerSummary is one customer's [Customer] record together with their identifier.
-type CustomerSummary struct {
-	ID string
-	Customer
-}
-
-// Summarize turns purchase transactions into one [CustomerSummary] per user, sorted by
-// ID. Every event counts as a transaction (filter by Event.Name first if the log holds
-// other events), Event.User identifies the customer and Event.Value is the amount spent.
+// CustomersFromEvents turns purchase transactions into one [Customer] per user, in the
+// order of their Event.User, which ids lists: ids[i] is customers[i]'s user. Every event
+// counts as a transaction (filter by Event.Name first if the log holds other events),
+// Event.User identifies the customer and Event.Value is the amount spent.
 //
 // Transactions of one user at the same instant are one purchase, with their values
 // added. Other than that, every distinct time is one purchase: to count at most one
@@ -44,33 +41,38 @@ type CustomerSummary struct {
 //
 //	x   = number of distinct purchase times - 1
 //	t_x = (last purchase - first purchase) / unit
-//	T   = (observationEnd - first purchase) / unit
+//	T   = (end - first purchase) / unit
 //	MonetaryValue = mean value of the x repeat purchases (0 when x = 0)
 //
 // The first purchase's value is left out of MonetaryValue, as Fader, Hardie & Lee (2005,
-// "RFM and CLV") do for the Gamma-Gamma model.
+// "RFM and CLV") do for the Gamma-Gamma model. The mean is computed with the values
+// divided by their largest, so that it is right whenever it is representable, even if
+// their sum is not.
 //
 // It returns an error for empty input, a unit that is not positive, an empty user, a
-// transaction after observationEnd or more than 292 years (the range of time.Duration)
-// before it, and a value that is negative, NaN or infinite.
-func Summarize(transactions []journey.Event, observationEnd time.Time, unit time.Duration) ([]CustomerSummary, error) {
+// transaction after end or more than 292 years (the range of time.Duration) before it, a
+// value that is negative, NaN or infinite ([*cxmetrics.InputError] values naming the
+// transaction), and a mean repeat spend beyond the float64 range (wrapping
+// [cxmetrics.ErrNotFinite], naming the user's first transaction).
+func CustomersFromEvents(transactions []journey.Event, end time.Time, unit time.Duration) (customers []Customer, ids []string, err error) {
 	if unit <= 0 {
-		return nil, &cxmetrics.InputError{Pkg: "clv", What: "unit", Index: -1, Value: unit, Err: cxmetrics.ErrOutOfRange, Detail: "(must be positive)"}
+		return nil, nil, &cxmetrics.InputError{Pkg: "clv", What: "unit", Index: -1, Value: unit, Err: cxmetrics.ErrOutOfRange, Detail: "(must be positive)"}
 	}
 	if len(transactions) == 0 {
-		return nil, fmt.Errorf("clv: no transactions: %w", cxmetrics.ErrEmpty)
+		return nil, nil, fmt.Errorf("clv: no transactions: %w", cxmetrics.ErrEmpty)
 	}
 	order := make([]int, len(transactions))
-	for i, e := range transactions {
+	for i := range transactions {
+		e := &transactions[i]
 		switch {
 		case e.User == "":
-			return nil, &cxmetrics.InputError{Pkg: "clv", What: "user", Index: i, Value: `""`, Err: cxmetrics.ErrEmpty, Detail: "(a transaction needs a user)"}
-		case e.Time.After(observationEnd):
-			return nil, &cxmetrics.InputError{Pkg: "clv", What: "time", Index: i, Value: e.Time.Format(time.RFC3339Nano), Err: cxmetrics.ErrOutOfRange, Detail: "(after the end of observation " + observationEnd.Format(time.RFC3339Nano) + ")"}
-		case math.IsNaN(e.Value) || math.IsInf(e.Value, 0):
-			return nil, &cxmetrics.InputError{Pkg: "clv", What: "value", Index: i, Value: e.Value, Err: cxmetrics.ErrNotFinite}
+			return nil, nil, &cxmetrics.InputError{Pkg: "clv", What: "user", Index: i, Value: `""`, Err: cxmetrics.ErrEmpty, Detail: "(a transaction needs a user)"}
+		case e.Time.After(end):
+			return nil, nil, &cxmetrics.InputError{Pkg: "clv", What: "time", Index: i, Value: e.Time.Format(time.RFC3339Nano), Err: cxmetrics.ErrOutOfRange, Detail: "(after the end of observation " + end.Format(time.RFC3339Nano) + ")"}
+		case !stats.Finite(e.Value):
+			return nil, nil, &cxmetrics.InputError{Pkg: "clv", What: "value", Index: i, Value: e.Value, Err: cxmetrics.ErrNotFinite}
 		case e.Value < 0:
-			return nil, &cxmetrics.InputError{Pkg: "clv", What: "value", Index: i, Value: e.Value, Err: cxmetrics.ErrOutOfRange, Detail: "(must not be negative)"}
+			return nil, nil, &cxmetrics.InputError{Pkg: "clv", What: "value", Index: i, Value: e.Value, Err: cxmetrics.ErrOutOfRange, Detail: "(must not be negative)"}
 		}
 		order[i] = i
 	}
@@ -83,42 +85,54 @@ func Summarize(transactions []journey.Event, observationEnd time.Time, unit time
 	})
 
 	u := float64(unit)
-	var out []CustomerSummary
 	for start := 0; start < len(order); {
-		user := transactions[order[start]].User
-		end := start
-		for end < len(order) && transactions[order[end]].User == user {
-			end++
+		first := &transactions[order[start]]
+		stop := start + 1
+		for stop < len(order) && transactions[order[stop]].User == first.User {
+			stop++
 		}
-		first := transactions[order[start]].Time
-		if observationEnd.Sub(first) == math.MaxInt64 {
-			return nil, &cxmetrics.InputError{Pkg: "clv", What: "time", Index: order[start], Value: first.Format(time.RFC3339Nano), Err: cxmetrics.ErrOutOfRange, Detail: "(more than 292 years before the end of observation)"}
+		age := end.Sub(first.Time)
+		if !first.Time.Add(age).Equal(end) {
+			return nil, nil, &cxmetrics.InputError{Pkg: "clv", What: "time", Index: order[start], Value: first.Time.Format(time.RFC3339Nano), Err: cxmetrics.ErrOutOfRange, Detail: "(more than 292 years before the end of observation)"}
 		}
-		last := first
-		var purchases int
-		var repeatSpend float64
-		for k := start; k < end; k++ {
+		// The repeat transactions are those after the first purchase's instant; their
+		// mean is taken over x purchases, with the values divided by the largest.
+		repeats := start + 1
+		for repeats < stop && transactions[order[repeats]].Time.Equal(first.Time) {
+			repeats++
+		}
+		purchases := 1
+		last := first.Time
+		var largest float64
+		for k := repeats; k < stop; k++ {
 			e := &transactions[order[k]]
-			if k == start || !e.Time.Equal(last) {
+			if !e.Time.Equal(last) {
 				purchases++
 				last = e.Time
 			}
-			if purchases > 1 {
-				repeatSpend += e.Value
-			}
+			largest = max(largest, e.Value)
 		}
 		c := Customer{
 			Frequency: float64(purchases - 1),
-			Recency:   float64(last.Sub(first)) / u,
-			T:         float64(observationEnd.Sub(first)) / u,
+			Recency:   float64(last.Sub(first.Time)) / u,
+			T:         float64(age) / u,
 		}
-		if purchases > 1 {
-			c.MonetaryValue = repeatSpend / c.Frequency
+		if purchases > 1 && largest > 0 {
+			var sum stats.Sum
+			for k := repeats; k < stop; k++ {
+				sum.Add(transactions[order[k]].Value / largest)
+			}
+			c.MonetaryValue = sum.Value() / c.Frequency * largest
+			if !stats.Finite(c.MonetaryValue) {
+				return nil, nil, &cxmetrics.InputError{Pkg: "clv", What: "mean repeat spend of user " + strconv.Quote(first.User), Index: order[start], Value: c.MonetaryValue, Err: cxmetrics.ErrNotFinite,
+					Detail: "(the mean of its repeat purchases lies beyond the float64 range)"}
+			}
 		}
-		out = append(out, CustomerSummary{ID: user, Customer: c})
-		start = end
+		customers = append(customers, c)
+		ids = append(ids, first.User)
+		start = stop
 	}
-	return out, nil
+	return customers, ids, nil
 }
 
 // checkCustomer validates the fields every model uses: x a whole number >= 0, 0 <= t_x

@@ -6,19 +6,19 @@
 //
 // # From transactions to customers
 //
-// [Summarize] turns a log of purchases ([journey.Event]) into one [Customer] per user:
-// the number of repeat purchases x, the time of the last purchase since the first t_x,
-// the age T at the end of observation, and the mean value of the repeat purchases. Events
-// of one user at the same instant are one purchase; truncate times first to count at most
-// one purchase per day.
+// [CustomersFromEvents] turns a log of purchases ([journey.Event]) into one [Customer]
+// per user, the fits' input, with the users' identifiers alongside: the number of repeat
+// purchases x, the time of the last purchase since the first t_x, the age T at the end of
+// observation, and the mean value of the repeat purchases. Events of one user at the same
+// instant are one purchase; truncate times first to count at most one purchase per day.
 //
 // # Time units
 //
-// Nothing in this package assumes a time unit. Summarize takes the unit as an argument
-// (a week is 7*24*time.Hour), the models' Alpha is in that unit, and every horizon
-// (ExpectedPurchases' t, LifetimeValue's periodLength) is in the unit of the customers the
-// model was fitted to. There is no hidden "30 days": a month of weekly data is 4.345
-// units.
+// Nothing in this package assumes a time unit. CustomersFromEvents takes the unit as an
+// argument (a week is 7*24*time.Hour), the models' Alpha is in that unit, and every
+// horizon (ExpectedPurchases' t, LifetimeValue's periodLength) is in the unit of the
+// customers the model was fitted to. There is no hidden "30 days": a month of weekly data
+// is 4.345 units.
 //
 // # BG/NBD
 //
@@ -81,6 +81,24 @@
 // [LifetimeValue] sums, over the next periods periods of length L, the expected purchases
 // in each period times the expected spend, discounted by (1 + d)^i for period i. The
 // result is revenue in the currency of the spend data; multiply by a margin for profit.
+//
+// # Errors and bounds
+//
+// Nothing here returns NaN or an infinity. Bad data are [*cxmetrics.InputError] values
+// naming the customer or transaction; model values built by hand (a parameter that is
+// NaN, infinite, zero or negative) make every method return an error. Extreme but valid
+// inputs (times, spends or parameters near the ends of the float64 range) are computed in
+// forms that do not overflow on the way, such as ln((α+T)/(α+t_x)) written as
+// ln(1 + (T-t_x)/(α+t_x)), and means of values divided by their largest; a result that is
+// itself beyond the float64 range is an error wrapping [cxmetrics.ErrNotFinite]. Data
+// without the spread a fit or a correlation needs (every spend equal) is an error wrapping
+// [cxmetrics.ErrNoVariation].
+//
+// The work of a prediction does not depend on its horizon t or on the number of purchases
+// x: the series, the quadrature and the incomplete beta function take a bounded number of
+// steps. LifetimeValue is the one call whose work grows with a parameter, its periods; it
+// accepts at most [MaxPeriods], and more is an error wrapping [cxmetrics.ErrTooLarge].
+// The fits take at most 500 iterations of BFGS.
 //
 // # References
 //

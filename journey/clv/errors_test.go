@@ -90,7 +90,7 @@ func TestFitDegenerate(t *testing.T) {
 	}
 	// Every repeat customer with the same spend: no spread to estimate p and q from.
 	_, err := FitGammaGamma([]Customer{{1, 1, 2, 5}, {1, 1, 2, 5}, {1, 1, 2, 5}})
-	if err != nil && !errors.Is(err, cxmetrics.ErrNotConverged) {
+	if !errors.Is(err, cxmetrics.ErrNoVariation) {
 		t.Errorf("equal spends: %v", err)
 	}
 }
@@ -115,8 +115,8 @@ func TestPredictErrors(t *testing.T) {
 		{"infinite period", cxmetrics.ErrNotFinite, func() error { _, err := LifetimeValue(m, g, c, 3, math.Inf(1), 0); return err }},
 		{"negative discount", cxmetrics.ErrOutOfRange, func() error { _, err := LifetimeValue(m, g, c, 3, 1, -0.1); return err }},
 		{"bad spend model", cxmetrics.ErrOutOfRange, func() error { _, err := LifetimeValue(m, GammaGamma{P: 1, Q: -1, Gamma: 1}, c, 3, 1, 0); return err }},
-		{"one repeater", cxmetrics.ErrEmpty, func() error { _, err := SpendFrequencyCorrelation([]Customer{c, {T: 4}}); return err }},
-		{"constant spend", cxmetrics.ErrEmpty, func() error {
+		{"one repeater", cxmetrics.ErrTooFew, func() error { _, err := SpendFrequencyCorrelation([]Customer{c, {T: 4}}); return err }},
+		{"constant spend", cxmetrics.ErrNoVariation, func() error {
 			_, err := SpendFrequencyCorrelation([]Customer{{1, 1, 2, 5}, {2, 1, 2, 5}})
 			return err
 		}},
@@ -127,7 +127,7 @@ func TestPredictErrors(t *testing.T) {
 	}
 }
 
-func TestSummarize(t *testing.T) {
+func TestCustomersFromEvents(t *testing.T) {
 	day := 24 * time.Hour
 	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := t0.Add(28 * day)
@@ -143,25 +143,26 @@ func TestSummarize(t *testing.T) {
 		ev("c", 21, 7),
 		ev("c", 28, 9), // at the end of observation
 	}
-	got, err := Summarize(events, end, 7*day)
+	got, ids, err := CustomersFromEvents(events, end, 7*day)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []CustomerSummary{
-		{"a", Customer{Frequency: 2, Recency: 2, T: 4, MonetaryValue: 27.5}},
-		{"b", Customer{Frequency: 0, Recency: 0, T: 3, MonetaryValue: 0}},
-		{"c", Customer{Frequency: 1, Recency: 1, T: 1, MonetaryValue: 9}},
+	want := []Customer{
+		{Frequency: 2, Recency: 2, T: 4, MonetaryValue: 27.5},
+		{Frequency: 0, Recency: 0, T: 3, MonetaryValue: 0},
+		{Frequency: 1, Recency: 1, T: 1, MonetaryValue: 9},
 	}
-	if len(got) != len(want) {
-		t.Fatalf("got %+v, want %+v", got, want)
+	wantIDs := []string{"a", "b", "c"}
+	if len(got) != len(want) || len(ids) != len(wantIDs) {
+		t.Fatalf("got %+v, %q, want %+v, %q", got, ids, want, wantIDs)
 	}
 	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("customer %d: got %+v, want %+v", i, got[i], want[i])
+		if got[i] != want[i] || ids[i] != wantIDs[i] {
+			t.Errorf("customer %d: got %q %+v, want %q %+v", i, ids[i], got[i], wantIDs[i], want[i])
 		}
 	}
 	// The same log in days scales recency and T by 7.
-	days, err := Summarize(events, end, day)
+	days, _, err := CustomersFromEvents(events, end, day)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +185,7 @@ func TestSummarize(t *testing.T) {
 		{"negative value", []journey.Event{ev("a", 1, 1), ev("a", 2, -3)}, day, cxmetrics.ErrOutOfRange, 1},
 		{"too long ago", []journey.Event{ev("a", 1, 1), {User: "b", Time: time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC)}}, day, cxmetrics.ErrOutOfRange, 1},
 	} {
-		_, err := Summarize(c.events, end, c.unit)
+		_, _, err := CustomersFromEvents(c.events, end, c.unit)
 		if !errors.Is(err, c.err) {
 			t.Errorf("%s: error %v, want %v", c.name, err, c.err)
 			continue

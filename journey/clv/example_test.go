@@ -77,7 +77,7 @@ func ExampleLifetimeValue() {
 		buy("cyd", 1, 20), buy("cyd", 12, 18), buy("cyd", 20, 22), buy("cyd", 30, 19), buy("cyd", 38, 21),
 		buy("dee", 5, 60),
 	}
-	customers, err := clv.Summarize(events, end, week)
+	customers, ids, err := clv.CustomersFromEvents(events, end, week)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -90,13 +90,13 @@ func ExampleLifetimeValue() {
 		value float64
 	}
 	var rank []ranked
-	for _, c := range customers {
-		v, err := clv.LifetimeValue(bg, gg, c.Customer, 12, 4.345, 0.01)
+	for i, c := range customers {
+		v, err := clv.LifetimeValue(bg, gg, c, 12, 4.345, 0.01)
 		if err != nil {
 			fmt.Println(err)
 			return
 		}
-		rank = append(rank, ranked{c.ID, v})
+		rank = append(rank, ranked{ids[i], v})
 	}
 	slices.SortFunc(rank, func(a, b ranked) int { return -cmpFloat(a.value, b.value) })
 	for _, r := range rank {

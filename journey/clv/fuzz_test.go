@@ -4,8 +4,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"math/big"
 	"testing"
 	"time"
+
+	"gonum.org/v1/gonum/floats/scalar"
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/journey"
@@ -25,7 +28,9 @@ func knownError(err error) bool {
 	var ie *cxmetrics.InputError
 	var ce *ConvergenceError
 	return errors.As(err, &ie) || errors.As(err, &ce) || errors.Is(err, cxmetrics.ErrEmpty) ||
-		errors.Is(err, cxmetrics.ErrNotFinite) || errors.Is(err, cxmetrics.ErrOutOfRange)
+		errors.Is(err, cxmetrics.ErrNotFinite) || errors.Is(err, cxmetrics.ErrOutOfRange) ||
+		errors.Is(err, cxmetrics.ErrTooFew) || errors.Is(err, cxmetrics.ErrNoVariation) ||
+		errors.Is(err, cxmetrics.ErrTooLarge)
 }
 
 // fuzzCustomers decodes customers from data, 4 bytes per customer: frequency, recency
@@ -81,11 +86,13 @@ func FuzzFitBGNBD(f *testing.F) {
 }
 
 func FuzzPredict(f *testing.F) {
-	f.Add(0.2426, 4.4135, 0.7929, 2.4258, 39.0, uint16(2), 30.43, 38.86, 22.35, 6.25, 3.74, 15.44)
-	f.Add(1e-3, 1e-3, 1.0, 1e-3, 1e6, uint16(1000), 1.0, 1.0, 1.0, 1.0, 1.0, 1.0)
-	f.Add(1e4, 1.0, 100.0, 1e4, 3.0, uint16(0), 0.0, 5.0, 0.0, 0.5, 1.0, 1.0)
-	f.Add(math.NaN(), -1.0, 0.0, math.Inf(1), -3.0, uint16(3), 4.0, 2.0, -1.0, 0.0, 0.0, 0.0)
-	f.Fuzz(func(t *testing.T, r, alpha, a, b, h float64, x uint16, tx, T, z, p, q, gamma float64) {
+	f.Add(0.2426, 4.4135, 0.7929, 2.4258, 39.0, uint16(2), 30.43, 38.86, 22.35, 6.25, 3.74, 15.44, 0.01)
+	f.Add(1e-3, 1e-3, 1.0, 1e-3, 1e6, uint16(1000), 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0)
+	f.Add(1e4, 1.0, 100.0, 1e4, 3.0, uint16(0), 0.0, 5.0, 0.0, 0.5, 1.0, 1.0, 1e-9)
+	f.Add(math.NaN(), -1.0, 0.0, math.Inf(1), -3.0, uint16(3), 4.0, 2.0, -1.0, 0.0, 0.0, 0.0, -1.0)
+	f.Add(1.0, 1e308, 2.0, 3.0, 1e308, uint16(1), 1e308, 1.7e308, 1e308, 1e300, 0.5, 1e308, 1e300) // sums that overflow
+	f.Add(0.25, 1e10, 0.8, 2.4, 5e-324, uint16(0), 0.0, 5e-324, 0.0, 1.0, 2.0, 5e-324, 5e-324)     // denormals
+	f.Fuzz(func(t *testing.T, r, alpha, a, b, h float64, x uint16, tx, T, z, p, q, gamma, discount float64) {
 		m := BGNBD{R: r, Alpha: alpha, A: a, B: b}
 		c := Customer{Frequency: float64(x), Recency: tx, T: T, MonetaryValue: z}
 		check := func(name string, v float64, err error, lo, hi float64) {
@@ -112,40 +119,86 @@ func FuzzPredict(f *testing.F) {
 		check("E[Z]", v, err, 0, math.Inf(1))
 		v, err = LifetimeValue(m, g, c, int(x%13), h/float64(1+x%13), 0.01)
 		check("CLV", v, err, 0, math.Inf(1))
+		// Discounting never adds value.
+		periods := int(x % 32)
+		undiscounted, err := LifetimeValue(m, g, c, periods, h/float64(1+periods), 0)
+		check("CLV undiscounted", undiscounted, err, 0, math.Inf(1))
+		if err == nil {
+			v, err = LifetimeValue(m, g, c, periods, h/float64(1+periods), discount)
+			check("CLV discounted", v, err, 0, undiscounted*(1+1e-12))
+		}
 	})
 }
 
-func FuzzSummarize(f *testing.F) {
+func FuzzCustomersFromEvents(f *testing.F) {
 	f.Add([]byte{0, 1, 10, 0, 2, 20, 1, 1, 5, 0, 1, 7}, int64(24))
 	f.Add([]byte{0, 0, 0}, int64(0))
+	f.Add([]byte{0, 0, 1, 0, 1, 255, 0, 2, 255, 0, 2, 254}, int64(1)) // spends near overflow
+	f.Add([]byte{4, 255, 1, 0, 3, 1}, int64(1))                       // an empty user, the zero time
 	f.Fuzz(func(t *testing.T, data []byte, unitHours int64) {
+		// Per transaction: user byte (4: empty), hour byte (255: the zero time.Time) and
+		// value byte (value - 5; 254: 1e308, 255: math.MaxFloat64).
 		start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 		end := start.Add(200 * time.Hour)
 		var events []journey.Event
 		for len(data) >= 3 && len(events) < 100 {
-			events = append(events, journey.Event{
+			e := journey.Event{
 				User:  string('a' + rune(data[0]%5)),
 				Time:  start.Add(time.Duration(data[1]) * time.Hour),
 				Value: float64(data[2]) - 5,
-			})
+			}
+			if data[0]%5 == 4 {
+				e.User = ""
+			}
+			if data[1] == 255 {
+				e.Time = time.Time{}
+			}
+			switch data[2] {
+			case 254:
+				e.Value = 1e308
+			case 255:
+				e.Value = math.MaxFloat64
+			}
+			events = append(events, e)
 			data = data[3:]
 		}
-		cs, err := Summarize(events, end, time.Duration(unitHours)*time.Hour)
+		cs, ids, err := CustomersFromEvents(events, end, time.Duration(unitHours)*time.Hour)
 		if err != nil {
 			if !knownError(err) {
 				t.Fatalf("unknown error %v", err)
 			}
 			return
 		}
+		if len(ids) != len(cs) {
+			t.Fatalf("%d ids for %d customers", len(ids), len(cs))
+		}
 		var n float64
 		for i, c := range cs {
-			if err := checkCustomer(c.Customer, i); err != nil {
-				t.Fatalf("Summarize produced an invalid customer: %v", err)
+			if err := checkCustomer(c, i); err != nil {
+				t.Fatalf("CustomersFromEvents produced an invalid customer: %v", err)
 			}
-			if i > 0 && cs[i-1].ID >= c.ID {
-				t.Fatalf("not sorted by ID: %q before %q", cs[i-1].ID, c.ID)
+			if i > 0 && ids[i-1] >= ids[i] {
+				t.Fatalf("not sorted by ID: %q before %q", ids[i-1], ids[i])
 			}
 			n += c.Frequency + 1
+			// The mean repeat spend is the exact sum of the transactions after the first
+			// purchase over x, to rounding.
+			first := end
+			for _, e := range events {
+				if e.User == ids[i] && e.Time.Before(first) {
+					first = e.Time
+				}
+			}
+			sum := new(big.Float)
+			for _, e := range events {
+				if e.User == ids[i] && e.Time.After(first) {
+					sum.Add(sum, big.NewFloat(e.Value))
+				}
+			}
+			mean, _ := sum.Quo(sum, big.NewFloat(max(1, c.Frequency))).Float64()
+			if !scalar.EqualWithinRel(c.MonetaryValue, mean, 1e-13) {
+				t.Fatalf("customer %q: mean spend %v, exact %v", ids[i], c.MonetaryValue, mean)
+			}
 		}
 		if n > float64(len(events)) {
 			t.Fatalf("%v purchases from %d events", n, len(events))

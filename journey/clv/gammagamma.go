@@ -42,9 +42,10 @@ type GammaGamma struct {
 //
 // It returns an [*cxmetrics.InputError] naming the first bad customer (as for
 // [FitBGNBD], and a repeat customer whose MonetaryValue is not positive), an error
-// wrapping [cxmetrics.ErrEmpty] when no customer made a repeat purchase, and a
-// [*ConvergenceError] when the optimizer does not converge to an interior maximum (for
-// example when every repeat customer has the same mean spend).
+// wrapping [cxmetrics.ErrEmpty] when no customer made a repeat purchase, one wrapping
+// [cxmetrics.ErrNoVariation] when every repeat customer has the same mean spend (the
+// likelihood then grows without bound as p and q do), and a [*ConvergenceError] when the
+// optimizer does not converge to an interior maximum.
 func FitGammaGamma(customers []Customer) (GammaGamma, error) {
 	d := &ggData{}
 	for i, c := range customers {
@@ -63,14 +64,19 @@ func FitGammaGamma(customers []Customer) (GammaGamma, error) {
 	if len(d.x) == 0 {
 		return GammaGamma{}, fmt.Errorf("clv: no customer made a repeat purchase, so the Gamma-Gamma model has no data: %w", cxmetrics.ErrEmpty)
 	}
+	if slices.Min(d.z) == slices.Max(d.z) {
+		return GammaGamma{}, fmt.Errorf("clv: every repeat customer has the same mean spend %v, so the Gamma-Gamma likelihood has no maximum: %w", d.z[0], cxmetrics.ErrNoVariation)
+	}
 	n := len(d.x)
 	// Spends are divided by their mean, so gamma is fitted as gamma/scale; the likelihood
-	// of the original spends is the scaled one times scale^-n.
+	// of the original spends is the scaled one times scale^-n. The logarithms of the
+	// scaled spends are taken from the original ones, which a spend far below the mean
+	// would lose by underflow.
 	scale := meanOf(d.z)
-	if !(scale > 0) || math.IsInf(scale, 0) {
-		return GammaGamma{}, fmt.Errorf("clv: mean spend %v of the repeat customers cannot be used: %w", scale, cxmetrics.ErrNotFinite)
-	}
+	d.lnZ = make([]float64, n)
+	lnScale := math.Log(scale)
 	for i := range d.z {
+		d.lnZ[i] = math.Log(d.z[i]) - lnScale
 		d.z[i] /= scale
 	}
 	d.prepare()
@@ -91,6 +97,7 @@ func FitGammaGamma(customers []Customer) (GammaGamma, error) {
 // ggData holds the repeat customers and the sums that do not depend on the parameters.
 type ggData struct {
 	x, z       []float64 // frequency and mean spend of each repeat customer
+	lnZ        []float64 // ln z, when it is not to be computed from z
 	xs, counts []float64 // distinct frequencies and how many customers have each
 	sumX       float64   // Σ x
 	sumXLnZX   float64   // Σ x (ln z̄ + ln x)
@@ -106,7 +113,12 @@ func (d *ggData) prepare() {
 	for i, x := range d.x {
 		k, _ := slices.BinarySearch(d.xs, x)
 		d.counts[k]++
-		lz := math.Log(d.z[i])
+		var lz float64
+		if d.lnZ != nil {
+			lz = d.lnZ[i]
+		} else {
+			lz = math.Log(d.z[i])
+		}
 		d.sumX += x
 		d.sumXLnZX += x * (lz + math.Log(x))
 		d.sumLnZ += lz
@@ -197,10 +209,54 @@ func (m GammaGamma) ExpectedSpend(c Customer) (float64, error) {
 		return 0, fmt.Errorf("clv: expected spend is infinite under the Gamma-Gamma model when p·x + q <= 1 (p = %v, q = %v, x = %v): %w", m.P, m.Q, x, cxmetrics.ErrOutOfRange)
 	}
 	e := m.P * (m.Gamma + x*c.MonetaryValue) / den
-	if math.IsInf(e, 0) || math.IsNaN(e) {
-		return 0, fmt.Errorf("clv: expected spend overflows for %+v and %+v: %w", m, c, cxmetrics.ErrNotFinite)
+	if !stats.Finite(e) {
+		// A product or the denominator overflowed: the same in logarithms.
+		e = expLarge(m.logExpectedSpend(x, c.MonetaryValue))
+	}
+	if !stats.Finite(e) {
+		return 0, fmt.Errorf("clv: expected spend for %+v and %+v lies beyond the float64 range: %w", m, c, cxmetrics.ErrNotFinite)
 	}
 	return e, nil
+}
+
+// logExpectedSpend returns ln E[Z | x, z̄] = ln p + ln(γ + x z̄) - ln(p x + q - 1) for
+// p x + q > 1, with every sum taken in logarithms so that nothing overflows.
+func (m GammaGamma) logExpectedSpend(x, z float64) float64 {
+	lp, lx := math.Log(m.P), math.Log(x)
+	num := math.Log(m.Gamma)
+	if x > 0 && z > 0 {
+		num = logAddExp(num, lx+math.Log(z))
+	}
+	var den float64
+	switch {
+	case x == 0:
+		den = math.Log(m.Q - 1)
+	case m.Q >= 1:
+		den = logAddExp(lp+lx, math.Log(m.Q-1))
+	default: // p x > 1 - q > 0
+		den = lp + lx + math.Log1p(-math.Exp(math.Log(1-m.Q)-lp-lx))
+	}
+	return lp + num - den
+}
+
+// expLarge returns e^l also for l in (709.44, 709.78], where math.Exp returns +Inf on
+// amd64 although e^l is below math.MaxFloat64.
+func expLarge(l float64) float64 {
+	if l > 709 {
+		return math.Exp(l-1) * math.E
+	}
+	return math.Exp(l)
+}
+
+// logAddExp returns ln(e^a + e^b) without overflow; -Inf stands for a zero term.
+func logAddExp(a, b float64) float64 {
+	if a < b {
+		a, b = b, a
+	}
+	if math.IsInf(b, -1) {
+		return a
+	}
+	return a + math.Log1p(math.Exp(b-a))
 }
 
 // SpendFrequencyCorrelation returns the Pearson correlation of the number of repeat
@@ -210,11 +266,17 @@ func (m GammaGamma) ExpectedSpend(c Customer) (float64, error) {
 //
 //	ρ = Σ (x_i - x̄)(z_i - z̄) / sqrt(Σ (x_i - x̄)² · Σ (z_i - z̄)²)
 //
+// The correlation does not change when x or z is multiplied by a constant; both are
+// divided by their largest value first, so that the squares neither overflow nor
+// underflow whatever the currency.
+//
 // A value near 0 supports the model; Fader & Hardie report 0.11 on the CDNOW sample. It
-// returns an error wrapping [cxmetrics.ErrEmpty] when fewer than two customers have
-// repeat purchases or when x or z̄ does not vary among them.
+// returns an error wrapping [cxmetrics.ErrEmpty] when no customer has repeat purchases,
+// [cxmetrics.ErrTooFew] when one has, and [cxmetrics.ErrNoVariation] when x or z̄ does
+// not vary among them.
 func SpendFrequencyCorrelation(customers []Customer) (float64, error) {
-	var n, mx, mz float64
+	var n int
+	var maxX, maxZ float64
 	for i, c := range customers {
 		if err := checkCustomer(c, i); err != nil {
 			return 0, err
@@ -223,28 +285,40 @@ func SpendFrequencyCorrelation(customers []Customer) (float64, error) {
 			continue
 		}
 		n++
-		mx += c.Frequency
-		mz += c.MonetaryValue
+		maxX = max(maxX, c.Frequency)
+		maxZ = max(maxZ, c.MonetaryValue)
 	}
-	if n < 2 {
-		return 0, fmt.Errorf("clv: spend-frequency correlation needs two customers with repeat purchases, have %v: %w", n, cxmetrics.ErrEmpty)
+	switch n {
+	case 0:
+		return 0, fmt.Errorf("clv: spend-frequency correlation: no customer with repeat purchases: %w", cxmetrics.ErrEmpty)
+	case 1:
+		return 0, fmt.Errorf("clv: spend-frequency correlation needs two customers with repeat purchases, have 1: %w", cxmetrics.ErrTooFew)
 	}
-	mx /= n
-	mz /= n
-	var sxx, szz, sxz float64
+	if maxZ == 0 {
+		maxZ = 1 // every spend is 0
+	}
+	var sx, sz stats.Sum
+	for _, c := range customers {
+		if c.Frequency > 0 {
+			sx.Add(c.Frequency / maxX)
+			sz.Add(c.MonetaryValue / maxZ)
+		}
+	}
+	mx, mz := sx.Value()/float64(n), sz.Value()/float64(n)
+	var sxx, szz, sxz stats.Sum
 	for _, c := range customers {
 		if c.Frequency == 0 {
 			continue
 		}
-		dx, dz := c.Frequency-mx, c.MonetaryValue-mz
-		sxx += dx * dx
-		szz += dz * dz
-		sxz += dx * dz
+		dx, dz := c.Frequency/maxX-mx, c.MonetaryValue/maxZ-mz
+		sxx.Add(dx * dx)
+		szz.Add(dz * dz)
+		sxz.Add(dx * dz)
 	}
-	if sxx == 0 || szz == 0 {
-		return 0, fmt.Errorf("clv: spend-frequency correlation is undefined when frequency or spend does not vary: %w", cxmetrics.ErrEmpty)
+	if sxx.Value() == 0 || szz.Value() == 0 {
+		return 0, fmt.Errorf("clv: spend-frequency correlation is undefined when frequency or spend does not vary: %w", cxmetrics.ErrNoVariation)
 	}
-	rho := sxz / math.Sqrt(sxx*szz)
+	rho := sxz.Value() / (math.Sqrt(sxx.Value()) * math.Sqrt(szz.Value()))
 	return math.Max(-1, math.Min(1, rho)), nil
 }
 

@@ -8,7 +8,8 @@ import (
 	"github.com/cxmetrics/cxmetrics"
 )
 
-// expectedNew returns E[X(t)] of a BG/NBD model with parameters r, alpha, a, b. The
+// expectedNew returns E[X(t)] of a BG/NBD model with parameters r, alpha, a, b, given
+// s = t/alpha (see ratio for computing it when alpha is a sum). The
 // paper's closed form (Fader, Hardie & Lee 2005)
 //
 //	E[X(t)] = (a+b-1)/(a-1) · [1 - (α/(α+t))^r · 2F1(r, b; a+b-1; t/(α+t))]
@@ -51,8 +52,7 @@ import (
 //
 // The result must lie in [0, r·s] (E[X(t)] <= E[λ]·t); a value outside, or not finite,
 // is an error rather than a wrong number.
-func expectedNew(r, alpha, a, b, t float64) (float64, error) {
-	s := t / alpha
+func expectedNew(r, s, a, b float64) (float64, error) {
 	if s == 0 {
 		return 0, nil
 	}
@@ -68,7 +68,7 @@ func expectedNew(r, alpha, a, b, t float64) (float64, error) {
 		e, ok = expectedQuadrature(r, a, b, s)
 	}
 	if !ok || math.IsNaN(e) || math.IsInf(e, 0) || e < 0 || e > upper*(1+1e-9) {
-		return 0, fmt.Errorf("clv: E[X(t)] cannot be computed accurately for r=%v alpha=%v a=%v b=%v t=%v: %w", r, alpha, a, b, t, cxmetrics.ErrNotFinite)
+		return 0, fmt.Errorf("clv: E[X(t)] cannot be computed accurately for r=%v a=%v b=%v t/alpha=%v: %w", r, a, b, s, cxmetrics.ErrNotFinite)
 	}
 	return math.Min(e, upper), nil
 }
@@ -223,4 +223,20 @@ func expectedQuadrature(r, a, b, s float64) (float64, bool) {
 		prev = est
 	}
 	return prev, false
+}
+
+// ratio returns t / (a + b) for a, b >= 0 without overflow in a + b.
+func ratio(t, a, b float64) float64 {
+	if d := a + b; !math.IsInf(d, 0) {
+		return t / d
+	}
+	return (t / 2) / (a/2 + b/2)
+}
+
+// logRatio1p returns ln(1 + a/b) for a >= 0, b > 0, also when a/b overflows.
+func logRatio1p(a, b float64) float64 {
+	if q := a / b; !math.IsInf(q, 0) {
+		return math.Log1p(q)
+	}
+	return math.Log(a) - math.Log(b) // 1 is below the rounding of a/b
 }

@@ -35,7 +35,7 @@ func TestExpectedNewMpmath(t *testing.T) {
 		}
 		r, a, b, s, want := v[0], v[1], v[2], v[3], v[4]
 		n++
-		got, err := expectedNew(r, 1, a, b, s)
+		got, err := expectedNew(r, s, a, b)
 		if err != nil {
 			t.Errorf("r=%v a=%v b=%v s=%v: %v", r, a, b, s, err)
 			failed++

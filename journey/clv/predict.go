@@ -54,7 +54,7 @@ func (m BGNBD) ExpectedPurchases(t float64) (float64, error) {
 	if err := checkHorizon(t); err != nil {
 		return 0, err
 	}
-	return expectedNew(m.R, m.Alpha, m.A, m.B, t)
+	return expectedNew(m.R, ratio(t, m.Alpha, 0), m.A, m.B)
 }
 
 // ConditionalExpectedPurchases returns E[Y(t) | x, t_x, T], the expected number of
@@ -79,7 +79,7 @@ func (m BGNBD) ConditionalExpectedPurchases(t float64, c Customer) (float64, err
 		return 0, err
 	}
 	alive := m.probabilityAlive(c)
-	e, err := expectedNew(m.R+c.Frequency, m.Alpha+c.T, m.A, m.B+c.Frequency, t)
+	e, err := expectedNew(m.R+c.Frequency, ratio(t, m.Alpha, c.T), m.A, m.B+c.Frequency)
 	if err != nil {
 		return 0, err
 	}
@@ -109,7 +109,8 @@ func (m BGNBD) probabilityAlive(c Customer) float64 {
 	if x == 0 {
 		return 1
 	}
-	l := math.Log(m.A) - math.Log(m.B+x-1) + (m.R+x)*(math.Log(m.Alpha+c.T)-math.Log(m.Alpha+c.Recency))
+	// ln((α+T)/(α+t_x)) = ln(1 + (T-t_x)/(α+t_x)), which neither cancels nor overflows.
+	l := math.Log(m.A) - math.Log(m.B+(x-1)) + (m.R+x)*math.Log1p(ratio(c.T-c.Recency, m.Alpha, c.Recency))
 	if l > 0 {
 		e := math.Exp(-l)
 		return e / (1 + e)
@@ -147,17 +148,20 @@ func (m BGNBD) ProbabilityOfPurchases(t float64, x int) (float64, error) {
 	r, alpha, a, b := m.R, m.Alpha, m.A, m.B
 	xf := float64(x)
 	lbab := lnBeta(a, b)
-	// ln(α/(α+t)) and ln(t/(α+t)) without cancellation.
-	lp := -math.Log1p(t / alpha)
-	lq := -math.Log1p(alpha / t)
-	first := lnBeta(a, b+xf) - lbab - lgammaDiff(r, xf) - lgamma(xf+1) + r*lp + xf*lq
+	// ln(α/(α+t)) and ln(t/(α+t)) without cancellation or overflow.
+	lp := -logRatio1p(t, alpha)
+	first := lnBeta(a, b+xf) - lbab - lgammaDiff(r, xf) - lgamma(xf+1) + r*lp
+	if x > 0 {
+		first -= xf * logRatio1p(alpha, t)
+	}
 	p := math.Exp(first)
 	if x > 0 {
-		tail := mathext.RegIncBeta(xf, r, t/(alpha+t))
-		if t/(alpha+t) == 1 {
-			tail = 1
+		z := ratio(t, alpha, t)
+		tail := 1.0
+		if z < 1 {
+			tail = mathext.RegIncBeta(xf, r, z)
 		}
-		p += math.Exp(lnBeta(a+1, b+xf-1)-lbab) * tail
+		p += math.Exp(lnBeta(a+1, b+(xf-1))-lbab) * tail
 	}
 	if math.IsNaN(p) || math.IsInf(p, 0) || p < 0 {
 		return 0, fmt.Errorf("clv: P(X(%v) = %d) could not be computed for %+v: %w", t, x, m, cxmetrics.ErrNotFinite)
