@@ -202,7 +202,11 @@ func (p dirichletDiff) cdf(d float64) float64 {
 	var xs, ws [order]float64
 	width := (hi - lo) / panels
 	for k := range panels {
-		quad.Legendre{}.FixedLocations(xs[:], ws[:], lo+float64(k)*width, lo+float64(k+1)*width)
+		a, b := lo+float64(k)*width, lo+float64(k+1)*width
+		if !(a < b) { // a bulk narrower than a few ulps: nothing left to integrate
+			continue
+		}
+		quad.Legendre{}.FixedLocations(xs[:], ws[:], a, b)
 		for j, x := range xs {
 			dens := math.Exp((p.a-1)*math.Log(x) + (p.b+p.c-1)*math.Log1p(-x) - logNorm)
 			z := (x - d) / (1 - x)
@@ -224,10 +228,36 @@ func bulk(a, b float64) (lo, hi float64) {
 	return math.Max(0, m-40*sd), math.Min(1, m+40*sd)
 }
 
+// maxQuadrature is the largest a + b + c for which quantile integrates: beyond it the
+// incomplete beta function of such large parameters loses accuracy, and the Cornish-Fisher
+// expansion is exact to about 10⁻⁶ of a standard deviation.
+const maxQuadrature = 1e6
+
 // quantile inverts cdf by the Illinois variant of regula falsi, on a bracket around the
-// normal approximation of D that is widened until it holds the quantile.
+// normal approximation of D that is widened until it holds the quantile. For a + b + c
+// above maxQuadrature it returns the Cornish-Fisher expansion with the skewness instead,
+//
+//	D_q ≈ μ + σ (z + γ (z² - 1)/6),
+//
+// whose error is of the order of σ/(a + b + c). With d_i = c_i - μ for the coefficients
+// c = (1, -1, 0) of D = X - Y and α₀ = a + b + c, the Dirichlet's central moments are
+// σ² = Σ d_i² α_i / (α₀(α₀+1)) and κ₃ = 2 Σ d_i³ α_i / (α₀(α₀+1)(α₀+2)) (from the cumulants
+// of the gamma variables whose normalised vector is the Dirichlet), and γ = κ₃/σ³.
 func (p dirichletDiff) quantile(q float64) float64 {
 	s := p.a + p.b + p.c
+	if s > maxQuadrature {
+		mu := (p.a - p.b) / s
+		da, db, dc := 1-mu, -1-mu, -mu
+		v := (da*da*p.a + db*db*p.b + dc*dc*p.c) / s / (s + 1)
+		k3 := 2 * (da*da*da*p.a + db*db*db*p.b + dc*dc*dc*p.c) / s / (s + 1) / (s + 2)
+		sd := math.Sqrt(v)
+		z := dist.NormalQuantile(q)
+		g := 0.0
+		if sd > 0 {
+			g = k3 / (sd * sd * sd)
+		}
+		return mu + sd*(z+g*(z*z-1)/6)
+	}
 	pa, pb := p.a/s, p.b/s
 	mean := pa - pb
 	sd := math.Sqrt((pa + pb - mean*mean) / (s + 1))

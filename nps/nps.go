@@ -249,10 +249,10 @@ func (r Result) check() error {
 			return bad("share", p)
 		}
 	}
-	if sum := r.Detractors + r.Passives + r.Promoters; math.Abs(sum-1) > 1e-9 {
+	if sum := r.Detractors + r.Passives + r.Promoters; !(math.Abs(sum-1) <= 1e-9) {
 		return bad("shares summing to", sum)
 	}
-	if math.Abs(r.Score-100*(r.Promoters-r.Detractors)) > 1e-7 {
+	if !(math.Abs(r.Score-100*(r.Promoters-r.Detractors)) <= 1e-7) {
 		return bad("score", r.Score)
 	}
 	return nil
