@@ -143,7 +143,7 @@ func checkCustomer(c Customer, i int) error {
 		v    float64
 	}{{"frequency", c.Frequency}, {"recency", c.Recency}, {"T", c.T}, {"monetary value", c.MonetaryValue}}
 	for _, f := range fields {
-		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+		if !stats.Finite(f.v) {
 			return &cxmetrics.InputError{Pkg: "clv", What: "customer " + f.name, Index: i, Value: f.v, Err: cxmetrics.ErrNotFinite}
 		}
 		if f.v < 0 {

@@ -5,8 +5,10 @@ import (
 	"math"
 	"slices"
 
-	"github.com/cxmetrics/cxmetrics"
 	"gonum.org/v1/gonum/optimize"
+
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/stats"
 )
 
 // ConvergenceError reports a fit that did not converge, with the state it reached. Its
@@ -114,7 +116,7 @@ func fitMaxLikelihood(model string, x0 []float64, f objective, n int, sc scaled)
 	iters := 0
 	fail := func(reason string) error {
 		ll := -fx*float64(n) + sc.llOffset
-		if math.IsInf(fx, 0) || math.IsNaN(fx) {
+		if !stats.Finite(fx) {
 			ll = math.Inf(-1)
 		}
 		return &ConvergenceError{Model: model, Params: sc.params(x), LogLikelihood: ll, Iterations: iters, Reason: reason}
@@ -175,7 +177,7 @@ func checkParams(model string, x []float64, fx float64, n int, sc scaled) error 
 				Reason: "a parameter is not representable in float64 at the data's scale"}
 		}
 	}
-	if math.IsNaN(ll) || math.IsInf(ll, 0) {
+	if !stats.Finite(ll) {
 		return &ConvergenceError{Model: model, Params: params, LogLikelihood: ll,
 			Reason: "the log-likelihood is not representable in float64 at the data's scale"}
 	}

@@ -11,12 +11,14 @@ import (
 	"gonum.org/v1/gonum/floats/scalar"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/stats"
 	"github.com/cxmetrics/cxmetrics/journey"
 )
 
-func finite(vs ...float64) bool {
+// allFinite reports whether every value is finite.
+func allFinite(vs ...float64) bool {
 	for _, v := range vs {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+		if !stats.Finite(v) {
 			return false
 		}
 	}
@@ -68,7 +70,7 @@ func FuzzFitBGNBD(f *testing.F) {
 			if !knownError(err) {
 				t.Fatalf("unknown error %v", err)
 			}
-		} else if !finite(m.R, m.Alpha, m.A, m.B, m.LogLikelihood) || m.R <= 0 || m.Alpha <= 0 || m.A <= 0 || m.B <= 0 {
+		} else if !allFinite(m.R, m.Alpha, m.A, m.B, m.LogLikelihood) || m.R <= 0 || m.Alpha <= 0 || m.A <= 0 || m.B <= 0 {
 			t.Fatalf("fit %+v", m)
 		}
 		g, err := FitGammaGamma(cs)
@@ -76,7 +78,7 @@ func FuzzFitBGNBD(f *testing.F) {
 			if !knownError(err) {
 				t.Fatalf("unknown error %v", err)
 			}
-		} else if !finite(g.P, g.Q, g.Gamma, g.LogLikelihood) {
+		} else if !allFinite(g.P, g.Q, g.Gamma, g.LogLikelihood) {
 			t.Fatalf("fit %+v", g)
 		}
 		if rho, err := SpendFrequencyCorrelation(cs); err == nil && !(rho >= -1 && rho <= 1) {
@@ -102,7 +104,7 @@ func FuzzPredict(f *testing.F) {
 				}
 				return
 			}
-			if !finite(v) || v < lo || v > hi {
+			if !allFinite(v) || v < lo || v > hi {
 				t.Fatalf("%s = %v for %+v, %+v, t = %v", name, v, m, c, h)
 			}
 		}

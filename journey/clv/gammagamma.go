@@ -186,16 +186,8 @@ func (d *ggData) negLL(grad, x []float64) float64 {
 // customer that fails the checks of [Customer] or has x > 0 and a MonetaryValue that is
 // not positive.
 func (m GammaGamma) ExpectedSpend(c Customer) (float64, error) {
-	for _, p := range [...]struct {
-		name string
-		v    float64
-	}{{"p", m.P}, {"q", m.Q}, {"gamma", m.Gamma}} {
-		if math.IsNaN(p.v) || math.IsInf(p.v, 0) {
-			return 0, &cxmetrics.InputError{Pkg: "clv", What: "Gamma-Gamma parameter " + p.name, Index: -1, Value: p.v, Err: cxmetrics.ErrNotFinite}
-		}
-		if p.v <= 0 {
-			return 0, &cxmetrics.InputError{Pkg: "clv", What: "Gamma-Gamma parameter " + p.name, Index: -1, Value: p.v, Err: cxmetrics.ErrOutOfRange, Detail: "(must be positive)"}
-		}
+	if err := checkPositive("Gamma-Gamma", param{"p", m.P}, param{"q", m.Q}, param{"gamma", m.Gamma}); err != nil {
+		return 0, err
 	}
 	if err := checkCustomer(c, -1); err != nil {
 		return 0, err

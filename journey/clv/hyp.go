@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/stats"
 )
 
 // expectedNew returns E[X(t)] of a BG/NBD model with parameters r, alpha, a, b, given
@@ -67,7 +68,7 @@ func expectedNew(r, s, a, b float64) (float64, error) {
 	if !ok {
 		e, ok = expectedQuadrature(r, a, b, s)
 	}
-	if !ok || math.IsNaN(e) || math.IsInf(e, 0) || e < 0 || e > upper*(1+1e-9) {
+	if !ok || !stats.Finite(e) || e < 0 || e > upper*(1+1e-9) {
 		return 0, fmt.Errorf("clv: E[X(t)] cannot be computed accurately for r=%v a=%v b=%v t/alpha=%v: %w", r, a, b, s, cxmetrics.ErrNotFinite)
 	}
 	return math.Min(e, upper), nil
@@ -167,7 +168,7 @@ func softplus(y float64) float64 {
 // their sum do not agree to 1e-10 by the finest step.
 func expectedQuadrature(r, a, b, s float64) (float64, bool) {
 	lnB := lnBeta(a, b)
-	if math.IsNaN(lnB) || math.IsInf(lnB, 0) {
+	if !stats.Finite(lnB) {
 		return 0, false
 	}
 	m := a / (a + b)

@@ -7,27 +7,36 @@ import (
 	"gonum.org/v1/gonum/mathext"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/stats"
 )
 
-// check validates a model's parameters: they must be positive and finite, as FitBGNBD
-// returns them.
-func (m BGNBD) check() error {
-	for _, p := range [...]struct {
-		name string
-		v    float64
-	}{{"r", m.R}, {"alpha", m.Alpha}, {"a", m.A}, {"b", m.B}} {
-		if math.IsNaN(p.v) || math.IsInf(p.v, 0) {
-			return &cxmetrics.InputError{Pkg: "clv", What: "BG/NBD parameter " + p.name, Index: -1, Value: p.v, Err: cxmetrics.ErrNotFinite}
+// param is a named parameter of a model.
+type param struct {
+	name string
+	v    float64
+}
+
+// checkPositive validates a model's parameters: they must be positive and finite, as the
+// fits return them. A model built by hand or decoded may hold anything.
+func checkPositive(model string, params ...param) error {
+	for _, p := range params {
+		if !stats.Finite(p.v) {
+			return &cxmetrics.InputError{Pkg: "clv", What: model + " parameter " + p.name, Index: -1, Value: p.v, Err: cxmetrics.ErrNotFinite}
 		}
 		if p.v <= 0 {
-			return &cxmetrics.InputError{Pkg: "clv", What: "BG/NBD parameter " + p.name, Index: -1, Value: p.v, Err: cxmetrics.ErrOutOfRange, Detail: "(must be positive)"}
+			return &cxmetrics.InputError{Pkg: "clv", What: model + " parameter " + p.name, Index: -1, Value: p.v, Err: cxmetrics.ErrOutOfRange, Detail: "(must be positive)"}
 		}
 	}
 	return nil
 }
 
+// check validates the model's parameters.
+func (m BGNBD) check() error {
+	return checkPositive("BG/NBD", param{"r", m.R}, param{"alpha", m.Alpha}, param{"a", m.A}, param{"b", m.B})
+}
+
 func checkHorizon(t float64) error {
-	if math.IsNaN(t) || math.IsInf(t, 0) {
+	if !stats.Finite(t) {
 		return &cxmetrics.InputError{Pkg: "clv", What: "horizon t", Index: -1, Value: t, Err: cxmetrics.ErrNotFinite}
 	}
 	if t < 0 {
@@ -163,7 +172,7 @@ func (m BGNBD) ProbabilityOfPurchases(t float64, x int) (float64, error) {
 		}
 		p += math.Exp(lnBeta(a+1, b+(xf-1))-lbab) * tail
 	}
-	if math.IsNaN(p) || math.IsInf(p, 0) || p < 0 {
+	if !stats.Finite(p) || p < 0 {
 		return 0, fmt.Errorf("clv: P(X(%v) = %d) could not be computed for %+v: %w", t, x, m, cxmetrics.ErrNotFinite)
 	}
 	return math.Min(p, 1), nil
