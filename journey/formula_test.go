@@ -234,6 +234,7 @@ func FuzzFormulas(f *testing.F) {
 			func() (float64, error) { return CartAbandonmentRate(a, b) },
 			func() (float64, error) { return StoreVisitConversion(a, b) },
 			func() (float64, error) { return BounceRate(a, b) },
+			func() (float64, error) { return EngagementRate(a, b) },
 			func() (float64, error) { return GA4BounceRate(a, b) },
 			func() (float64, error) { return RepeatPurchaseRate(a, b) },
 			func() (float64, error) { return ChurnRate(a, b) },

@@ -633,3 +633,35 @@ func TestEnumText(t *testing.T) {
 		t.Errorf("Triangle(Measure(3)) = %q", got)
 	}
 }
+
+// FuzzUnmarshalText checks that the enums' text decoders accept exactly the names that
+// String writes (ignoring case and surrounding spaces) and refuse the rest with
+// ErrUnknownLabel, leaving the value unchanged.
+func FuzzUnmarshalText(f *testing.F) {
+	for _, s := range []string{"day", " WEEK ", "month", "calendar", "rolling", "on period", "on or after", "churn", "", "Period(1)", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		check := func(err error, got fmt.Stringer, unchanged bool) {
+			t.Helper()
+			if err != nil {
+				if !errors.Is(err, cxmetrics.ErrUnknownLabel) || !unchanged {
+					t.Fatalf("%q: %v (value changed: %v)", s, err, !unchanged)
+				}
+				return
+			}
+			if !strings.EqualFold(got.String(), strings.TrimSpace(s)) {
+				t.Fatalf("%q decoded as %v", s, got)
+			}
+		}
+		p := Period(-1)
+		err := p.UnmarshalText([]byte(s))
+		check(err, p, p == -1)
+		w := Window(-1)
+		err = w.UnmarshalText([]byte(s))
+		check(err, w, w == -1)
+		m := Measure(-1)
+		err = m.UnmarshalText([]byte(s))
+		check(err, m, m == -1)
+	})
+}

@@ -65,3 +65,30 @@ func TestOrderAnchorText(t *testing.T) {
 		t.Errorf("JSON round trip %+v, %v", back, err)
 	}
 }
+
+// FuzzOrderAnchorText checks that the decoders accept exactly the names that String
+// writes (ignoring case and surrounding spaces) and refuse the rest with ErrUnknownLabel,
+// leaving the value unchanged.
+func FuzzOrderAnchorText(f *testing.F) {
+	for _, s := range []string{"ordered", " Strict ", "any", "latest start", "FIRST START", "", "Order(1)", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		o := Order(-1)
+		if err := o.UnmarshalText([]byte(s)); err != nil {
+			if !errors.Is(err, cxmetrics.ErrUnknownLabel) || o != -1 {
+				t.Fatalf("Order %q: %v, value %v", s, err, o)
+			}
+		} else if !strings.EqualFold(o.String(), strings.TrimSpace(s)) {
+			t.Fatalf("Order %q decoded as %v", s, o)
+		}
+		a := Anchor(-1)
+		if err := a.UnmarshalText([]byte(s)); err != nil {
+			if !errors.Is(err, cxmetrics.ErrUnknownLabel) || a != -1 {
+				t.Fatalf("Anchor %q: %v, value %v", s, err, a)
+			}
+		} else if !strings.EqualFold(a.String(), strings.TrimSpace(s)) {
+			t.Fatalf("Anchor %q decoded as %v", s, a)
+		}
+	})
+}
