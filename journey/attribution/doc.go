@@ -45,7 +45,9 @@
 // credit that does is an error wrapping [cxmetrics.ErrNotFinite], never an infinity.
 // The work of every model is linear in the number of touchpoints, except Markov's, which
 // solves one linear system per channel (see [Markov] for its bounds); the Markov order is
-// at most [MaxMarkovOrder], and a larger one is an error wrapping [cxmetrics.ErrTooLarge].
+// at most [MaxMarkovOrder], and the touchpoints of all paths together at most
+// [MaxTouchpoints]; beyond either bound a model returns an error wrapping
+// [cxmetrics.ErrTooLarge].
 //
 // # Exact Markov solutions
 //

@@ -154,6 +154,9 @@ func TimeDecay(paths []TimedPath, halfLife time.Duration) (Result, error) {
 	for _, p := range paths {
 		n += len(p.Touches)
 	}
+	if err := checkTouchpoints(n); err != nil {
+		return Result{}, err
+	}
 	ids := make([]int32, 0, n) // the channel of every touch, path after path
 	for i, p := range paths {
 		if err := checkCounts(i, p.Conversions, p.Value, p.Nulls); err != nil {

@@ -220,3 +220,34 @@ func TestTimeDecayExtremeHalfLife(t *testing.T) {
 		checkCreditsTotal(t, "half-life "+tc.halfLife.String(), res, tc.want, 3, 3)
 	}
 }
+
+// TestTooManyTouchpoints: more touchpoints than 32-bit ids can number are an error
+// before any work (the paths share one slice, so the test allocates little).
+func TestTooManyTouchpoints(t *testing.T) {
+	tp := make([]string, 1<<20)
+	touches := make([]Touch, 1<<20)
+	for i := range tp {
+		tp[i] = "a"
+		touches[i] = Touch{Channel: "a"}
+	}
+	paths := make([]Path, MaxTouchpoints/len(tp)+1)
+	timed := make([]TimedPath, len(paths))
+	for i := range paths {
+		paths[i] = Path{Touchpoints: tp, Conversions: 1}
+		timed[i] = TimedPath{Touches: touches, Conversions: 1}
+	}
+	if _, err := FirstTouch(paths[:2]); err != nil {
+		t.Fatal(err)
+	}
+	for name, run := range map[string]func() error{
+		"first touch": func() error { _, err := FirstTouch(paths); return err },
+		"markov":      func() error { _, err := Markov(paths, 1); return err },
+		"shapley":     func() error { _, err := Shapley(paths); return err },
+		"time decay":  func() error { _, err := TimeDecay(timed, 0); return err },
+	} {
+		var ie *cxmetrics.InputError
+		if err := run(); !errors.Is(err, cxmetrics.ErrTooLarge) || !errors.As(err, &ie) {
+			t.Errorf("%s: error %v, want an InputError wrapping ErrTooLarge", name, err)
+		}
+	}
+}

@@ -171,6 +171,19 @@ func (c *compiled) path(i int) []int32 {
 	return c.ids[start:c.ends[i]]
 }
 
+// MaxTouchpoints is the most touchpoints, over all paths, that a model accepts: channels
+// and the states of a Markov chain are numbered with 32-bit integers, and there are at
+// most as many of either as touchpoints.
+const MaxTouchpoints = math.MaxInt32
+
+// checkTouchpoints rejects more than MaxTouchpoints touchpoints.
+func checkTouchpoints(n int) error {
+	if n <= MaxTouchpoints {
+		return nil
+	}
+	return &cxmetrics.InputError{Pkg: "attribution", What: "touchpoints", Index: -1, Value: n, Err: cxmetrics.ErrTooLarge, Detail: fmt.Sprintf("(at most %d over all paths)", MaxTouchpoints)}
+}
+
 func errNoPaths() error {
 	return &cxmetrics.InputError{Pkg: "attribution", What: "paths", Index: -1, Value: 0, Err: cxmetrics.ErrEmpty}
 }
@@ -191,6 +204,9 @@ func compile(paths []Path) (*compiled, error) {
 	n := 0
 	for _, p := range paths {
 		n += len(p.Touchpoints)
+	}
+	if err := checkTouchpoints(n); err != nil {
+		return nil, err
 	}
 	c := &compiled{
 		ids:   make([]int32, 0, n),
