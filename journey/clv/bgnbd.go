@@ -96,8 +96,8 @@ type bgData struct {
 type bgGroup struct {
 	weight    float64
 	x         float64
-	xi        int32 // index into xs
-	txi, bigT int32 // indices into ts
+	xi        int // index into xs
+	txi, bigT int // indices into ts
 }
 
 func newBGData(customers []Customer) (*bgData, error) {
@@ -145,7 +145,7 @@ func newBGData(customers []Customer) (*bgData, error) {
 		}
 		txi, _ := slices.BinarySearch(d.ts, c.Recency)
 		ti, _ := slices.BinarySearch(d.ts, c.T)
-		d.groups = append(d.groups, bgGroup{weight: 1, x: c.Frequency, xi: int32(xi), txi: int32(txi), bigT: int32(ti)})
+		d.groups = append(d.groups, bgGroup{weight: 1, x: c.Frequency, xi: xi, txi: txi, bigT: ti})
 	}
 	k := len(d.xs)
 	d.lg, d.dlgR, d.dlgA, d.dlgB, d.c4 = make([]float64, k), make([]float64, k), make([]float64, k), make([]float64, k), make([]float64, k)
