@@ -93,7 +93,9 @@ func LifetimeValue(b BGNBD, g GammaGamma, c Customer, periods int, periodLength,
 			term := (e - prev) * factor
 			sum.Add(term)
 			prev = e
-			if s := sum.Value(); s > 0 && term/discount <= 1e-17*s {
+			// The rest adds at most term/discount. A term that the rounding of E[Y(t)]
+			// makes zero or negative bounds nothing, so only a positive one stops the sum.
+			if s := sum.Value(); term > 0 && term/discount <= 1e-17*s {
 				break
 			}
 		}
