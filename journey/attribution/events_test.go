@@ -100,15 +100,22 @@ func TestPathsFromEventsErrors(t *testing.T) {
 		{"negative lookback", eventLog(), "purchase", -time.Hour, cxmetrics.ErrOutOfRange, -1},
 		{"NaN value", events, "purchase", 0, cxmetrics.ErrNotFinite, 6},
 	} {
-		for _, build := range []func() error{
-			func() error { _, err := PathsFromEvents(tc.events, tc.event, tc.lookback); return err },
-			func() error { _, err := TimedPathsFromEvents(tc.events, tc.event, tc.lookback); return err },
-		} {
-			err := build()
-			var ie *cxmetrics.InputError
-			if !errors.Is(err, tc.want) || !errors.As(err, &ie) || ie.Index != tc.index {
-				t.Errorf("%s: error %v, want %v at index %d", tc.name, err, tc.want, tc.index)
-			}
+		checkBuildError(t, tc.name, tc.events, tc.event, tc.lookback, tc.want, tc.index)
+	}
+}
+
+// checkBuildError checks that PathsFromEvents and TimedPathsFromEvents both reject events
+// with an InputError that wraps want and names index.
+func checkBuildError(t *testing.T, name string, events []journey.Event, conversion string, lookback time.Duration, want error, index int) {
+	t.Helper()
+	for _, build := range []func() error{
+		func() error { _, err := PathsFromEvents(events, conversion, lookback); return err },
+		func() error { _, err := TimedPathsFromEvents(events, conversion, lookback); return err },
+	} {
+		err := build()
+		var ie *cxmetrics.InputError
+		if !errors.Is(err, want) || !errors.As(err, &ie) || ie.Index != index {
+			t.Errorf("%s: error %v, want %v at index %d", name, err, want, index)
 		}
 	}
 }

@@ -172,16 +172,7 @@ func TestPathsFromEventsHostile(t *testing.T) {
 		{"touch before the range of Duration", []journey.Event{ancient, buy("u", 1, 1)}, 0, cxmetrics.ErrOutOfRange, 0},
 		{"trailing touch before the range of Duration", []journey.Event{ancient, visit("u", "a", 1)}, time.Hour, cxmetrics.ErrOutOfRange, 0},
 	} {
-		for _, build := range []func() error{
-			func() error { _, err := PathsFromEvents(tc.events, "buy", tc.lookback); return err },
-			func() error { _, err := TimedPathsFromEvents(tc.events, "buy", tc.lookback); return err },
-		} {
-			err := build()
-			var ie *cxmetrics.InputError
-			if !errors.Is(err, tc.want) || !errors.As(err, &ie) || ie.Index != tc.index {
-				t.Errorf("%s: error %v, want %v at index %d", tc.name, err, tc.want, tc.index)
-			}
-		}
+		checkBuildError(t, tc.name, tc.events, "buy", tc.lookback, tc.want, tc.index)
 	}
 
 	// Values whose partial sums overflow but whose total does not.

@@ -41,16 +41,23 @@ func TestBGNBDGradient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, x := range [][]float64{{0, 0, 0, 0}, {-1.4, 1.5, -0.2, 0.9}, {2, -3, 1, -1}} {
-		g := make([]float64, 4)
-		d.negLL(g, x)
+	checkGradient(t, d.negLL, [][]float64{{0, 0, 0, 0}, {-1.4, 1.5, -0.2, 0.9}, {2, -3, 1, -1}})
+}
+
+// checkGradient compares the analytic gradient of f with central differences at each
+// point.
+func checkGradient(t *testing.T, f objective, points [][]float64) {
+	t.Helper()
+	for _, x := range points {
+		g := make([]float64, len(x))
+		f(g, x)
 		for i := range x {
 			const h = 1e-6
 			xp := append([]float64(nil), x...)
 			xm := append([]float64(nil), x...)
 			xp[i] += h
 			xm[i] -= h
-			num := (d.negLL(nil, xp) - d.negLL(nil, xm)) / (2 * h)
+			num := (f(nil, xp) - f(nil, xm)) / (2 * h)
 			if !scalar.EqualWithinAbsOrRel(g[i], num, 1e-7, 1e-6) {
 				t.Errorf("x=%v: gradient[%d] = %v, central difference %v", x, i, g[i], num)
 			}

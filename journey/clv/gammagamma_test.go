@@ -47,19 +47,5 @@ func TestFitGammaGammaCDNOW(t *testing.T) {
 func TestGammaGammaGradient(t *testing.T) {
 	d := &ggData{x: []float64{1, 2, 2, 7, 150}, z: []float64{0.5, 1.2, 3, 0.9, 1.1}}
 	d.prepare()
-	for _, x := range [][]float64{{0, 0, 0}, {1.8, 1.3, 2.7}, {-2, 3, -1}} {
-		g := make([]float64, 3)
-		d.negLL(g, x)
-		for i := range x {
-			const h = 1e-6
-			xp := append([]float64(nil), x...)
-			xm := append([]float64(nil), x...)
-			xp[i] += h
-			xm[i] -= h
-			num := (d.negLL(nil, xp) - d.negLL(nil, xm)) / (2 * h)
-			if !scalar.EqualWithinAbsOrRel(g[i], num, 1e-7, 1e-6) {
-				t.Errorf("x=%v: gradient[%d] = %v, central difference %v", x, i, g[i], num)
-			}
-		}
-	}
+	checkGradient(t, d.negLL, [][]float64{{0, 0, 0}, {1.8, 1.3, 2.7}, {-2, 3, -1}})
 }

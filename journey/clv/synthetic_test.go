@@ -105,13 +105,7 @@ func TestFitBGNBDSimulated(t *testing.T) {
 		x := []float64{math.Log(m.R), math.Log(m.Alpha / d.scale), math.Log(m.A), math.Log(m.B)}
 		se := logParamStdErr(t, d.negLL, x, len(cs))
 		want := []float64{truth.R, truth.Alpha / d.scale, truth.A, truth.B}
-		for i, name := range []string{"r", "alpha", "a", "b"} {
-			z := (x[i] - math.Log(want[i])) / se[i]
-			t.Logf("%s = %.4f (true %v), log-scale SE %.3f, z = %.2f", name, math.Exp(x[i]), want[i], se[i], z)
-			if math.Abs(z) > 4 {
-				t.Errorf("truth %+v: %s = %.4f, %.1f standard errors (%.3f on the log scale) from %v", truth, name, math.Exp(x[i]), z, se[i], want[i])
-			}
-		}
+		checkWithinSE(t, truth, []string{"r", "alpha", "a", "b"}, x, se, want)
 		// The fitted log-likelihood is at least that of the true parameters.
 		xt := []float64{math.Log(truth.R), math.Log(truth.Alpha / d.scale), math.Log(truth.A), math.Log(truth.B)}
 		if llTrue := -d.negLL(nil, xt)*float64(len(cs)) - d.sumX*math.Log(d.scale); m.LogLikelihood < llTrue {
@@ -162,12 +156,19 @@ func TestFitGammaGammaSimulated(t *testing.T) {
 		x := []float64{math.Log(m.P), math.Log(m.Q), math.Log(m.Gamma / scale)}
 		se := logParamStdErr(t, d.negLL, x, len(cs))
 		want := []float64{truth.P, truth.Q, truth.Gamma / scale}
-		for i, name := range []string{"p", "q", "gamma"} {
-			z := (x[i] - math.Log(want[i])) / se[i]
-			t.Logf("%s = %.4f (true %v), log-scale SE %.3f, z = %.2f", name, math.Exp(x[i]), want[i], se[i], z)
-			if math.Abs(z) > 4 {
-				t.Errorf("truth %+v: %s = %.4f, %.1f standard errors (%.3f on the log scale) from %v", truth, name, math.Exp(x[i]), z, se[i], want[i])
-			}
+		checkWithinSE(t, truth, []string{"p", "q", "gamma"}, x, se, want)
+	}
+}
+
+// checkWithinSE checks that each fitted log parameter x[i] lies within 4 standard errors
+// se[i] of the log of its true value want[i].
+func checkWithinSE(t *testing.T, truth any, names []string, x, se, want []float64) {
+	t.Helper()
+	for i, name := range names {
+		z := (x[i] - math.Log(want[i])) / se[i]
+		t.Logf("%s = %.4f (true %v), log-scale SE %.3f, z = %.2f", name, math.Exp(x[i]), want[i], se[i], z)
+		if math.Abs(z) > 4 {
+			t.Errorf("truth %+v: %s = %.4f, %.1f standard errors (%.3f on the log scale) from %v", truth, name, math.Exp(x[i]), z, se[i], want[i])
 		}
 	}
 }
