@@ -1,0 +1,2 @@
+// Package ces computes the Customer Effort Score and its uncertainty.
+package ces
