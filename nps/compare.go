@@ -55,18 +55,7 @@ func Compare(a, b Result, level float64) (Comparison, error) {
 		return Comparison{}, err
 	}
 	c := Comparison{Difference: a.Score - b.Score, StdErr: math.Sqrt(a.Variance() + b.Variance())}
-	na, nb := a.EffectiveN, b.EffectiveN
-	wa, wb := na/(na+nb), nb/(na+nb)
-	pro := wa*a.Promoters + wb*b.Promoters
-	det := wa*a.Detractors + wb*b.Detractors
-	v := 1e4 * math.Max(0, pro+det-(pro-det)*(pro-det)) * (1/na + 1/nb)
-	switch {
-	case v > 0:
-		c.Statistic = c.Difference / math.Sqrt(v)
-		c.P = dist.TwoSidedNormalP(c.Statistic)
-	case c.Difference == 0:
-		c.P = 1
-	}
+	c.Statistic, c.P = pooledTest(a, b)
 	ia, _ := a.Interval(cxmetrics.Tango, level)
 	ib, _ := b.Interval(cxmetrics.Tango, level)
 	lo := c.Difference - math.Hypot(a.Score-ia.Lower, ib.Upper-b.Score)
@@ -74,6 +63,26 @@ func Compare(a, b Result, level float64) (Comparison, error) {
 	c.Interval = cxmetrics.Interval{Estimate: c.Difference, Lower: math.Max(-200, lo), Upper: math.Min(200, hi),
 		Level: level, Method: cxmetrics.Tango}
 	return c, nil
+}
+
+// pooledTest returns the z statistic and two-sided p-value of the pooled score test of
+// Compare. When the pooled variance is zero (both samples entirely in one category) z is 0,
+// and p is 1 for equal scores and 0 otherwise.
+func pooledTest(a, b Result) (z, p float64) {
+	d := a.Score - b.Score
+	na, nb := a.EffectiveN, b.EffectiveN
+	wa, wb := na/(na+nb), nb/(na+nb)
+	pro := wa*a.Promoters + wb*b.Promoters
+	det := wa*a.Detractors + wb*b.Detractors
+	v := 1e4 * math.Max(0, pro+det-(pro-det)*(pro-det)) * (1/na + 1/nb)
+	switch {
+	case v > 0:
+		z = d / math.Sqrt(v)
+		return z, dist.TwoSidedNormalP(z)
+	case d == 0:
+		return 0, 1
+	}
+	return 0, 0
 }
 
 // MaxSampleSize is the largest sample size SampleSize returns; a margin that needs more is
