@@ -96,7 +96,7 @@ func ReadEventsCSV(r io.Reader) ([]Event, error) {
 	}
 	h, err := csvfile.Match(header, eventColumns, true)
 	if err != nil {
-		return nil, fmt.Errorf("journey: %w", err)
+		return nil, err
 	}
 	var events []Event
 	for row := 0; ; row++ {
@@ -115,19 +115,12 @@ func ReadEventsCSV(r io.Reader) ([]Event, error) {
 	}
 }
 
-// readErr converts an error of the CSV reader, prefixing the package name.
-func readErr(err error) error {
-	err = csvfile.ReadError(pkg, "events csv", err)
-	if _, ok := err.(*cxmetrics.ParseError); ok {
-		return fmt.Errorf("journey: %w", err)
-	}
-	return err
-}
+// readErr converts an error of the CSV reader.
+func readErr(err error) error { return csvfile.ReadError(pkg, "events csv", err) }
 
 func parseRecord(cr *csv.Reader, rec []string, row int, h csvfile.Header) (Event, error) {
 	bad := func(col int, sentinel error, detail string) error {
-		ie := &cxmetrics.InputError{What: h.Names[col], Index: row, Value: strconv.Quote(rec[col]), Err: sentinel, Detail: detail}
-		return fmt.Errorf("journey: %w", csvfile.FieldError(cr, h, col, ie))
+		return csvfile.BadField(cr, h, col, rec[col], sentinel, detail)
 	}
 	var e Event
 	col := h.At[atUser]
@@ -145,7 +138,7 @@ func parseRecord(cr *csv.Reader, rec []string, row int, h csvfile.Header) (Event
 		if errors.As(err, &ie) {
 			return e, bad(col, ie.Err, ie.Detail)
 		}
-		return e, fmt.Errorf("journey: %w", csvfile.FieldError(cr, h, col, err))
+		return e, csvfile.FieldError(cr, h, col, err)
 	}
 	e.Time = t
 	if col = h.At[atChannel]; col >= 0 {

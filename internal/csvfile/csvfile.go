@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/cxmetrics/cxmetrics"
@@ -119,6 +120,16 @@ func FieldError(cr *csv.Reader, h Header, col int, err error) *cxmetrics.ParseEr
 		name = h.Names[col]
 	}
 	return &cxmetrics.ParseError{Line: line, Column: col + 1, Name: name, Err: err}
+}
+
+// BadField returns the *cxmetrics.ParseError for field col of the record that cr read last
+// whose text value is wrong: its Err is an *cxmetrics.InputError (Index -1: the line and
+// column say where) with the quoted value, the sentinel and an optional detail, so that
+// every reader's message has one form:
+//
+//	line 3, column 3 (time): value "soon": corrupt data (want RFC 3339 or Unix seconds)
+func BadField(cr *csv.Reader, h Header, col int, value string, sentinel error, detail string) *cxmetrics.ParseError {
+	return FieldError(cr, h, col, &cxmetrics.InputError{What: "value", Index: -1, Value: strconv.Quote(value), Err: sentinel, Detail: detail})
 }
 
 // ReadError converts an error of cr.Read: a syntax error of encoding/csv (a stray quote,

@@ -128,17 +128,17 @@ func (f PathsCSV) Read(r io.Reader) ([]Path, error) {
 		var p Path
 		for i, field := range record {
 			bad := func(e error, detail string) error {
-				return csvfile.FieldError(cr, h, i, fmt.Errorf("%q: %w%s", field, e, detail))
+				return csvfile.BadField(cr, h, i, field, e, detail)
 			}
 			if col[i] == colPath {
 				if strings.TrimSpace(field) == "" {
-					return nil, bad(cxmetrics.ErrEmpty, " (no touchpoints)")
+					return nil, bad(cxmetrics.ErrEmpty, "(no touchpoints)")
 				}
 				p.Touchpoints = make([]string, 0, strings.Count(field, sep)+1)
 				for tp := range strings.SplitSeq(field, sep) {
 					tp = strings.TrimSpace(tp)
 					if tp == "" {
-						return nil, bad(cxmetrics.ErrEmpty, " (empty touchpoint)")
+						return nil, bad(cxmetrics.ErrEmpty, "(empty touchpoint)")
 					}
 					s, ok := intern[tp]
 					if !ok {
@@ -152,11 +152,11 @@ func (f PathsCSV) Read(r io.Reader) ([]Path, error) {
 			v, err := strconv.ParseFloat(strings.TrimSpace(field), 64)
 			switch {
 			case err != nil && !errors.Is(err, strconv.ErrRange):
-				return nil, bad(cxmetrics.ErrCorrupt, " (not a number)")
+				return nil, bad(cxmetrics.ErrCorrupt, "(not a number)")
 			case !stats.Finite(v):
 				return nil, bad(cxmetrics.ErrNotFinite, "")
 			case v < 0 && col[i] != colValue:
-				return nil, bad(cxmetrics.ErrOutOfRange, " [0, +Inf)")
+				return nil, bad(cxmetrics.ErrOutOfRange, "[0, +Inf)")
 			}
 			switch col[i] {
 			case colConversions:

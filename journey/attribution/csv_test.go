@@ -58,7 +58,7 @@ func TestReadPathsCSVErrors(t *testing.T) {
 		{"unknown column", "path;total_conversions;total_nul\n", cxmetrics.ErrUnknownLabel, 1, 3, "total_nul", `line 1, column 3 (total_nul): header "total_nul"`},
 		{"repeated column", "path;conversions;total_conversions\n", cxmetrics.ErrUnknownLabel, 1, 3, "total_conversions", "already"},
 		{"missing conversions", "path;total_null\na;1\n", cxmetrics.ErrUnknownLabel, 1, 0, "total_conversions", "total_conversions"},
-		{"not a number", header + "a;1;2;3\nb > c;x;2;3\n", cxmetrics.ErrCorrupt, 3, 2, "total_conversions", `line 3, column 2 (total_conversions): "x"`},
+		{"not a number", header + "a;1;2;3\nb > c;x;2;3\n", cxmetrics.ErrCorrupt, 3, 2, "total_conversions", `line 3, column 2 (total_conversions): value "x"`},
 		{"NaN", header + "a;1;NaN;3\n", cxmetrics.ErrNotFinite, 2, 3, "total_conversion_value", "line 2, column 3 (total_conversion_value)"},
 		{"overflow", header + "a;1;2;1e999\n", cxmetrics.ErrNotFinite, 2, 4, "total_null", "line 2, column 4 (total_null)"},
 		{"negative", header + "a;1;2;3\na;-1;2;3\n", cxmetrics.ErrOutOfRange, 3, 2, "total_conversions", "line 3, column 2"},

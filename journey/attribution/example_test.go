@@ -48,7 +48,7 @@ email > display > search;15;900;15
 	// Output:
 	// {Touchpoints:[email display search] Conversions:15 Value:900 Nulls:15}
 	// line 2, column 2 (total_conversions), corrupt: true
-	// line 2, column 2 (total_conversions): "twenty": corrupt data (not a number)
+	// line 2, column 2 (total_conversions): value "twenty": corrupt data (not a number)
 }
 
 func ExamplePathsCSV() {
