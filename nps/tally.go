@@ -1,11 +1,6 @@
 package nps
 
-import (
-	"fmt"
-
-	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/survey"
-)
+import "github.com/cxmetrics/cxmetrics/internal/survey"
 
 // Tally is a mergeable accumulator of answers: a weighted histogram with one bin per score
 // point (answers, Σw and Σw²). Services add answers as they arrive, merge tallies from
@@ -17,8 +12,28 @@ import (
 // at most MaxAnswers answers, and its sums of weights and squared weights must stay
 // finite: Add and Merge refuse what would break either, and leave the tally unchanged.
 type Tally struct {
-	scale Scale
-	h     survey.Hist
+	core survey.Tally[Scale]
+}
+
+// tallySpec tells the shared tally how a Scale is stored.
+var tallySpec = &survey.Spec[Scale]{
+	Pkg: pkg, Kind: survey.KindNPS, Default: Standard,
+	Range: func(s Scale) (int, int) { return s.Min, s.Max },
+	Encode: func(s Scale) []int64 {
+		return []int64{int64(s.Min), int64(s.Max), int64(s.DetractorMax), int64(s.PromoterMin)}
+	},
+	Decode: func(p []int64) (Scale, error) {
+		s := Scale{Min: int(p[0]), Max: int(p[1]), DetractorMax: int(p[2]), PromoterMin: int(p[3])}
+		return s, s.Validate()
+	},
+}
+
+// c returns the shared tally, or nil for a nil t.
+func (t *Tally) c() *survey.Tally[Scale] {
+	if t == nil {
+		return nil
+	}
+	return &t.core
 }
 
 // NewTally returns an empty tally on scale s, or ErrInvalidScale.
@@ -26,120 +41,63 @@ func NewTally(s Scale) (*Tally, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	return &Tally{scale: s, h: survey.NewHist(s.Min, s.Max)}, nil
-}
-
-// init gives the zero value its Standard scale; a nil tally is an error.
-func (t *Tally) init() error {
-	if t == nil {
-		return fmt.Errorf("nps: nil *Tally: %w", cxmetrics.ErrEmpty)
-	}
-	if t.h.N == nil {
-		t.scale, t.h = Standard, survey.NewHist(Standard.Min, Standard.Max)
-	}
-	return nil
+	return &Tally{core: survey.NewTally(tallySpec, s)}, nil
 }
 
 // Scale returns the tally's scale (Standard for a nil tally).
-func (t *Tally) Scale() Scale {
-	if t.init() != nil {
-		return Standard
-	}
-	return t.scale
-}
+func (t *Tally) Scale() Scale { return t.c().Scale(tallySpec) }
 
 // Add adds one answer of weight 1. A score outside the scale is an *cxmetrics.InputError
 // wrapping ErrOutOfRange (Index -1) and leaves the tally unchanged.
-func (t *Tally) Add(score int) error {
-	return t.AddWeighted(score, 1)
-}
+func (t *Tally) Add(score int) error { return t.c().Add(tallySpec, score, 1) }
 
 // AddWeighted adds one answer with a survey weight. A negative weight is
 // ErrNegativeWeight, a NaN or infinite one ErrNotFinite, a non-zero weight outside
 // [1e-150, 1e150] ErrOutOfRange; the tally is then unchanged.
 func (t *Tally) AddWeighted(score int, weight float64) error {
-	if err := t.init(); err != nil {
-		return err
-	}
-	return t.h.Add(pkg, score, weight)
+	return t.c().Add(tallySpec, score, weight)
 }
 
 // Merge adds every answer of other to t; a nil other adds nothing. Tallies on different
 // scales do not merge: the error wraps ErrScaleMismatch. More than MaxAnswers answers is
 // ErrTooLarge, sums that overflow ErrNotFinite; t is then unchanged. Merging a tally into
 // itself doubles it.
-func (t *Tally) Merge(other *Tally) error {
-	if err := t.init(); err != nil {
-		return err
-	}
-	if other == nil {
-		return nil
-	}
-	other.init()
-	if t.scale != other.scale {
-		return fmt.Errorf("nps: merge %v into %v: %w", other.scale, t.scale, cxmetrics.ErrScaleMismatch)
-	}
-	return t.h.Merge(pkg, &other.h)
-}
+func (t *Tally) Merge(other *Tally) error { return t.c().Merge(tallySpec, other.c()) }
 
-// Clone returns an independent copy of t.
+// Clone returns an independent copy of t (nil for a nil t).
 func (t *Tally) Clone() *Tally {
-	if t.init() != nil {
+	c := t.c().Clone(tallySpec)
+	if c == nil {
 		return nil
 	}
-	return &Tally{scale: t.scale, h: t.h.Clone()}
+	return &Tally{core: *c}
 }
 
 // Reset empties the tally and keeps its scale.
-func (t *Tally) Reset() {
-	if t.init() == nil {
-		t.h.Reset()
-	}
-}
+func (t *Tally) Reset() { t.c().Reset(tallySpec) }
 
 // Result returns the NPS of everything added so far; ErrEmpty when nothing was added or
 // every weight was zero.
 func (t *Tally) Result() (Result, error) {
-	if err := t.init(); err != nil {
+	s, h, err := t.c().Hist(tallySpec)
+	if err != nil {
 		return Result{}, err
 	}
 	var bins [3]survey.Bin
-	t.h.Bins(t.scale.categories(), bins[:])
-	return result(t.scale, bins[:])
+	h.Bins(s.categories(), bins[:])
+	return result(s, bins[:])
 }
 
 // MarshalBinary encodes the tally: a version byte (2), the kind of tally, the scale as
 // four zig-zag varints, then for each score point its count (uvarint) and its compensated
 // weight sums (four IEEE 754 doubles, little endian).
-func (t *Tally) MarshalBinary() ([]byte, error) {
-	return t.AppendBinary(nil)
-}
+func (t *Tally) MarshalBinary() ([]byte, error) { return t.AppendBinary(nil) }
 
 // AppendBinary appends the encoding of MarshalBinary to b.
-func (t *Tally) AppendBinary(b []byte) ([]byte, error) {
-	if err := t.init(); err != nil {
-		return nil, err
-	}
-	s := t.scale
-	return t.h.AppendBinary(b, survey.KindNPS, []int64{int64(s.Min), int64(s.Max), int64(s.DetractorMax), int64(s.PromoterMin)}), nil
-}
+func (t *Tally) AppendBinary(b []byte) ([]byte, error) { return t.c().AppendBinary(tallySpec, b) }
 
 // UnmarshalBinary replaces t with a tally encoded by MarshalBinary. Truncated data, an
 // unknown version, another package's tally, an invalid scale, trailing bytes, or sums that
 // no sequence of valid answers can produce are errors wrapping ErrCorrupt; t is then
 // unchanged.
-func (t *Tally) UnmarshalBinary(data []byte) error {
-	if t == nil {
-		return fmt.Errorf("nps: decode into a nil *Tally: %w", cxmetrics.ErrEmpty)
-	}
-	var s Scale
-	h, _, err := survey.Decode(pkg, data, survey.KindNPS, 4, func(p []int64) (int, int, error) {
-		s = Scale{Min: int(p[0]), Max: int(p[1]), DetractorMax: int(p[2]), PromoterMin: int(p[3])}
-		return s.Min, s.Max, s.Validate()
-	})
-	if err != nil {
-		return err
-	}
-	t.scale, t.h = s, h
-	return nil
-}
+func (t *Tally) UnmarshalBinary(data []byte) error { return t.c().UnmarshalBinary(tallySpec, data) }
