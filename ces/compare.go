@@ -61,21 +61,8 @@ func Compare(a, b Result, level float64) (Comparison, error) {
 	if !(na > 1 && nb > 1) {
 		return Comparison{}, fmt.Errorf("ces: compare samples of effective sizes %v and %v, want both above 1: %w", na, nb, cxmetrics.ErrTooFew)
 	}
-	va, vb := a.Variance(), b.Variance()
-	c := Comparison{Difference: a.Mean - b.Mean, StdErr: math.Sqrt(va + vb)}
-	if va+vb > 0 {
-		c.DF = (va + vb) * (va + vb) / (va*va/(na-1) + vb*vb/(nb-1))
-		c.Statistic = c.Difference / c.StdErr
-		c.P = dist.TwoSidedTP(c.Statistic, math.Min(c.DF, maxDF))
-	} else {
-		// V = σ²/n with σ → 0 in both samples.
-		ia, ib := 1/na, 1/nb
-		c.DF = (ia + ib) * (ia + ib) / (ia*ia/(na-1) + ib*ib/(nb-1))
-		if c.Difference == 0 {
-			c.P = 1
-		}
-	}
-	lo, hi, err := tBounds(c.Difference, va+vb, c.DF, level)
+	c := welch(a, b)
+	lo, hi, err := tBounds(c.Difference, c.StdErr*c.StdErr, c.DF, level)
 	if err != nil {
 		return Comparison{}, err
 	}
@@ -83,4 +70,25 @@ func Compare(a, b Result, level float64) (Comparison, error) {
 	c.Interval = cxmetrics.Interval{Estimate: c.Difference, Lower: math.Max(-span, lo), Upper: math.Min(span, hi),
 		Level: level, Method: cxmetrics.TDist}
 	return c, nil
+}
+
+// welch returns the difference, its standard error and Welch's test for two valid
+// results with effective sizes above 1.
+func welch(a, b Result) Comparison {
+	na, nb := a.EffectiveN, b.EffectiveN
+	va, vb := a.Variance(), b.Variance()
+	c := Comparison{Difference: a.Mean - b.Mean, StdErr: math.Sqrt(va + vb)}
+	if va+vb > 0 {
+		c.DF = (va + vb) * (va + vb) / (va*va/(na-1) + vb*vb/(nb-1))
+		c.Statistic = c.Difference / c.StdErr
+		c.P = dist.TwoSidedTP(c.Statistic, math.Min(c.DF, maxDF))
+		return c
+	}
+	// V = σ²/n with σ → 0 in both samples.
+	ia, ib := 1/na, 1/nb
+	c.DF = (ia + ib) * (ia + ib) / (ia*ia/(na-1) + ib*ib/(nb-1))
+	if c.Difference == 0 {
+		c.P = 1
+	}
+	return c
 }
