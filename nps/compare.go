@@ -85,57 +85,54 @@ func pooledTest(a, b Result) (z, p float64) {
 	return 0, 0
 }
 
-// MaxSampleSize is the largest sample size SampleSize returns; a margin that needs more is
-// an error wrapping cxmetrics.ErrTooLarge.
-const MaxSampleSize = 1 << 31
-
-// SampleSize returns the number of answers for which a Wald interval of the NPS has
-// half-width margin (in score points) at the given level, when the shares of promoters
-// and detractors are as given:
+// Test tests the NPS against a target score (in points, -100..100): the one-sample test of
+// the R package NPS (nps_test with y = NULL). The Difference is Score - target and its
+// interval the chosen method's interval for the NPS, shifted by the target. Two methods:
 //
-//	n = ⌈ z² · 100² · (p₊ + p₋ - (p₊ - p₋)²) / margin² ⌉,  z = z_{(1+level)/2}
+//   - cxmetrics.Wald: z = (Score - target) / StdErr, with StdErr from the observed shares,
+//     as R's nps_test (test = "wald"). It cannot test a sample whose answers are all in one
+//     category (StdErr 0): P is then 1 when Score equals the target and 0 otherwise.
+//   - cxmetrics.Tango: the score test, whose statistic is Tango's T(target/100) with the
+//     variance estimated under the null hypothesis; P < 1 - level exactly when the target lies
+//     outside the Tango interval, so the test and the interval always agree. It is the better
+//     choice for small samples and extreme scores. A target of ±100 that the data
+//     contradict has no variance under the null: Statistic is then 0 and P 0.
 //
-// This n makes the expected half-width about margin: the half-width of an actual survey
-// varies with its observed shares, and is at most margin only about half the time. For a
-// survey whose shares are unknown, promoters = detractors = 0.5 is the worst case (unit
-// variance 1). Shares must be in [0, 1] with a sum of at most 1, margin in (0, 200]; when
-// the variance is zero (all answers expected in one category) one answer suffices and
-// SampleSize returns 1. Errors name the argument (Index -1): ErrNotFinite for NaN or
-// Inf, ErrOutOfRange for a value outside its range, ErrTooLarge when n would exceed
-// MaxSampleSize, ErrInvalidLevel for the level.
-func SampleSize(promoters, detractors, margin, level float64) (int, error) {
-	z, err := dist.CriticalZ(pkg, level)
+// Other methods are ErrUnsupportedMethod; a target outside [-100, 100] or not finite is
+// ErrOutOfRange; the receiver is validated as for Interval.
+func (r Result) Test(target float64, m cxmetrics.Method, level float64) (Comparison, error) {
+	if err := r.check(); err != nil {
+		return Comparison{}, err
+	}
+	if !(target >= -100 && target <= 100) {
+		return Comparison{}, &cxmetrics.InputError{Pkg: pkg, What: "target", Index: -1, Value: target, Err: cxmetrics.ErrOutOfRange, Detail: "[-100, 100]"}
+	}
+	iv, err := r.Interval(m, level)
 	if err != nil {
-		return 0, err
+		return Comparison{}, err
 	}
-	arg := func(what string, v float64, sentinel error, detail string) error {
-		return &cxmetrics.InputError{Pkg: pkg, What: what, Index: -1, Value: v, Err: sentinel, Detail: detail}
-	}
-	for _, v := range [...]struct {
-		name string
-		x    float64
-	}{{"promoters", promoters}, {"detractors", detractors}, {"margin", margin}} {
-		if math.IsNaN(v.x) || math.IsInf(v.x, 0) {
-			return 0, arg(v.name, v.x, cxmetrics.ErrNotFinite, "")
+	c := Comparison{Difference: r.Score - target, StdErr: r.StdErr()}
+	switch m {
+	case cxmetrics.Wald:
+		switch {
+		case c.StdErr > 0:
+			c.Statistic = c.Difference / c.StdErr
+			c.P = dist.TwoSidedNormalP(c.Statistic)
+		case c.Difference == 0:
+			c.P = 1
 		}
+	case cxmetrics.Tango:
+		n := r.EffectiveN
+		switch t := tangoStatistic(n*r.Promoters, n*r.Detractors, n, target/100); {
+		case math.IsInf(t, 0): // a target of ±100 that the data contradict: no variance under it
+			c.P = 0
+		default:
+			c.Statistic = t
+			c.P = dist.TwoSidedNormalP(t)
+		}
+	default:
+		return Comparison{}, fmt.Errorf("nps: test with method %v: %w", m, cxmetrics.ErrUnsupportedMethod)
 	}
-	switch {
-	case promoters < 0 || promoters > 1:
-		return 0, arg("promoters", promoters, cxmetrics.ErrOutOfRange, "[0, 1]")
-	case detractors < 0 || detractors > 1-promoters:
-		return 0, arg("detractors", detractors, cxmetrics.ErrOutOfRange, fmt.Sprintf("[0, 1 - promoters = %g]", 1-promoters))
-	case !(margin > 0 && margin <= 200):
-		return 0, arg("margin", margin, cxmetrics.ErrOutOfRange, "(0, 200]")
-	}
-	d := promoters - detractors
-	v := math.Max(0, promoters+detractors-d*d)
-	if v == 0 {
-		return 1, nil
-	}
-	// z²·10⁴·v/margin² in two steps, so that a tiny margin overflows to +Inf, not NaN.
-	n := math.Ceil(z * z * 1e4 * v / margin / margin * (1 - 1e-12))
-	if !(n <= MaxSampleSize) {
-		return 0, arg("margin", margin, cxmetrics.ErrTooLarge, fmt.Sprintf("(needs more than %d answers)", MaxSampleSize))
-	}
-	return max(1, int(n)), nil
+	c.Interval = cxmetrics.Interval{Estimate: c.Difference, Lower: iv.Lower - target, Upper: iv.Upper - target, Level: level, Method: m}
+	return c, nil
 }

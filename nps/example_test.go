@@ -109,6 +109,47 @@ func ExampleSampleSize() {
 	// 903 answers for ±5 points
 }
 
+func ExampleSampleSizeAssured() {
+	// SampleSize plans for the expected half-width, which half of all surveys miss; plan for
+	// 90% of surveys to reach ±5 points instead.
+	mix := nps.Mix{Promoters: 0.45, Detractors: 0.20}
+	n, err := nps.SampleSizeAssured(mix, 5, 0.95, 0.9)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(n, "answers for ±5 points in 90% of surveys")
+	// Output:
+	// 937 answers for ±5 points in 90% of surveys
+}
+
+func ExampleSampleSizeCompare() {
+	// How many answers per region to detect NPS 30 against NPS 10 with 80% power?
+	a := nps.Mix{Promoters: 0.5, Detractors: 0.2}
+	b := nps.Mix{Promoters: 0.4, Detractors: 0.3}
+	n, err := nps.SampleSizeCompare(a, b, 0.05, 0.8)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(n, "answers per region")
+	// Output:
+	// 258 answers per region
+}
+
+func ExampleResult_Test() {
+	// Did this quarter's NPS beat the target of 20?
+	r, _ := nps.Compute(scoresFromCounts(20, 30, 50), nil)
+	c, err := r.Test(20, cxmetrics.Tango, 0.95)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("NPS %.0f, %+.0f points against the target, p = %.2f\n", r.Score, c.Difference, c.P)
+	// Output:
+	// NPS 30, +10 points against the target, p = 0.22
+}
+
 func ExampleTally() {
 	// Two shards score their answers; a coordinator merges the encoded tallies.
 	var east, west nps.Tally

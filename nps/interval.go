@@ -111,25 +111,7 @@ func (r Result) Interval(m cxmetrics.Method, level float64) (cxmetrics.Interval,
 // Δ. The bounds are the Δ where T = z and T = -z (Tango 1998, Statistics in Medicine 17,
 // 891–908; Tango 1999 for the correction of the variance term).
 func tango(b, c, n, z float64) (lo, hi float64) {
-	t := func(delta float64) float64 {
-		A := 2 * n
-		B := -b - c + (2*n-b+c)*delta
-		C := -c * delta * (1 - delta)
-		q := (math.Sqrt(math.Max(0, B*B-4*A*C)) - B) / (2 * A)
-		v := n * (2*q + delta*(1-delta))
-		num := b - c - n*delta
-		if v <= 0 {
-			// Only at Δ = ±1 with the observed difference on that bound.
-			switch {
-			case num > 0:
-				return math.Inf(1)
-			case num < 0:
-				return math.Inf(-1)
-			}
-			return 0
-		}
-		return num / math.Sqrt(v)
-	}
+	t := func(delta float64) float64 { return tangoStatistic(b, c, n, delta) }
 	d := (b - c) / n
 	// T(lo) = z on [-1, d]; T(hi) = -z on [d, 1]. T(d) = 0.
 	if t(-1) <= z {
@@ -143,6 +125,28 @@ func tango(b, c, n, z float64) (lo, hi float64) {
 		hi = bisect(func(x float64) float64 { return t(x) + z }, d, 1)
 	}
 	return lo, hi
+}
+
+// tangoStatistic returns Tango's score statistic T(Δ) of the package documentation for the
+// discordant counts b and c of n pairs. At Δ = ±1 the variance under the null is 0: T is
+// then ±Inf when the observed difference lies inside, and 0 on the bound.
+func tangoStatistic(b, c, n, delta float64) float64 {
+	A := 2 * n
+	B := -b - c + (2*n-b+c)*delta
+	C := -c * delta * (1 - delta)
+	q := (math.Sqrt(math.Max(0, B*B-4*A*C)) - B) / (2 * A)
+	v := n * (2*q + delta*(1-delta))
+	num := b - c - n*delta
+	if v <= 0 {
+		switch {
+		case num > 0:
+			return math.Inf(1)
+		case num < 0:
+			return math.Inf(-1)
+		}
+		return 0
+	}
+	return num / math.Sqrt(v)
 }
 
 // bisect finds a root of f on [a, b], where f(a) > 0 >= f(b) (f decreasing), to full
