@@ -20,7 +20,7 @@ func TestSampleSizeAssured(t *testing.T) {
 		reps = 4000
 	}
 	for _, c := range []struct {
-		mix                       Mix
+		mix                      Mix
 		margin, level, assurance float64
 	}{
 		{Mix{0.5, 0.2}, 10, 0.95, 0.8},
