@@ -1,0 +1,5 @@
+//go:build !race
+
+package csat
+
+const raceEnabled = false
