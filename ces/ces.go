@@ -285,23 +285,46 @@ func ComputeSeq(s Scale, scores iter.Seq[int]) (Result, error) {
 	if err := s.Validate(); err != nil {
 		return Result{}, err
 	}
-	var n [MaxScalePoints]uint64
-	i := 0
-	for v := range scores {
-		if v < s.Min || v > s.Max {
-			return Result{}, survey.ScoreError(pkg, s.Min, s.Max, i, v)
-		}
-		n[v-s.Min]++
-		i++
+	// The counts escape to the heap with the function the iterator calls (two small
+	// allocations), since the iterator is not known when ComputeSeq is compiled.
+	c := &seqCount{scale: s}
+	scores(c.add)
+	if c.found {
+		return Result{}, survey.ScoreError(pkg, s.Min, s.Max, c.i, c.bad)
 	}
 	var bins [MaxScalePoints]survey.Bin
 	k := s.points()
-	for j, c := range n[:k] {
-		bins[j].N = c
-		bins[j].W.Add(float64(c))
-		bins[j].W2.Add(float64(c))
+	for j, n := range c.n[:k] {
+		bins[j].N = n
+		bins[j].W.Add(float64(n))
+		bins[j].W2.Add(float64(n))
 	}
 	return result(s, bins[:k])
+}
+
+// seqCount counts a stream of answers per point of a valid scale, and remembers the first
+// one outside it.
+type seqCount struct {
+	scale Scale
+	n     [MaxScalePoints]uint64
+	i     int // answers counted
+	bad   int
+	found bool
+}
+
+// add counts v and returns true, or records it and returns false if it lies outside the
+// scale or an earlier answer did.
+func (c *seqCount) add(v int) bool {
+	if c.found {
+		return false
+	}
+	if v < c.scale.Min || v > c.scale.Max {
+		c.bad, c.found = v, true
+		return false
+	}
+	c.n[v-c.scale.Min]++
+	c.i++
+	return true
 }
 
 // check returns nil for a Result that Compute could have returned, and an error otherwise:

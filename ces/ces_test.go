@@ -415,3 +415,18 @@ func TestResultJSONAndCheck(t *testing.T) {
 	e := r.Estimate()
 	assert.Equal(t, cxmetrics.Estimate{Score: r.Mean, StdErr: r.StdErr(), N: 15, EffectiveN: r.EffectiveN}, e)
 }
+
+// An iterator that goes on after ComputeSeq asked it to stop changes nothing: the first
+// bad score is reported, and nothing after it is counted.
+func TestComputeSeqStubbornIterator(t *testing.T) {
+	seq := func(yield func(int) bool) {
+		for _, v := range []int{5, 9, 3, 0, 6} {
+			yield(v)
+		}
+	}
+	_, err := ComputeSeq(Standard7, seq)
+	var ie *cxmetrics.InputError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, 1, ie.Index)
+	assert.Equal(t, 9, ie.Value)
+}

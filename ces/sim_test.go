@@ -274,3 +274,47 @@ func TestWeightedCoverage(t *testing.T) {
 	}
 	t.Logf("coverage of the weighted 95%% t interval, true mean %.4f:%s", mu, table.String())
 }
+
+// TestEasyCoverage computes the exact coverage of the 95% intervals for the Easy share,
+// Σ_x P(X = x) · [p in the interval from x of n], for p in {0.05, 0.5, 0.9} and n = 20,
+// 100, 1000, and requires Wilson, Agresti-Coull and Jeffreys to cover at least 93% from
+// n = 100 on and Clopper-Pearson at least 95% everywhere (go test -v prints the table).
+// Exact coverage at one p swings with the lattice of x/n, so the bound is one-sided:
+// Agresti-Coull over-covers near 0 and 1 (97% at n = 100, p = 0.9).
+func TestEasyCoverage(t *testing.T) {
+	methods := []cxmetrics.Method{cxmetrics.Wald, cxmetrics.Wilson, cxmetrics.AgrestiCoull, cxmetrics.ClopperPearson, cxmetrics.Jeffreys}
+	var table strings.Builder
+	for _, n := range []int{20, 100, 1000} {
+		ivs := make([][]cxmetrics.Interval, n+1)
+		for x := range ivs {
+			r := fromCounts(t, Standard7, []int{0, n - x, 0, 0, 0, x, 0})
+			for _, m := range methods {
+				iv, err := r.EasyInterval(m, 0.95)
+				require.NoError(t, err)
+				ivs[x] = append(ivs[x], iv)
+			}
+		}
+		for _, p := range []float64{0.05, 0.5, 0.9} {
+			fmt.Fprintf(&table, "\nn=%-4d p=%.2f", n, p)
+			for k, m := range methods {
+				var cov float64
+				for x := range ivs {
+					lg := func(v int) float64 { l, _ := math.Lgamma(float64(v) + 1); return l }
+					pmf := math.Exp(lg(n) - lg(x) - lg(n-x) + float64(x)*math.Log(p) + float64(n-x)*math.Log1p(-p))
+					if ivs[x][k].Contains(100 * p) {
+						cov += pmf
+					}
+				}
+				cov *= 100
+				fmt.Fprintf(&table, " %s %5.1f%%", m, cov)
+				switch {
+				case m == cxmetrics.ClopperPearson:
+					assert.GreaterOrEqual(t, cov, 95.0, "%v n=%d p=%v", m, n, p)
+				case m != cxmetrics.Wald && n >= 100:
+					assert.GreaterOrEqual(t, cov, 93.0, "%v n=%d p=%v", m, n, p)
+				}
+			}
+		}
+	}
+	t.Log("exact coverage of the 95% intervals for the Easy share:" + table.String())
+}
