@@ -40,8 +40,8 @@ type Scale struct {
 }
 
 // Standard is the 1-5 satisfaction scale (1 very dissatisfied .. 5 very satisfied) with
-// the top-2 box, 4 and 5, counted as satisfied: the usual CSAT of the American Customer
-// Satisfaction Index tradition and of most survey vendors.
+// the top-2 box, 4 and 5, counted as satisfied, as Farris et al. (2010, Marketing Metrics,
+// 2nd ed., section 2.7, "Customer Satisfaction and Willingness to Recommend") describe it.
 var Standard = Scale{Min: 1, Max: 5, SatisfiedMin: 4}
 
 // Recommend is the 0-10 recommendation question of the Net Promoter System ("How likely
@@ -184,7 +184,8 @@ func result(s Scale, bins []survey.Bin, shares []float64) (Result, error) {
 func clamp(x, lo, hi float64) float64 { return math.Min(hi, math.Max(lo, x)) }
 
 // Compute returns the CSAT of answers on the Standard 1-5 scale, the share of satisfied
-// answers (4 or 5) in percent:
+// answers (4 or 5) in percent (the top-2 box of Farris et al. 2010, Marketing Metrics,
+// section 2.7):
 //
 //	CSAT = 100 · Σ_{satisfied} w_i / Σ_i w_i
 //

@@ -4,7 +4,9 @@
 //
 // Customers rate their satisfaction on a short integer scale, usually 1 (very
 // dissatisfied) to 5 (very satisfied). The CSAT is the share of satisfied answers, the
-// top-2 box (4 and 5) of the 5-point scale, in percent:
+// top-2 box (4 and 5) of the 5-point scale, in percent (Farris, Bendle, Pfeifer &
+// Reibstein 2010, "Marketing Metrics", 2nd ed., section 2.7, "Customer Satisfaction and
+// Willingness to Recommend"):
 //
 //	CSAT = 100 · Σ_{score >= SatisfiedMin} w_i / Σ_i w_i
 //
@@ -105,8 +107,10 @@
 //
 // # WRS
 //
-// The willingness-to-recommend share (WRS, German "Weiterempfehlungsrate") is the share
-// of respondents who answer in the top box of the recommendation question,
+// The willingness-to-recommend share (WRS, German "Weiterempfehlungsrate"; Farris et al.
+// 2010, section 2.7, report it beside satisfaction as the share of customers who would
+// recommend) is the share of respondents who answer in the top box of the recommendation
+// question,
 //
 //	WRS = 100 · Σ_{score >= 9} w_i / Σ_i w_i
 //
