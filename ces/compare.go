@@ -39,7 +39,8 @@ type Comparison struct {
 // When neither sample varies (every answer of each has one rating) the standard error is
 // 0: the Statistic is then 0, P is 1 if the means are equal and 0 otherwise, DF is the
 // limit of the formula as both standard deviations go to 0 together, and the interval is
-// the point. A sample with one answer (EffectiveN 1) has no variance: ErrTooFew. The two
+// the point. A sample with one answer (EffectiveN 1) has no variance: ErrTooFew, as are
+// degrees of freedom so few (below about 10⁻³) that the t quantile is infinite. The two
 // results must be on the same rating axis (Min, Max and HighIsEasy; the buckets may
 // differ), or the error wraps ErrScaleMismatch: compare Normalize values across scales.
 // The receivers are validated as for Result.Interval.

@@ -17,8 +17,9 @@ import (
 //
 // with n_eff the variance-equivalent effective sample size EffectiveN, so that for
 // weighted answers it is the linearization variance of R's survey::svymean,
-// n/(n-1) · Σ w_i² (r_i - CES)² / (Σ w_i)², and for unweighted ones s²/n. A Result that
-// fails validation (see Interval) has variance 0.
+// n/(n-1) · Σ w_i² (r_i - CES)² / (Σ w_i)², and for unweighted ones s²/n. With one answer
+// it is 0, as SD is: no variance can be estimated, and Interval and Compare say
+// ErrTooFew. A Result that fails validation (see Interval) has variance 0.
 func (r Result) Variance() float64 {
 	if r.check() != nil {
 		return 0
@@ -56,7 +57,8 @@ func tBounds(est, v, df, level float64) (lo, hi float64, err error) {
 //
 // When every answer has the same rating the interval is that rating. For the bootstrap use
 // Result.Bootstrap, for the share of easy answers EasyInterval. One answer (or one with a
-// non-zero weight) has no variance to estimate: ErrTooFew. Other methods are
+// non-zero weight) has no variance to estimate: ErrTooFew, and so has an effective n so
+// close to 1 (within about 10⁻³) that the t quantile is infinite. Other methods are
 // ErrUnsupportedMethod; a level outside (0, 1), or so close to 1 that its critical value
 // is infinite, is ErrInvalidLevel. The receiver is validated first: a Result decoded from
 // JSON or built by hand whose counts, distribution, mean, SD, shares, weight or effective

@@ -172,6 +172,26 @@ func TestIntervalEdges(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, [2]float64{1, 7}, [2]float64{iv.Lower, iv.Upper})
 
+	// An effective n barely above 1 (weights that differ by orders of magnitude): with
+	// 0.01 degrees of freedom the t quantile is finite and the interval is the whole scale;
+	// with 10⁻⁶ it is infinite, and there are too few answers.
+	for _, c := range []struct {
+		neff float64
+		err  error
+	}{{1.01, nil}, {1 + 1e-6, cxmetrics.ErrTooFew}} {
+		thin := r
+		thin.EffectiveN = c.neff
+		iv, err := thin.Interval(cxmetrics.TDist, 0.95)
+		assert.ErrorIs(t, err, c.err, "n_eff %v", c.neff)
+		if c.err == nil {
+			assert.Equal(t, [2]float64{1, 7}, [2]float64{iv.Lower, iv.Upper})
+		}
+		_, err = Compare(thin, r, 0.95)
+		if c.err != nil {
+			assert.ErrorIs(t, err, c.err, "compare, n_eff %v", c.neff)
+		}
+	}
+
 	for _, n := range []int{1_000, 1e7, 1e9, 1e12, 1e15, MaxAnswers} {
 		big := r
 		big.N, big.Weight, big.EffectiveN, big.EasyEffectiveN = n, float64(n), float64(n), float64(n)
