@@ -60,11 +60,11 @@ func AllPairs(level float64, segs []Segment) ([]Pair, error) {
 	}
 	holm, _ := AdjustHolm(p)
 	bh, _ := AdjustBH(p)
-	zb := bonferroni(level, m)
+	zb := max(z, bonferroni(level, m))
 	for i := range pairs {
 		c := &pairs[i]
 		c.PHolm, c.PBH = holm[i], bh[i]
-		c.Simultaneous = simultaneous(c.Contrast, zb, level)
+		c.Simultaneous = wald(sc.y[c.A]-sc.y[c.B], math.Hypot(sc.se[c.A], sc.se[c.B]), sc.unit, zb, level)
 		if !finite(c.Difference, c.StdErr, c.Z, c.Interval.Lower, c.Interval.Upper, c.Simultaneous.Lower, c.Simultaneous.Upper) {
 			return nil, overflow(fmt.Sprintf("difference of segments %d and %d", c.A, c.B))
 		}
@@ -135,6 +135,7 @@ func EachVsRest(level float64, segs []Segment) ([]VsRest, error) {
 		add(&suf[j], suf[j+1], j)
 	}
 	rows := make([]VsRest, k)
+	rest := make([]struct{ y, se float64 }, k) // scaled
 	p := make([]float64, k)
 	for i, s := range segs {
 		var r acc
@@ -145,27 +146,22 @@ func EachVsRest(level float64, segs []Segment) ([]VsRest, error) {
 		n := float64(total - s.Estimate.N)
 		y := r.ny.Value() / n
 		se := math.Sqrt(max(0, r.nse.Value())) / n
+		rest[i].y, rest[i].se = y, se
 		rows[i] = VsRest{Segment: i, Contrast: contrast(sc.y[i], sc.se[i], y, se, sc.unit, z, level),
 			Rest: cxmetrics.Estimate{Score: y * sc.unit, StdErr: se * sc.unit, N: total - s.Estimate.N, EffectiveN: r.eff.Value()}}
 		p[i] = rows[i].P
 	}
 	holm, _ := AdjustHolm(p)
 	bh, _ := AdjustBH(p)
-	zb := bonferroni(level, k)
+	zb := max(z, bonferroni(level, k))
 	for i := range rows {
 		c := &rows[i]
 		c.PHolm, c.PBH = holm[i], bh[i]
-		c.Simultaneous = simultaneous(c.Contrast, zb, level)
+		c.Simultaneous = wald(sc.y[i]-rest[i].y, math.Hypot(sc.se[i], rest[i].se), sc.unit, zb, level)
 		if !finite(c.Difference, c.StdErr, c.Z, c.Rest.Score, c.Rest.StdErr, c.Interval.Lower, c.Interval.Upper,
 			c.Simultaneous.Lower, c.Simultaneous.Upper) {
 			return nil, overflow(fmt.Sprintf("difference of segment %d and the rest", i))
 		}
 	}
 	return rows, nil
-}
-
-// simultaneous returns the interval Difference ± zb·StdErr.
-func simultaneous(c Contrast, zb, level float64) cxmetrics.Interval {
-	return cxmetrics.Interval{Estimate: c.Difference, Lower: c.Difference - zb*c.StdErr, Upper: c.Difference + zb*c.StdErr,
-		Level: level, Method: cxmetrics.Wald}
 }
