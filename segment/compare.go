@@ -48,25 +48,25 @@ func AllPairs(level float64, segs []Segment) ([]Pair, error) {
 	k := len(segs)
 	m := k * (k - 1) / 2
 	pairs := make([]Pair, 0, m)
+	p := make([]float64, 0, m)
 	for a := range k {
 		for b := a + 1; b < k; b++ {
 			c := contrast(sc.y[a], sc.se[a], sc.y[b], sc.se[b], sc.unit, z, level)
+			if !c.finite() {
+				return nil, overflow(fmt.Sprintf("difference of segments %d and %d", a, b))
+			}
 			pairs = append(pairs, Pair{A: a, B: b, Contrast: c})
+			p = append(p, c.P)
 		}
 	}
-	p := make([]float64, m)
-	for i := range pairs {
-		p[i] = pairs[i].P
-	}
-	holm, _ := AdjustHolm(p)
-	bh, _ := AdjustBH(p)
+	holm, bh := adjustBoth(p)
 	zb := max(z, bonferroni(level, m))
 	for i := range pairs {
 		c := &pairs[i]
 		c.PHolm, c.PBH = holm[i], bh[i]
 		c.Simultaneous = wald(sc.y[c.A]-sc.y[c.B], math.Hypot(sc.se[c.A], sc.se[c.B]), sc.unit, zb, level)
-		if !finite(c.Difference, c.StdErr, c.Z, c.Interval.Lower, c.Interval.Upper, c.Simultaneous.Lower, c.Simultaneous.Upper) {
-			return nil, overflow(fmt.Sprintf("difference of segments %d and %d", c.A, c.B))
+		if !finite(c.Simultaneous.Lower, c.Simultaneous.Upper) {
+			return nil, overflow(fmt.Sprintf("simultaneous interval of segments %d and %d", c.A, c.B))
 		}
 	}
 	return pairs, nil
@@ -149,18 +149,19 @@ func EachVsRest(level float64, segs []Segment) ([]VsRest, error) {
 		rest[i].y, rest[i].se = y, se
 		rows[i] = VsRest{Segment: i, Contrast: contrast(sc.y[i], sc.se[i], y, se, sc.unit, z, level),
 			Rest: cxmetrics.Estimate{Score: y * sc.unit, StdErr: se * sc.unit, N: total - s.Estimate.N, EffectiveN: r.eff.Value()}}
+		if !rows[i].finite() || !finite(rows[i].Rest.Score, rows[i].Rest.StdErr) {
+			return nil, overflow(fmt.Sprintf("difference of segment %d and the rest", i))
+		}
 		p[i] = rows[i].P
 	}
-	holm, _ := AdjustHolm(p)
-	bh, _ := AdjustBH(p)
+	holm, bh := adjustBoth(p)
 	zb := max(z, bonferroni(level, k))
 	for i := range rows {
 		c := &rows[i]
 		c.PHolm, c.PBH = holm[i], bh[i]
 		c.Simultaneous = wald(sc.y[i]-rest[i].y, math.Hypot(sc.se[i], rest[i].se), sc.unit, zb, level)
-		if !finite(c.Difference, c.StdErr, c.Z, c.Rest.Score, c.Rest.StdErr, c.Interval.Lower, c.Interval.Upper,
-			c.Simultaneous.Lower, c.Simultaneous.Upper) {
-			return nil, overflow(fmt.Sprintf("difference of segment %d and the rest", i))
+		if !finite(c.Simultaneous.Lower, c.Simultaneous.Upper) {
+			return nil, overflow(fmt.Sprintf("simultaneous interval of segment %d and the rest", i))
 		}
 	}
 	return rows, nil

@@ -218,6 +218,11 @@ func contrast(a, seA, b, seB, unit, z, level float64) Contrast {
 		Interval: wald(d, se, unit, z, level)}
 }
 
+// finite reports whether every number of c is finite (P is then in [0, 1]).
+func (c Contrast) finite() bool {
+	return finite(c.Difference, c.StdErr, c.Z, c.P, c.Interval.Lower, c.Interval.Upper)
+}
+
 // wald returns the interval d ± z·se of scaled values, unscaled by unit.
 func wald(d, se, unit, z, level float64) cxmetrics.Interval {
 	return cxmetrics.Interval{Estimate: d * unit, Lower: (d - z*se) * unit, Upper: (d + z*se) * unit,

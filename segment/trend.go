@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/cxmetrics/cxmetrics"
@@ -88,10 +89,8 @@ func Trend(level float64, periods []Segment) (TrendResult, error) {
 		c := Change{Period: t,
 			FromPrevious: contrast(sc.y[t], sc.se[t], sc.y[t-1], sc.se[t-1], sc.unit, z, level),
 			FromFirst:    contrast(sc.y[t], sc.se[t], sc.y[0], sc.se[0], sc.unit, z, level)}
-		for _, d := range [...]Contrast{c.FromPrevious, c.FromFirst} {
-			if !finite(d.Difference, d.StdErr, d.Z, d.Interval.Lower, d.Interval.Upper) {
-				return TrendResult{}, overflow("change of a period")
-			}
+		if !c.FromPrevious.finite() || !c.FromFirst.finite() {
+			return TrendResult{}, overflow(fmt.Sprintf("change of period %d", t))
 		}
 		res.Changes[t-1] = c
 	}
