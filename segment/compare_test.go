@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"testing"
@@ -247,5 +248,32 @@ func TestScaleEquivariance(t *testing.T) {
 			assert.Equal(t, baseShrink.Segments[i].Score*c, sh.Segments[i].Score, e)
 			assert.Equal(t, baseShrink.Segments[i].Shrinkage, sh.Segments[i].Shrinkage, e)
 		}
+	}
+}
+
+// The JSON of a pair and of a row against the rest has the contrast's fields inline.
+func TestJSON(t *testing.T) {
+	segs := named([]float64{42.0, 35.5}, []float64{3.1, 4.2}, []int{400, 210})
+	pairs, err := AllPairs(0.95, segs)
+	require.NoError(t, err)
+	b, err := json.Marshal(pairs[0])
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m))
+	for _, k := range []string{"a", "b", "difference", "std_err", "z", "p", "interval", "p_holm", "p_bh", "simultaneous"} {
+		assert.Contains(t, m, k)
+	}
+	assert.Equal(t, "Wald", m["interval"].(map[string]any)["method"])
+	var back Pair
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, pairs[0], back)
+	rows, err := EachVsRest(0.95, segs)
+	require.NoError(t, err)
+	b, err = json.Marshal(rows[1])
+	require.NoError(t, err)
+	m = nil
+	require.NoError(t, json.Unmarshal(b, &m))
+	for _, k := range []string{"segment", "rest", "difference", "p_holm", "simultaneous"} {
+		assert.Contains(t, m, k)
 	}
 }

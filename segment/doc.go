@@ -89,14 +89,15 @@
 // fits the normal-normal model of meta-analysis, estimates the spread of the true scores
 // across segments (DerSimonian-Laird), and moves each segment towards the mean by its
 // shrinkage factor B = SE²/(SE² + τ²): a precise segment keeps its score, an imprecise one
-// is pulled most of the way. Ranking the shrunk scores instead of the raw ones keeps the
-// small segments out of the top and the bottom of a league table unless their answers
-// really put them there.
+// is pulled most of the way. Ranked by shrunk score, a small segment reaches the top or
+// the bottom of a league table only when its answers are strong evidence that it belongs
+// there.
 //
 // # Small segments
 //
 // [Small] flags the segments whose effective number of answers (N for unweighted answers;
-// fewer for unequal weights) is below a minimum, [DefaultMinN] = 30 by default: below it
+// for weighted ones the number of unweighted answers with the same precision) is below a
+// minimum, [DefaultMinN] = 30 by default: below it
 // the table under "Comparing two estimates" shows the Wald test rejecting a true null in up
 // to 10% of pairs at α = 5%, and a share's standard error can reach 9 points, an NPS's 18.
 // At extreme scores the test stays somewhat liberal up to about 100 answers, so a strict
@@ -107,9 +108,9 @@
 //
 // A segment whose answers are all alike (every answer a promoter, every rating a 5) has a
 // standard error of 0, which would make its tests certain and its weight infinite, and
-// would leave it unshrunk at the top of a league table. Every function therefore replaces
-// a standard error of 0 with the one that segment would have at the pooled variance per
-// answer of the other segments,
+// would leave it unshrunk at the top of a league table. AllPairs, EachVsRest, Trend and
+// Shrink therefore replace a standard error of 0 with the one that segment would have at
+// the pooled variance per answer of the segments whose answers vary,
 //
 //	SE_i = √(ū / n_i),   ū = Σ_j n_j (n_j SE_j²) / Σ_j n_j   over the segments j with SE_j > 0
 //
@@ -132,7 +133,8 @@
 //     (the zero Estimate that Result.Estimate returns for an invalid Result).
 //   - ErrTooFew: fewer than 2 segments for AllPairs, EachVsRest, Trend or Shrink.
 //   - ErrTooLarge: more than MaxPairSegments segments for AllPairs, more than MaxSegments
-//     for the others; numbers of answers that sum beyond math.MaxInt in EachVsRest.
+//     for the others, more than MaxP p-values; numbers of answers that sum beyond
+//     math.MaxInt in EachVsRest.
 //   - ErrUnknownLabel: a segment name that repeats an earlier one.
 //   - ErrNotFinite: a NaN or infinite score, standard error, effective n, p-value or
 //     minimum n; a result that would overflow although the inputs are finite.

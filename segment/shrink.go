@@ -60,7 +60,8 @@ type Shrunk struct {
 //
 // the best linear unbiased predictor and its standard error as metafor's blup computes
 // them. The standard error ignores the uncertainty of τ̂² (the third term of Prasad & Rao
-// 1990), so with a handful of segments it is somewhat too small. When τ̂² is 0 the
+// 1990, "The estimation of the mean squared error of small-area estimators", JASA 85(409),
+// 163-171), so with a handful of segments it is somewhat too small. When τ̂² is 0 the
 // segments differ by no more than their standard errors allow: every B_i is 1 and every
 // segment is estimated by μ̂.
 //

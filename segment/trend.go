@@ -42,8 +42,8 @@ type Linear struct {
 	Q  float64 `json:"q"`
 	DF int     `json:"df"`
 	QP float64 `json:"q_p"`
-	// Dispersion is max(1, Q/DF) (1 when DF is 0), the factor by which the periods vary
-	// about the line more than their standard errors allow.
+	// Dispersion is max(1, Q/DF) (1 when DF is 0): the factor by which the variance of
+	// the periods about the line exceeds what their standard errors allow, if it does.
 	Dispersion float64 `json:"dispersion"`
 }
 
@@ -68,9 +68,10 @@ type Linear struct {
 // the interval only when the periods scatter more than they allow (seasons, campaigns):
 // the multiplicative random-effects model of Thompson & Sharp (1999, "Explaining
 // heterogeneity in meta-analysis: a comparison of methods", Statistics in Medicine 18,
-// 2693-2708), with the floor as in Burgess et al. (2017, Epidemiology 28(1), 30-42) and
-// R's MendelianRandomization::mr_ivw. The test is against the normal distribution: with
-// few periods and Dispersion above 1 it is optimistic, and Q, DF and QP show the scatter.
+// 2693-2708), with under-dispersion not permitted, as in the inverse-variance weighted
+// estimator of R's MendelianRandomization (mr_ivw, model = "random") and TwoSampleMR
+// (mr_ivw). The test is against the normal distribution: with few periods and Dispersion
+// above 1 it is optimistic, and Q, DF and QP show the scatter.
 //
 // It needs between 2 and MaxSegments periods. A period whose standard error is 0 gets the
 // pooled one described in the package documentation ("Answers all alike").
