@@ -1,6 +1,7 @@
 package ces
 
 import (
+	"encoding/binary"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -184,4 +185,43 @@ func TestTallyBinaryRoundTrip(t *testing.T) {
 		assert.ErrorIs(t, err, cxmetrics.ErrCorrupt)
 		assert.ErrorContains(t, err, c.want)
 	}
+}
+
+// A tally holds at most MaxAnswers answers: a merge or an add beyond is ErrTooLarge and
+// leaves it unchanged.
+func TestTallyTooLarge(t *testing.T) {
+	// An encoding of Standard7 with c answers of weight 1 at rating 4.
+	encode := func(c uint64) []byte {
+		b := []byte{2, 3, 5, 2, 14, 2, 10, 6}
+		for j := range 7 {
+			n := uint64(0)
+			if j == 3 {
+				n = c
+			}
+			b = binary.AppendUvarint(b, n)
+			for _, f := range []float64{float64(n), 0, float64(n), 0} {
+				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
+			}
+		}
+		return b
+	}
+	var half Tally
+	require.NoError(t, half.UnmarshalBinary(encode(1<<52+1)))
+	assert.ErrorIs(t, half.Merge(&half), cxmetrics.ErrTooLarge)
+	r, err := half.Result()
+	require.NoError(t, err)
+	assert.Equal(t, 1<<52+1, r.N)
+
+	var full Tally
+	require.NoError(t, full.UnmarshalBinary(encode(MaxAnswers)))
+	assert.ErrorIs(t, full.Add(4), cxmetrics.ErrTooLarge)
+	r, err = full.Result()
+	require.NoError(t, err)
+	assert.Equal(t, MaxAnswers, r.N)
+	assert.Equal(t, float64(MaxAnswers), r.EffectiveN)
+	iv, err := r.Interval(cxmetrics.TDist, 0.95)
+	require.NoError(t, err)
+	assert.Equal(t, [2]float64{4, 4}, [2]float64{iv.Lower, iv.Upper})
+	var bad Tally
+	assert.ErrorIs(t, bad.UnmarshalBinary(encode(MaxAnswers+1)), cxmetrics.ErrCorrupt)
 }
