@@ -142,3 +142,47 @@ func TestWaldSmallSegments(t *testing.T) {
 	assert.Greater(t, rates[cell{20, 0.45, 0.25, 10}], 0.05+mc)
 	assert.Greater(t, rates[cell{85, 0.9, 0.05, 30}], 0.05+mc)
 }
+
+// The type I error at α = 5% of Trend's slope test when the score does not move: with
+// periods that vary only by their standard errors the floor at 1 makes the test slightly
+// conservative; with extra variation between periods (SD equal to the standard error) the
+// dispersion widens the interval, but the normal reference is optimistic for few periods
+// (Trend's documentation); the known-variance test alone would reject about three times
+// too often. 12 and 6 periods with standard error 3; 4,000 series (1,000
+// under the race detector). Run with -v for the rates.
+func TestTrendSize(t *testing.T) {
+	reps := 4000
+	if raceEnabled {
+		reps = 1000
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	mc := 3 * math.Sqrt(0.05*0.95/float64(reps))
+	for _, c := range []struct {
+		k       int
+		extra   float64
+		lo, hi  float64 // bounds on the rejection rate
+		comment string
+	}{
+		{12, 0, 0.02, 0.05 + mc, "standard errors only"},
+		{12, 3, 0.04, 0.12, "extra SD 3"},
+		{6, 0, 0.02, 0.05 + mc, "standard errors only"},
+		{6, 3, 0.04, 0.2, "extra SD 3"},
+	} {
+		periods := make([]Segment, c.k)
+		rejected, fixed := 0, 0
+		for range reps {
+			for i := range periods {
+				periods[i] = Segment{Name: fmt.Sprint(i), Estimate: cxmetrics.Estimate{
+					Score: 40 + c.extra*rng.NormFloat64() + 3*rng.NormFloat64(), StdErr: 3, N: 500, EffectiveN: 500}}
+			}
+			tr, err := Trend(0.95, periods)
+			require.NoError(t, err)
+			rejected += b2i(tr.Linear.P < 0.05)
+			fixed += b2i(math.Abs(tr.Linear.Z)*math.Sqrt(tr.Linear.Dispersion) > 1.959963984540054)
+		}
+		rate := float64(rejected) / float64(reps)
+		t.Logf("%2d periods, %s: slope test type I error %.3f (known variances alone: %.3f)",
+			c.k, c.comment, rate, float64(fixed)/float64(reps))
+		assert.True(t, rate >= c.lo && rate <= c.hi, "%d periods, %s: %v", c.k, c.comment, rate)
+	}
+}

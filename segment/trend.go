@@ -71,7 +71,10 @@ type Linear struct {
 // 2693-2708), with under-dispersion not permitted, as in the inverse-variance weighted
 // estimator of R's MendelianRandomization (mr_ivw, model = "random") and TwoSampleMR
 // (mr_ivw). The test is against the normal distribution: with few periods and Dispersion
-// above 1 it is optimistic, and Q, DF and QP show the scatter.
+// above 1 it is optimistic, and Q, DF and QP show the scatter. With no trend, at α = 5%,
+// it rejects in 4% of series of 6 or 12 periods that vary by their standard errors alone,
+// and in 7-8% when the periods also vary between them by as much again, where SE₀ alone
+// would reject in 16% (TestTrendSize in sim_test.go).
 //
 // It needs between 2 and MaxSegments periods. A period whose standard error is 0 gets the
 // pooled one described in the package documentation ("Answers all alike").
