@@ -110,12 +110,12 @@ func validate(segs []Segment, least, most int) error {
 // checkEstimate checks one segment's estimate.
 func checkEstimate(i int, s Segment) error {
 	e := s.Estimate
-	in := "in segment " + strconv.Quote(s.Name)
 	bad := func(what string, v any, err error, detail string) error {
 		if detail != "" {
 			detail += " "
 		}
-		return &cxmetrics.InputError{Pkg: pkg, What: what, Index: i, Value: v, Err: err, Detail: detail + in}
+		return &cxmetrics.InputError{Pkg: pkg, What: what, Index: i, Value: v, Err: err,
+			Detail: detail + "in segment " + strconv.Quote(s.Name)}
 	}
 	switch {
 	case e.N < 1:
