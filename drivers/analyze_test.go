@@ -55,7 +55,8 @@ func TestPerformance(t *testing.T) {
 	}
 }
 
-// Analyze under listwise deletion equals the pinned functions on the complete respondents.
+// Analyze under listwise deletion equals the functions without options on the complete
+// respondents.
 func TestListwiseEqualsCompleteCases(t *testing.T) {
 	var y []float64
 	x := make([][]float64, 3)

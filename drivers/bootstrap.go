@@ -11,8 +11,8 @@ import (
 )
 
 // MaxResamples bounds the resamples of Bootstrap. Each resample recomputes the correlation
-// matrix, about n·(k+1)²/2 multiply-adds for n respondents and k drivers (3 times that
-// under pairwise deletion), and the decompositions, about 2^k·k²/4; 10,000 resamples give
+// matrix, about n·(k+1)²/2 multiply-adds for n respondents and k drivers (several times
+// that under pairwise deletion), and the decompositions, about k·2^k; 10,000 resamples give
 // the bounds of a 95% percentile interval to about 0.1 standard errors.
 const MaxResamples = 10_000
 

@@ -33,19 +33,18 @@
 //     sets in the tests), though Thomas et al. (2014) show data where the two rank
 //     drivers differently.
 //
-// # One pass over the data
+// # One correlation matrix
 //
 // Every importance is a function of the correlation matrix of the outcome and the
-// drivers, so the respondents are read once: a compensated two-pass computation of means
-// and cross-products, in blocks that stay in the processor's cache, on values scaled by
-// powers of two so that any finite ratings work. The R² of every subset S of drivers,
-// r_Sᵀ R_SS⁻¹ r_S, then costs nothing per respondent. ShapleyR2 visits the 2^k subsets
-// depth-first, each step one sweep (Gaussian elimination) on one more driver, which costs
-// about k·2^k operations in all and no memory of size 2^k; 15 drivers take a few
-// milliseconds, 20 about a tenth of a second, and MaxShapleyDrivers (20) is the limit
-// ([cxmetrics.ErrTooLarge] beyond). RelativeWeights needs one eigendecomposition of R_xx
-// and has no limit. On 100,000 respondents and 15 drivers, Analyze computes all three
-// importances, the collinearity and the performance in about 40 ms.
+// drivers, computed in two passes over the respondents (compensated means, then
+// cross-products of the deviations, on values scaled by powers of two so that any finite
+// ratings work). The R² of a subset S of drivers, r_Sᵀ R_SS⁻¹ r_S, then costs nothing per
+// respondent: ShapleyR2 visits all 2^k subsets in about k·2^k operations, whatever the
+// number of respondents, and at most MaxShapleyDrivers (20) drivers are accepted
+// ([cxmetrics.ErrTooLarge] beyond; 15 drivers take a few milliseconds, 20 about a tenth of
+// a second). RelativeWeights needs one eigendecomposition of R_xx and has no limit. On
+// 100,000 respondents and 15 drivers, Analyze computes all three importances, the
+// collinearity and the performance in about 40 ms.
 //
 // # Missing answers
 //
@@ -56,7 +55,7 @@
 //
 //   - [Listwise] (the default) uses only the respondents who answered the outcome and
 //     every driver. All correlations then describe the same people, and the results are
-//     those of the pinned functions on the complete respondents.
+//     those of Correlations, RelativeWeights and ShapleyR2 on the complete respondents.
 //   - [Pairwise] computes each correlation from the respondents who answered both of its
 //     questions (as R's cor(use = "pairwise.complete.obs")). It keeps more answers, but the
 //     correlations describe different people and may contradict each other: the drivers'

@@ -28,7 +28,7 @@ func withY(y []float64, i int, v float64) []float64 {
 	return out
 }
 
-// entry is one way of calling the package on y and x: the three pinned functions, Analyze
+// entry is one way of calling the package on y and x: the three functions without options, Analyze
 // (listwise and pairwise) and Bootstrap.
 type entry struct {
 	name string
@@ -36,15 +36,15 @@ type entry struct {
 }
 
 func entries(opt drivers.Options) []entry {
-	pinned := func(f func([]float64, [][]float64) ([]float64, error)) func([]float64, [][]float64) error {
+	plain := func(f func([]float64, [][]float64) ([]float64, error)) func([]float64, [][]float64) error {
 		return func(y []float64, x [][]float64) error { _, err := f(y, x); return err }
 	}
 	pairwise := opt
 	pairwise.Missing = drivers.Pairwise
 	return []entry{
-		{"Correlations", pinned(drivers.Correlations)},
-		{"RelativeWeights", pinned(drivers.RelativeWeights)},
-		{"ShapleyR2", pinned(drivers.ShapleyR2)},
+		{"Correlations", plain(drivers.Correlations)},
+		{"RelativeWeights", plain(drivers.RelativeWeights)},
+		{"ShapleyR2", plain(drivers.ShapleyR2)},
 		{"Analyze", func(y []float64, x [][]float64) error { _, err := drivers.Analyze(y, x, opt); return err }},
 		{"Analyze/Pairwise", func(y []float64, x [][]float64) error { _, err := drivers.Analyze(y, x, pairwise); return err }},
 		{"Bootstrap", func(y []float64, x [][]float64) error {

@@ -143,15 +143,15 @@ func FuzzRelativeWeights(f *testing.F) {
 	})
 }
 
-// analyzeWide runs Analyze on complete data that a pinned function accepted, with a scale
-// as wide as a float64 allows; it reports false for a rating beyond that scale.
+// analyzeWide runs Analyze on complete data that a function without options accepted,
+// with a scale as wide as a float64 allows; it reports false for a rating beyond it.
 func analyzeWide(t *testing.T, y []float64, x [][]float64) (drivers.Analysis, bool) {
 	a, err := drivers.Analyze(y, x, drivers.Options{Scale: drivers.Scale{Min: -math.MaxFloat64 / 2, Max: math.MaxFloat64 / 2, TopBoxMin: 0}})
 	if errors.Is(err, cxmetrics.ErrOutOfRange) {
 		return a, false
 	}
 	if err != nil {
-		t.Fatalf("the pinned function succeeds, Analyze: %v", err)
+		t.Fatalf("the function without options succeeds, Analyze: %v", err)
 	}
 	return a, true
 }

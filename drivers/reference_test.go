@@ -115,8 +115,9 @@ func TestReferenceR(t *testing.T) {
 	}
 }
 
-// The pinned functions take complete data, so airquality (with NA) is for Analyze only.
-func TestPinnedAgainstR(t *testing.T) {
+// The functions without options take complete data, so airquality (with NA) is for Analyze
+// only.
+func TestFunctionsAgainstR(t *testing.T) {
 	for _, ref := range references[:2] {
 		got, err := drivers.Correlations(ref.y, ref.x)
 		if err != nil {
