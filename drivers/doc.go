@@ -44,7 +44,7 @@
 // ([cxmetrics.ErrTooLarge] beyond; 15 drivers take a few milliseconds, 20 about a tenth of
 // a second). RelativeWeights needs one eigendecomposition of R_xx and has no limit. On
 // 100,000 respondents and 15 drivers, Analyze computes all three importances, the
-// collinearity and the performance in about 40 ms.
+// collinearity and the performance in 20-40 ms on one core.
 //
 // # Missing answers
 //
