@@ -1,12 +1,15 @@
 package survey
 
 // kernelParams are the constants of the AVX-512 kernels, each repeated in eight lanes:
-// Lo, the bin edges 1..8 (edge 0 is 0), and the weight bounds.
+// Lo, the bin edges 1..8 (edge 0 is 0), the weight bounds and the number of points; then
+// the table of the table kernels (see table_amd64.s).
 type kernelParams struct {
-	lo   [8]int64
-	edge [8][8]int64
-	minW [8]float64
-	maxW [8]float64
+	lo     [8]int64
+	edge   [8][8]int64
+	minW   [8]float64
+	maxW   [8]float64
+	points [8]int64
+	table  [16]uint64
 }
 
 // unweightedLanes and weightedLanes are the per-lane results of the kernels: cnt[j] counts
@@ -22,6 +25,18 @@ type weightedLanes struct {
 	w   [8][8]float64
 	q   [8][8]float64
 }
+
+//go:noescape
+func tableCountAVX512(x []int, p *kernelParams, out *[8]uint64)
+
+//go:noescape
+func wpoints5AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
+
+//go:noescape
+func wpoints7AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
+
+//go:noescape
+func wpoints8AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
 
 //go:noescape
 func count3AVX512(x []int, p *kernelParams, out *unweightedLanes)
@@ -62,10 +77,15 @@ var hasAVX512 = func() bool {
 }()
 
 // kernel counts with AVX-512 when the processor has it and the layout has at most 8 bins,
-// else with the histogram loops.
+// else with the histogram loops. On scales of at most 16 points it counts by table
+// lookup (tableCountAVX512): unweighted into packed fields of fieldBits bits, and
+// weighted, when every bin is one point (points), with one comparison per point.
 type kernel struct {
-	vector bool
-	p      kernelParams
+	vector    bool
+	table     bool // at most 16 points: the table kernels apply
+	points    bool // one bin per point, at most 8 points
+	fieldBits uint // width of a packed count
+	p         kernelParams
 }
 
 func newKernel(l Layout, vector bool) kernel {
@@ -73,21 +93,110 @@ func newKernel(l Layout, vector bool) kernel {
 	if !k.vector {
 		return k
 	}
+	n := l.Hi - l.Lo + 1
+	k.table = n <= 16
+	k.points = n <= 8 && l.Bins() == n
+	k.fieldBits = uint(64 / l.Bins())
 	for i := range 8 {
 		k.p.lo[i] = int64(l.Lo)
 		k.p.minW[i] = MinWeight
 		k.p.maxW[i] = MaxWeight
+		k.p.points[i] = int64(n)
 		for j := range 8 {
 			// Edges past the last bin repeat the last edge: their bins stay empty.
 			k.p.edge[j][i] = int64(l.Edges[min(j+1, l.Bins())])
 		}
 	}
+	if k.table {
+		for j := range l.Bins() {
+			for u := l.Edges[j]; u < l.Edges[j+1]; u++ {
+				k.p.table[u] = 1 << (k.fieldBits * uint(j))
+			}
+		}
+	}
 	return k
+}
+
+// tableBlock is the most answers a table kernel may count in one call: every packed field
+// of every lane then stays below 2^fieldBits. It is a multiple of 16.
+func (k *kernel) tableBlock() int {
+	return min(1<<20, 8*(1<<min(k.fieldBits, 40)-1)) &^ 15
+}
+
+// unpack adds the packed counts of eight lanes into per-bin totals.
+func (k *kernel) unpack(lanes *[8]uint64, bins int, counts *[8]uint64) (total uint64) {
+	mask := uint64(1)<<k.fieldBits - 1
+	for j := range bins {
+		var c uint64
+		for _, v := range lanes {
+			c += v >> (k.fieldBits * uint(j)) & mask
+		}
+		counts[j] += c
+		total += c
+	}
+	return total
+}
+
+// unweightedTable counts with tableCountAVX512 in blocks of tableBlock answers.
+func (k *kernel) unweightedTable(pkg string, l Layout, scores []int, bins []Bin) error {
+	B := l.Bins()
+	n16 := len(scores) &^ 15
+	var counts [8]uint64
+	block := k.tableBlock()
+	for start := 0; start < n16; start += block {
+		end := min(start+block, n16)
+		var lanes [8]uint64
+		tableCountAVX512(scores[start:end], &k.p, &lanes)
+		if k.unpack(&lanes, B, &counts) != uint64(end-start) {
+			return firstBad(pkg, l.Lo, l.Hi, scores[start:end], nil, start)
+		}
+	}
+	for j := range B {
+		addCount(&bins[j], counts[j])
+	}
+	return unweightedScalar(pkg, l, scores[n16:], bins, n16)
+}
+
+// weightedPoints counts a layout of one bin per point (at most 8) with wpoints5AVX512,
+// wpoints7AVX512 or wpoints8AVX512, in blocks short enough for the packed counts.
+func (k *kernel) weightedPoints(pkg string, l Layout, scores []int, weights []float64, bins []Bin) error {
+	B := l.Bins()
+	n8 := len(scores) &^ 7
+	block := min(blockSize, k.tableBlock())
+	var out weightedLanes
+	for start := 0; start < n8; start += block {
+		end := min(start+block, n8)
+		sc, ws := scores[start:end], weights[start:end]
+		switch {
+		case B <= 5:
+			wpoints5AVX512(sc, ws, &k.p, &out)
+		case B <= 7:
+			wpoints7AVX512(sc, ws, &k.p, &out)
+		default:
+			wpoints8AVX512(sc, ws, &k.p, &out)
+		}
+		var counts, packed [8]uint64
+		for i, v := range out.ok {
+			packed[i] = uint64(v)
+		}
+		if k.unpack(&packed, B, &counts) != uint64(len(sc)) {
+			return firstBad(pkg, l.Lo, l.Hi, sc, ws, start)
+		}
+		for j := range B {
+			bins[j].N += counts[j]
+			bins[j].W.Add(laneSum(&out.w[j]))
+			bins[j].W2.Add(laneSum(&out.q[j]))
+		}
+	}
+	return weightedScalar(pkg, l, scores[n8:], weights[n8:], bins, n8)
 }
 
 func (k *kernel) unweighted(pkg string, l Layout, scores []int, bins []Bin) error {
 	if !k.vector {
 		return unweightedScalar(pkg, l, scores, bins, 0)
+	}
+	if k.table {
+		return k.unweightedTable(pkg, l, scores, bins)
 	}
 	n8 := len(scores) &^ 7
 	var out unweightedLanes
@@ -118,8 +227,11 @@ func (k *kernel) weighted(pkg string, l Layout, scores []int, weights []float64,
 	if !k.vector {
 		return weightedScalar(pkg, l, scores, weights, bins, 0)
 	}
-	B := l.Bins()
 	weights = weights[:len(scores)]
+	if k.points {
+		return k.weightedPoints(pkg, l, scores, weights, bins)
+	}
+	B := l.Bins()
 	n8 := len(scores) &^ 7
 	var out weightedLanes
 	for start := 0; start < n8; start += blockSize {

@@ -1,0 +1,225 @@
+#include "textflag.h"
+
+// The table kernels count the scales of at most 16 points into at most 8 bins with one
+// lookup per answer: u = x - lo indexes a table of 16 words (VPERMI2Q takes its low four
+// bits) whose entry u is 1 << (fw·bin(u)), so that adding the entries counts every bin at
+// once in fields of fw bits per lane; u >= points (which includes every x < lo) is masked
+// to 0. The caller keeps each field below 2^fw by the length of the blocks it passes, and
+// checks that the fields add up to the block's length (else a score is out of range).
+//
+// params (see kernelParams): lo at 0, edge[1..8] at 64..512 (edge[j] = j for the points
+// layouts of the weighted kernel), minW at 576, maxW at 640, points at 704, table at 768.
+#define P_LO 0
+#define P_EDGE(j) (64*(j))
+#define P_MINW 576
+#define P_MAXW 640
+#define P_POINTS 704
+#define P_TABLE 768
+
+// out (see weightedLanes): ok at 512 receives the packed counts; w[j] at 576 + 64j and
+// q[j] at 1088 + 64j the sums of weights and squared weights of point j.
+#define O_OK 512
+#define O_W(j) (576+64*(j))
+#define O_Q(j) (1088+64*(j))
+
+// WPSTART loads eight answers, sets Z0 = u, Z1 = w, Z2 = w², and adds to Z29 the table
+// entries of the lanes with u in range and a valid weight: w <= maxW (false for NaN), and
+// not (w < minW and w != 0), which rejects negative and tiny weights but keeps ±0.
+#define WPSTART \
+	VMOVDQU64 (SI), Z0; \
+	VMOVUPD (DI), Z1; \
+	VPSUBQ Z31, Z0, Z0; \
+	VMULPD Z1, Z1, Z2; \
+	VCMPPD $0x12, P_MAXW(AX), Z1, K3; \
+	VCMPPD $0x11, P_MINW(AX), Z1, K4; \
+	VCMPPD $0x04, Z26, Z1, K4, K4; \
+	KANDNW K3, K4, K3; \
+	VPCMPUQ $1, Z30, Z0, K3, K3; \
+	VMOVDQA64 Z0, Z3; \
+	VPERMI2Q.Z Z27, Z28, K3, Z3; \
+	VPADDQ Z3, Z29, Z29
+
+// WPOINT0 and WPOINT add the weights and squared weights of the answers at point 0, and
+// at point j (u == edge[j] = j), to Zw and Zq.
+#define WPOINT0(Zw, Zq) \
+	VPTESTNMQ Z0, Z0, K1; \
+	VADDPD Z1, Zw, K1, Zw; \
+	VADDPD Z2, Zq, K1, Zq
+#define WPOINT(j, Zw, Zq) \
+	VPCMPEQQ P_EDGE(j)(AX), Z0, K1; \
+	VADDPD Z1, Zw, K1, Zw; \
+	VADDPD Z2, Zq, K1, Zq
+
+#define WPPROLOGUE \
+	MOVQ x_base+0(FP), SI; \
+	MOVQ x_len+8(FP), CX; \
+	MOVQ w_base+24(FP), DI; \
+	MOVQ p+48(FP), AX; \
+	MOVQ out+56(FP), DX; \
+	VMOVDQU64 P_LO(AX), Z31; \
+	VMOVDQU64 P_POINTS(AX), Z30; \
+	VMOVDQU64 P_TABLE(AX), Z28; \
+	VMOVDQU64 P_TABLE+64(AX), Z27; \
+	VPXORQ Z29, Z29, Z29; \
+	VPXORQ Z26, Z26, Z26
+
+#define ZERO2(a, b) VPXORQ a, a, a; VPXORQ b, b, b
+#define WPSTORE(j, Zw, Zq) VMOVUPD Zw, O_W(j)(DX); VMOVUPD Zq, O_Q(j)(DX)
+
+// func tableCountAVX512(x []int, p *kernelParams, out *[8]uint64)
+//
+// len(x) must be a multiple of 16.
+TEXT ·tableCountAVX512(SB), NOSPLIT, $0-40
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	MOVQ p+24(FP), AX
+	MOVQ out+32(FP), DX
+	VMOVDQU64 P_LO(AX), Z31
+	VMOVDQU64 P_POINTS(AX), Z30
+	VMOVDQU64 P_TABLE(AX), Z28
+	VMOVDQU64 P_TABLE+64(AX), Z29
+	VPXORQ Z16, Z16, Z16
+	VPXORQ Z17, Z17, Z17
+	SHRQ $4, CX
+	JZ   tdone
+
+tloop:
+	VMOVDQU64 (SI), Z0
+	VMOVDQU64 64(SI), Z2
+	VPSUBQ Z31, Z0, Z0
+	VPSUBQ Z31, Z2, Z2
+	VPCMPUQ $1, Z30, Z0, K1
+	VPCMPUQ $1, Z30, Z2, K2
+	VPERMI2Q.Z Z29, Z28, K1, Z0
+	VPERMI2Q.Z Z29, Z28, K2, Z2
+	VPADDQ Z0, Z16, Z16
+	VPADDQ Z2, Z17, Z17
+	ADDQ $128, SI
+	DECQ CX
+	JNZ  tloop
+
+tdone:
+	VPADDQ Z17, Z16, Z16
+	VMOVDQU64 Z16, (DX)
+	VZEROUPPER
+	RET
+
+// func wpoints5AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
+//
+// A layout of one bin per point, at most 5 points; len(x) a multiple of 8.
+TEXT ·wpoints5AVX512(SB), NOSPLIT, $0-64
+	WPPROLOGUE
+	ZERO2(Z4, Z5)
+	ZERO2(Z6, Z7)
+	ZERO2(Z8, Z9)
+	ZERO2(Z10, Z11)
+	ZERO2(Z12, Z13)
+	SHRQ $3, CX
+	JZ   wp5done
+
+wp5loop:
+	WPSTART
+	WPOINT0(Z4, Z5)
+	WPOINT(1, Z6, Z7)
+	WPOINT(2, Z8, Z9)
+	WPOINT(3, Z10, Z11)
+	WPOINT(4, Z12, Z13)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  wp5loop
+
+wp5done:
+	VMOVDQU64 Z29, O_OK(DX)
+	WPSTORE(0, Z4, Z5)
+	WPSTORE(1, Z6, Z7)
+	WPSTORE(2, Z8, Z9)
+	WPSTORE(3, Z10, Z11)
+	WPSTORE(4, Z12, Z13)
+	VZEROUPPER
+	RET
+
+// func wpoints7AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
+//
+// A layout of one bin per point, at most 7 points; len(x) a multiple of 8.
+TEXT ·wpoints7AVX512(SB), NOSPLIT, $0-64
+	WPPROLOGUE
+	ZERO2(Z4, Z5)
+	ZERO2(Z6, Z7)
+	ZERO2(Z8, Z9)
+	ZERO2(Z10, Z11)
+	ZERO2(Z12, Z13)
+	ZERO2(Z14, Z15)
+	ZERO2(Z16, Z17)
+	SHRQ $3, CX
+	JZ   wp7done
+
+wp7loop:
+	WPSTART
+	WPOINT0(Z4, Z5)
+	WPOINT(1, Z6, Z7)
+	WPOINT(2, Z8, Z9)
+	WPOINT(3, Z10, Z11)
+	WPOINT(4, Z12, Z13)
+	WPOINT(5, Z14, Z15)
+	WPOINT(6, Z16, Z17)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  wp7loop
+
+wp7done:
+	VMOVDQU64 Z29, O_OK(DX)
+	WPSTORE(0, Z4, Z5)
+	WPSTORE(1, Z6, Z7)
+	WPSTORE(2, Z8, Z9)
+	WPSTORE(3, Z10, Z11)
+	WPSTORE(4, Z12, Z13)
+	WPSTORE(5, Z14, Z15)
+	WPSTORE(6, Z16, Z17)
+	VZEROUPPER
+	RET
+
+// func wpoints8AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
+//
+// A layout of one bin per point, at most 8 points; len(x) a multiple of 8.
+TEXT ·wpoints8AVX512(SB), NOSPLIT, $0-64
+	WPPROLOGUE
+	ZERO2(Z4, Z5)
+	ZERO2(Z6, Z7)
+	ZERO2(Z8, Z9)
+	ZERO2(Z10, Z11)
+	ZERO2(Z12, Z13)
+	ZERO2(Z14, Z15)
+	ZERO2(Z16, Z17)
+	ZERO2(Z18, Z19)
+	SHRQ $3, CX
+	JZ   wp8done
+
+wp8loop:
+	WPSTART
+	WPOINT0(Z4, Z5)
+	WPOINT(1, Z6, Z7)
+	WPOINT(2, Z8, Z9)
+	WPOINT(3, Z10, Z11)
+	WPOINT(4, Z12, Z13)
+	WPOINT(5, Z14, Z15)
+	WPOINT(6, Z16, Z17)
+	WPOINT(7, Z18, Z19)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  wp8loop
+
+wp8done:
+	VMOVDQU64 Z29, O_OK(DX)
+	WPSTORE(0, Z4, Z5)
+	WPSTORE(1, Z6, Z7)
+	WPSTORE(2, Z8, Z9)
+	WPSTORE(3, Z10, Z11)
+	WPSTORE(4, Z12, Z13)
+	WPSTORE(5, Z14, Z15)
+	WPSTORE(6, Z16, Z17)
+	WPSTORE(7, Z18, Z19)
+	VZEROUPPER
+	RET
