@@ -171,6 +171,21 @@ func TestCountErrors(t *testing.T) {
 			}
 		}
 	}
+	// A weight of -0 is a valid 0, also where a kernel checks whole blocks by bit patterns.
+	for _, n := range []int{9, 4097} {
+		scores := make([]int, n)
+		weights := make([]float64, n)
+		for i := range scores {
+			scores[i], weights[i] = i%11, 1
+		}
+		weights[n/2] = math.Copysign(0, -1)
+		for _, vector := range []bool{false, true} {
+			bins := make([]Bin, 3)
+			if err := count("test", l, scores, weights, bins, vector && hasAVX512); err != nil || bins[0].N+bins[1].N+bins[2].N != uint64(n) {
+				t.Errorf("-0 weight (vector %v): %v, %+v", vector, err, bins)
+			}
+		}
+	}
 	if err := Count("test", l, []int{1, 2}, []float64{1}, make([]Bin, 3)); !errors.Is(err, cxmetrics.ErrLengthMismatch) {
 		t.Errorf("mismatched lengths: %v", err)
 	}

@@ -1,5 +1,7 @@
 package survey
 
+import "math"
+
 // kernelParams are the constants of the AVX-512 kernels, each repeated in eight lanes:
 // Lo, the bin edges 1..8 (edge 0 is 0), the weight bounds and the number of points; then
 // the table of the table kernels (see table_amd64.s).
@@ -28,6 +30,9 @@ type weightedLanes struct {
 
 //go:noescape
 func tableCountAVX512(x []int, p *kernelParams, out *[8]uint64)
+
+//go:noescape
+func wranges3AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
 
 //go:noescape
 func wpoints5AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
@@ -162,7 +167,7 @@ func (k *kernel) unweightedTable(pkg string, l Layout, scores []int, bins []Bin)
 func (k *kernel) weightedPoints(pkg string, l Layout, scores []int, weights []float64, bins []Bin) error {
 	B := l.Bins()
 	n8 := len(scores) &^ 7
-	block := min(blockSize, k.tableBlock())
+	block := min(4*blockSize, k.tableBlock())
 	var out weightedLanes
 	for start := 0; start < n8; start += block {
 		end := min(start+block, n8)
@@ -231,6 +236,9 @@ func (k *kernel) weighted(pkg string, l Layout, scores []int, weights []float64,
 	if k.points {
 		return k.weightedPoints(pkg, l, scores, weights, bins)
 	}
+	if k.table && l.Bins() == 3 {
+		return k.weightedRanges3(pkg, l, scores, weights, bins)
+	}
 	B := l.Bins()
 	n8 := len(scores) &^ 7
 	var out weightedLanes
@@ -253,6 +261,54 @@ func (k *kernel) weighted(pkg string, l Layout, scores []int, weights []float64,
 			c := lanes(&out.cnt[j])
 			bins[j].N += uint64(c - prev)
 			prev = c
+			bins[j].W.Add(laneSum(&out.w[j]))
+			bins[j].W2.Add(laneSum(&out.q[j]))
+		}
+	}
+	return weightedScalar(pkg, l, scores[n8:], weights[n8:], bins, n8)
+}
+
+// Bit patterns of the weight bounds, as wranges3AVX512 compares them.
+var (
+	minWeightBits = math.Float64bits(MinWeight)
+	maxWeightBits = math.Float64bits(MaxWeight)
+)
+
+// weightedRanges3 counts three bins of a scale of at most 16 points with wranges3AVX512,
+// which checks scores and weights per block: a block that fails is scanned for its first
+// bad answer, and counted by the histogram loop when it has none (a weight of -0).
+func (k *kernel) weightedRanges3(pkg string, l Layout, scores []int, weights []float64, bins []Bin) error {
+	n8 := len(scores) &^ 7
+	block := min(blockSize, k.tableBlock())
+	points := uint64(l.Hi - l.Lo + 1)
+	var out weightedLanes
+	for start := 0; start < n8; start += block {
+		end := min(start+block, n8)
+		sc, ws := scores[start:end], weights[start:end]
+		wranges3AVX512(sc, ws, &k.p, &out)
+		var maxU, maxBits uint64
+		minBits := uint64(math.MaxUint64)
+		for i := range 8 {
+			maxU = max(maxU, uint64(out.cnt[0][i]))
+			maxBits = max(maxBits, uint64(out.cnt[1][i]))
+			minBits = min(minBits, uint64(out.cnt[2][i]))
+		}
+		if maxU >= points || maxBits > maxWeightBits || minBits < minWeightBits-1 {
+			if err := firstBad(pkg, l.Lo, l.Hi, sc, ws, start); err != nil {
+				return err
+			}
+			if err := weightedScalar(pkg, l, sc, ws, bins, start); err != nil {
+				return err
+			}
+			continue
+		}
+		var counts, packed [8]uint64
+		for i, v := range out.ok {
+			packed[i] = uint64(v)
+		}
+		k.unpack(&packed, 3, &counts)
+		for j := range 3 {
+			bins[j].N += counts[j]
 			bins[j].W.Add(laneSum(&out.w[j]))
 			bins[j].W2.Add(laneSum(&out.q[j]))
 		}

@@ -223,3 +223,74 @@ wp8done:
 	WPSTORE(7, Z18, Z19)
 	VZEROUPPER
 	RET
+
+// func wranges3AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
+//
+// Three bins of any widths (the NPS categories) on a scale of at most 16 points; len(x) a
+// multiple of 8. Instead of a mask per answer it keeps, per lane, the largest u (to find a
+// score out of range), the largest weight bit pattern (NaN, infinities, negative weights
+// and -0, and weights above maxW have larger ones as unsigned integers than maxW) and the
+// smallest bit pattern less one (0 wraps to the largest; weights in (0, minW) fall below
+// minW's pattern), at maxu, maxbits and minbits of out; the caller checks them per block
+// and scans a block that fails for the first bad answer. out.ok receives the packed counts.
+#define O_MAXU 0
+#define O_MAXBITS 64
+#define O_MINBITS 128
+TEXT ·wranges3AVX512(SB), NOSPLIT, $0-64
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	MOVQ w_base+24(FP), DI
+	MOVQ p+48(FP), AX
+	MOVQ out+56(FP), DX
+	VMOVDQU64 P_LO(AX), Z31
+	VMOVDQU64 P_TABLE(AX), Z28
+	VMOVDQU64 P_TABLE+64(AX), Z27
+	MOVQ $1, BX
+	VPBROADCASTQ BX, Z26
+	VPXORQ Z29, Z29, Z29
+	VPXORQ Z25, Z25, Z25
+	VPXORQ Z24, Z24, Z24
+	VPTERNLOGQ $0xff, Z23, Z23, Z23
+	ZERO2(Z4, Z5)
+	ZERO2(Z6, Z7)
+	ZERO2(Z8, Z9)
+	SHRQ $3, CX
+	JZ   wr3done
+
+wr3loop:
+	VMOVDQU64 (SI), Z0
+	VMOVUPD (DI), Z1
+	VPSUBQ Z31, Z0, Z0
+	VMULPD Z1, Z1, Z2
+	VPMAXUQ Z0, Z25, Z25
+	VPMAXUQ Z1, Z24, Z24
+	VPSUBQ Z26, Z1, Z3
+	VPMINUQ Z3, Z23, Z23
+	VMOVDQA64 Z0, Z3
+	VPERMI2Q Z27, Z28, Z3
+	VPADDQ Z3, Z29, Z29
+	VPCMPUQ $1, P_EDGE(1)(AX), Z0, K1
+	VPCMPUQ $5, P_EDGE(2)(AX), Z0, K2
+	KORW K1, K2, K3
+	KNOTW K3, K3
+	VADDPD Z1, Z4, K1, Z4
+	VADDPD Z2, Z5, K1, Z5
+	VADDPD Z1, Z6, K3, Z6
+	VADDPD Z2, Z7, K3, Z7
+	VADDPD Z1, Z8, K2, Z8
+	VADDPD Z2, Z9, K2, Z9
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  wr3loop
+
+wr3done:
+	VMOVDQU64 Z29, O_OK(DX)
+	VMOVDQU64 Z25, O_MAXU(DX)
+	VMOVDQU64 Z24, O_MAXBITS(DX)
+	VMOVDQU64 Z23, O_MINBITS(DX)
+	WPSTORE(0, Z4, Z5)
+	WPSTORE(1, Z6, Z7)
+	WPSTORE(2, Z8, Z9)
+	VZEROUPPER
+	RET
