@@ -82,7 +82,7 @@ func welch(a, b Result) Comparison {
 	if va+vb > 0 {
 		c.DF = (va + vb) * (va + vb) / (va*va/(na-1) + vb*vb/(nb-1))
 		c.Statistic = c.Difference / c.StdErr
-		c.P = dist.TwoSidedTP(c.Statistic, math.Min(c.DF, maxDF))
+		c.P = dist.TwoSidedTP(c.Statistic, c.DF)
 		return c
 	}
 	// V = σ²/n with σ → 0 in both samples.

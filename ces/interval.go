@@ -30,17 +30,11 @@ func (r Result) Variance() float64 {
 // StdErr returns the standard error of Mean, in rating points: √Variance.
 func (r Result) StdErr() float64 { return math.Sqrt(r.Variance()) }
 
-// maxDF caps the degrees of freedom handed to Student's t. Gonum's t quantile and tail
-// lose accuracy beyond about 10⁷ degrees of freedom (at 10¹⁵ they are meaningless), while
-// the quantile at 10⁷ is within (z³ + z)/(4·10⁷), 2.4·10⁻⁷ at 95%, of every quantile with
-// more: the cap changes no bound by more than that fraction of a standard error.
-const maxDF = 1e7
-
 // tBounds returns est ± t·√v, t the (1+level)/2 quantile of Student's t with df degrees of
 // freedom, for a valid level. df <= 0 is ErrTooFew, and so is a df so close to 0 (below
 // about 10⁻³) that the quantile is infinite.
 func tBounds(est, v, df, level float64) (lo, hi float64, err error) {
-	lo, hi, err = survey.TInterval(pkg, est, v, math.Min(df, maxDF), level)
+	lo, hi, err = survey.TInterval(pkg, est, v, df, level)
 	if errors.Is(err, cxmetrics.ErrInvalidLevel) {
 		return 0, 0, fmt.Errorf("ces: t interval with %v degrees of freedom: %w", df, cxmetrics.ErrTooFew)
 	}

@@ -53,3 +53,37 @@ func TestLevels(t *testing.T) {
 		}
 	}
 }
+
+// TestLargeDF compares the expansions with R 4.2.2 at large degrees of freedom
+// (qt(0.975, df), 2*pt(-2.5, df)), and checks continuity at the switches.
+func TestLargeDF(t *testing.T) {
+	for _, c := range []struct {
+		df, q975, p25 float64
+	}{
+		{1e3, 1.9623390808264076, 0.012578567801090797},
+		{1e4, 1.9602012398906257, 0.012435219550583694},
+		{1e5, 1.9599877075346088, 0.012420919192559039},
+		{1e6, 1.9599663568141066, 0.012419489502163233},
+		{1e7, 1.9599642217672049, 0.012419346536578455},
+		{1e8, 1.9599640082627663, 0.012419332240054535},
+		{1e9, 1.9599639869123249, 0.012419330810402517},
+		{1e12, 1.9599639845424257, 0.012419330651711118},
+	} {
+		if got := TQuantile(0.975, c.df); math.Abs(got-c.q975) > 2e-13 {
+			t.Errorf("qt(0.975, %g) = %.17g, want %.17g", c.df, got, c.q975)
+		}
+		if got := TwoSidedTP(-2.5, c.df); math.Abs(got-c.p25) > 3e-10*c.p25 {
+			t.Errorf("2 pt(-2.5, %g) = %.17g, want %.17g", c.df, got, c.p25)
+		}
+	}
+	for _, sw := range []struct {
+		at float64
+		f  func(float64) float64
+	}{{largeDFQuantile, func(df float64) float64 { return TQuantile(0.975, df) }},
+		{largeDFTail, func(df float64) float64 { return TwoSidedTP(2.5, df) }}} {
+		below, above := sw.f(sw.at), sw.f(math.Nextafter(sw.at, 1e300))
+		if math.Abs(below-above) > 3e-10*below {
+			t.Errorf("jump at %g degrees of freedom: %.17g, %.17g", sw.at, below, above)
+		}
+	}
+}
