@@ -87,11 +87,8 @@ func (s Scale) String() string {
 // points returns the number of points of a valid scale.
 func (s Scale) points() int { return s.Max - s.Min + 1 }
 
-// layout returns one bin per point of a valid scale. Its edges are a slice of a constant
-// array, so that counting allocates nothing.
-func (s Scale) layout() survey.Layout {
-	return survey.Layout{Lo: s.Min, Hi: s.Max, Edges: pointEdges[:s.points()+1]}
-}
+// layout returns one bin per point of a valid scale.
+func (s Scale) layout() survey.Layout { return survey.Points(s.Min, s.Max) }
 
 // class returns the category of the point at offset j from Min of a valid scale.
 func (s Scale) class(j int) Category {
@@ -109,7 +106,6 @@ func (s Scale) class(j int) Category {
 }
 
 var (
-	pointEdges = [MaxScalePoints + 1]int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
 	// offsets are the ratings of the points as offsets from Min: the mean is taken on them
 	// and Min added after, so that scales near the ends of int keep their precision.
 	offsets = [MaxScalePoints]float64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
@@ -285,46 +281,11 @@ func ComputeSeq(s Scale, scores iter.Seq[int]) (Result, error) {
 	if err := s.Validate(); err != nil {
 		return Result{}, err
 	}
-	// The counts escape to the heap with the function the iterator calls (two small
-	// allocations), since the iterator is not known when ComputeSeq is compiled.
-	c := &seqCount{scale: s}
-	scores(c.add)
-	if c.found {
-		return Result{}, survey.ScoreError(pkg, s.Min, s.Max, c.i, c.bad)
-	}
 	var bins [MaxScalePoints]survey.Bin
-	k := s.points()
-	for j, n := range c.n[:k] {
-		bins[j].N = n
-		bins[j].W.Add(float64(n))
-		bins[j].W2.Add(float64(n))
+	if err := survey.CountSeq(pkg, s.layout(), scores, bins[:s.points()]); err != nil {
+		return Result{}, err
 	}
-	return result(s, bins[:k])
-}
-
-// seqCount counts a stream of answers per point of a valid scale, and remembers the first
-// one outside it.
-type seqCount struct {
-	scale Scale
-	n     [MaxScalePoints]uint64
-	i     int // answers counted
-	bad   int
-	found bool
-}
-
-// add counts v and returns true, or records it and returns false if it lies outside the
-// scale or an earlier answer did.
-func (c *seqCount) add(v int) bool {
-	if c.found {
-		return false
-	}
-	if v < c.scale.Min || v > c.scale.Max {
-		c.bad, c.found = v, true
-		return false
-	}
-	c.n[v-c.scale.Min]++
-	c.i++
-	return true
+	return result(s, bins[:s.points()])
 }
 
 // check returns nil for a Result that Compute could have returned, and an error otherwise:

@@ -5,6 +5,7 @@ import (
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/survey"
 )
 
 // Comparison is the difference a - b between two CSAT results, in score points.
@@ -60,8 +61,7 @@ func Compare(a, b Result, level float64) (Comparison, error) {
 	c.Statistic, c.P = pooledTest(a, b)
 	ia, _ := a.Interval(cxmetrics.Wilson, level)
 	ib, _ := b.Interval(cxmetrics.Wilson, level)
-	lo := c.Difference - math.Hypot(a.Score-ia.Lower, ib.Upper-b.Score)
-	hi := c.Difference + math.Hypot(ia.Upper-a.Score, b.Score-ib.Lower)
+	lo, hi := survey.MOVER(a.Score, ia.Lower, ia.Upper, b.Score, ib.Lower, ib.Upper)
 	c.Interval = cxmetrics.Interval{Estimate: c.Difference, Lower: math.Max(-100, lo), Upper: math.Min(100, hi),
 		Level: level, Method: cxmetrics.Wilson}
 	return c, nil
@@ -74,10 +74,5 @@ func pooledTest(a, b Result) (z, p float64) {
 	d := a.Score - b.Score
 	na, nb := a.EffectiveN, b.EffectiveN
 	pool := na/(na+nb)*a.Satisfied + nb/(na+nb)*b.Satisfied
-	v := 1e4 * math.Max(0, pool*(1-pool)) * (1/na + 1/nb)
-	if !(v > 0) {
-		return 0, 1
-	}
-	z = d / math.Sqrt(v)
-	return z, dist.TwoSidedNormalP(z)
+	return survey.PooledZ(d, 1e4*math.Max(0, pool*(1-pool))*(1/na+1/nb))
 }

@@ -84,7 +84,6 @@ func (s Scale) points() int { return s.Max - s.Min + 1 }
 // for scales of up to MaxDistributionPoints points, so that Compute keeps them on the
 // stack, and in new slices for longer scales.
 type scratch struct {
-	edges  [MaxDistributionPoints + 1]int
 	bins   [MaxDistributionPoints]survey.Bin
 	shares [MaxDistributionPoints]float64
 }
@@ -96,11 +95,7 @@ func (w *scratch) layout(s Scale) (survey.Layout, []survey.Bin, []float64) {
 	if k > MaxDistributionPoints {
 		return survey.Points(s.Min, s.Max), make([]survey.Bin, k), make([]float64, k)
 	}
-	edges := w.edges[:k+1]
-	for i := range edges {
-		edges[i] = i
-	}
-	return survey.Layout{Lo: s.Min, Hi: s.Max, Edges: edges}, w.bins[:k], w.shares[:k]
+	return survey.Points(s.Min, s.Max), w.bins[:k], w.shares[:k]
 }
 
 // Result is a CSAT score with the distribution it comes from. Shares and Mean are
@@ -228,48 +223,11 @@ func ComputeSeq(s Scale, scores iter.Seq[int]) (Result, error) {
 		return Result{}, err
 	}
 	var w scratch
-	_, bins, shares := w.layout(s)
-	c := &seqCounts{min: s.Min}
-	if k := len(bins); k <= len(c.small) {
-		c.n = c.small[:k]
-	} else {
-		c.n = make([]uint64, k)
-	}
-	scores(c.add)
-	if c.bad {
-		return Result{}, survey.ScoreError(pkg, s.Min, s.Max, c.i, c.value)
-	}
-	for j, n := range c.n {
-		bins[j].N = n
-		bins[j].W.Add(float64(n))
-		bins[j].W2.Add(float64(n))
+	l, bins, shares := w.layout(s)
+	if err := survey.CountSeq(pkg, l, scores, bins); err != nil {
+		return Result{}, err
 	}
 	return result(s, bins, shares)
-}
-
-// seqCounts counts a stream of scores per point: its add method is the loop body of
-// ComputeSeq.
-type seqCounts struct {
-	min   int
-	small [MaxDistributionPoints]uint64
-	n     []uint64 // one count per point: small's, or a new slice on a longer scale
-	i     int      // answers counted so far, the index of the next one
-	bad   bool     // a score outside the scale stopped the stream at index i
-	value int      // that score (set once: a stream that goes on after a stop is ignored)
-}
-
-func (c *seqCounts) add(v int) bool {
-	if c.bad {
-		return false
-	}
-	u := uint(v) - uint(c.min) // one comparison finds v < Min and v > Max
-	if u >= uint(len(c.n)) {
-		c.bad, c.value = true, v
-		return false
-	}
-	c.n[u]++
-	c.i++
-	return true
 }
 
 // Distribution returns the answers and shares of every point from Min to Max, or nil for

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/survey"
 )
 
 // Comparison is the difference a - b between two NPS results, in score points.
@@ -58,8 +59,7 @@ func Compare(a, b Result, level float64) (Comparison, error) {
 	c.Statistic, c.P = pooledTest(a, b)
 	ia, _ := a.Interval(cxmetrics.Tango, level)
 	ib, _ := b.Interval(cxmetrics.Tango, level)
-	lo := c.Difference - math.Hypot(a.Score-ia.Lower, ib.Upper-b.Score)
-	hi := c.Difference + math.Hypot(ia.Upper-a.Score, b.Score-ib.Lower)
+	lo, hi := survey.MOVER(a.Score, ia.Lower, ia.Upper, b.Score, ib.Lower, ib.Upper)
 	c.Interval = cxmetrics.Interval{Estimate: c.Difference, Lower: math.Max(-200, lo), Upper: math.Min(200, hi),
 		Level: level, Method: cxmetrics.Tango}
 	return c, nil
@@ -74,15 +74,7 @@ func pooledTest(a, b Result) (z, p float64) {
 	wa, wb := na/(na+nb), nb/(na+nb)
 	pro := wa*a.Promoters + wb*b.Promoters
 	det := wa*a.Detractors + wb*b.Detractors
-	v := 1e4 * math.Max(0, pro+det-(pro-det)*(pro-det)) * (1/na + 1/nb)
-	switch {
-	case v > 0:
-		z = d / math.Sqrt(v)
-		return z, dist.TwoSidedNormalP(z)
-	case d == 0:
-		return 0, 1
-	}
-	return 0, 0
+	return survey.PooledZ(d, 1e4*math.Max(0, pro+det-(pro-det)*(pro-det))*(1/na+1/nb))
 }
 
 // Test tests the NPS against a target score (in points, -100..100): the one-sample test of

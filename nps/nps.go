@@ -193,26 +193,9 @@ func ComputeSeq(s Scale, scores iter.Seq[int]) (Result, error) {
 	if err := s.Validate(); err != nil {
 		return Result{}, err
 	}
-	var n [3]uint64
-	i := 0
-	for v := range scores {
-		switch {
-		case v < s.Min || v > s.Max:
-			return Result{}, survey.ScoreError(pkg, s.Min, s.Max, i, v)
-		case v <= s.DetractorMax:
-			n[0]++
-		case v >= s.PromoterMin:
-			n[2]++
-		default:
-			n[1]++
-		}
-		i++
-	}
 	var bins [3]survey.Bin
-	for j, c := range n {
-		bins[j].N = c
-		bins[j].W.Add(float64(c))
-		bins[j].W2.Add(float64(c))
+	if err := survey.CountSeq(pkg, s.categories(), scores, bins[:]); err != nil {
+		return Result{}, err
 	}
 	return result(s, bins[:])
 }

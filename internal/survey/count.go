@@ -117,15 +117,8 @@ func addTable(l Layout, h *[4][256]uint32, bins []Bin) {
 		for p := l.Edges[j]; p < l.Edges[j+1]; p++ {
 			n += uint64(h[0][p]) + uint64(h[1][p]) + uint64(h[2][p]) + uint64(h[3][p])
 		}
-		addCount(&bins[j], n)
+		bins[j].AddCount(n)
 	}
-}
-
-// addCount adds n answers of weight 1 to b.
-func addCount(b *Bin, n uint64) {
-	b.N += n
-	b.W.Add(float64(n))
-	b.W2.Add(float64(n))
 }
 
 // weightedScalar sums weights and squared weights per point in blocks, then per bin;

@@ -157,7 +157,7 @@ func (k *kernel) unweightedTable(pkg string, l Layout, scores []int, bins []Bin)
 		}
 	}
 	for j := range B {
-		addCount(&bins[j], counts[j])
+		bins[j].AddCount(counts[j])
 	}
 	return unweightedScalar(pkg, l, scores[n16:], bins, n16)
 }
@@ -223,7 +223,7 @@ func (k *kernel) unweighted(pkg string, l Layout, scores []int, bins []Bin) erro
 		return firstBad(pkg, l.Lo, l.Hi, scores[:n8], nil, 0)
 	}
 	for j := range B {
-		addCount(&bins[j], cum[j+1]-cum[j])
+		bins[j].AddCount(cum[j+1] - cum[j])
 	}
 	return unweightedScalar(pkg, l, scores[n8:], bins, n8)
 }
