@@ -48,7 +48,9 @@ func BenchmarkCompute10M(b *testing.B) {
 
 func BenchmarkBootstrap(b *testing.B) {
 	for _, n := range []int{1000, 1_000_000} {
-		r := Result{N: n, Weight: float64(n), EffectiveN: float64(n), Promoters: 0.45, Passives: 0.3, Detractors: 0.25, Score: 20}
+		r := Result{Scale: Standard, N: n, Weight: float64(n), EffectiveN: float64(n),
+			DetractorCount: n / 4, PassiveCount: n - n/4 - n*45/100, PromoterCount: n * 45 / 100,
+			Promoters: 0.45, Passives: 0.3, Detractors: 0.25, Score: 20}
 		b.Run(map[int]string{1000: "n=1e3", 1_000_000: "n=1e6"}[n], func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(1, 2))
 			b.ReportAllocs()

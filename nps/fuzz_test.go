@@ -206,7 +206,11 @@ func FuzzUnmarshalBinary(f *testing.F) {
 		}
 		w := u.Clone()
 		if err := w.Merge(&v); err != nil {
-			t.Fatalf("merge of decoded tallies: %v", err)
+			// A valid tally whose sums are near the top of float64 may not double.
+			if !errors.Is(err, cxmetrics.ErrNotFinite) && !errors.Is(err, cxmetrics.ErrTooLarge) {
+				t.Fatalf("merge of decoded tallies: %v", err)
+			}
+			return
 		}
 		if r3, err := w.Result(); err == nil {
 			checkResult(t, r3)
