@@ -34,6 +34,7 @@ func ExampleStage() {
 	//   support ticket volume (journey.TicketsPerCustomer)
 	// Advocacy: Are customers willing to recommend us?
 	//   net promoter score (nps.Compute)
+	//   willingness to recommend (csat.ComputeScale)
 	//   social sentiment (journey.SocialSentiment)
 	//   referrals (journey.ReferralRate)
 }

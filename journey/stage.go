@@ -103,6 +103,7 @@ type Metric struct {
 const (
 	journeyPath = "github.com/cxmetrics/cxmetrics/journey."
 	npsPath     = "github.com/cxmetrics/cxmetrics/nps."
+	csatPath    = "github.com/cxmetrics/cxmetrics/csat."
 )
 
 var stageMetrics = [...][]Metric{
@@ -126,6 +127,7 @@ var stageMetrics = [...][]Metric{
 	},
 	Advocacy: {
 		{"net promoter score", "promoters minus detractors, in points from -100 to 100", npsPath + "Compute"},
+		{"willingness to recommend", "share of respondents in the top two boxes (9-10 of 0-10) of the recommendation question, the WRS; csat.ComputeScale on csat.Recommend", csatPath + "ComputeScale"},
 		{"social sentiment", "positive minus negative mentions, as a share of all mentions", journeyPath + "SocialSentiment"},
 		{"referrals", "share of new customers who came through a referral", journeyPath + "ReferralRate"},
 	},
@@ -139,7 +141,7 @@ var stageMetrics = [...][]Metric{
 //	Purchase       cart abandonment rate, store visits vs purchases
 //	Retention      customer lifetime value, repeat purchase rate, average order value,
 //	               support ticket volume
-//	Advocacy       net promoter score, social sentiment, referrals
+//	Advocacy       net promoter score, willingness to recommend, social sentiment, referrals
 func (s Stage) Metrics() []Metric {
 	if !s.valid() {
 		return nil

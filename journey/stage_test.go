@@ -104,7 +104,7 @@ func TestStageMetrics(t *testing.T) {
 		Consideration: {"organic keyword traffic", "retail visits"},
 		Purchase:      {"cart abandonment rate", "store visits vs purchases"},
 		Retention:     {"customer lifetime value", "repeat purchase rate", "average order value", "support ticket volume"},
-		Advocacy:      {"net promoter score", "social sentiment", "referrals"},
+		Advocacy:      {"net promoter score", "willingness to recommend", "social sentiment", "referrals"},
 	}
 	used := map[string]bool{}
 	for _, s := range Stages() {
