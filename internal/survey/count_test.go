@@ -172,17 +172,26 @@ func TestCountErrors(t *testing.T) {
 		}
 	}
 	// A weight of -0 is a valid 0, also where a kernel checks whole blocks by bit patterns.
-	for _, n := range []int{9, 4097} {
-		scores := make([]int, n)
-		weights := make([]float64, n)
-		for i := range scores {
-			scores[i], weights[i] = i%11, 1
-		}
-		weights[n/2] = math.Copysign(0, -1)
-		for _, vector := range []bool{false, true} {
-			bins := make([]Bin, 3)
-			if err := count("test", l, scores, weights, bins, vector && hasAVX512); err != nil || bins[0].N+bins[1].N+bins[2].N != uint64(n) {
-				t.Errorf("-0 weight (vector %v): %v, %+v", vector, err, bins)
+	for _, lz := range []Layout{l, Points(1, 5), Points(1, 7), Points(1, 8)} {
+		for _, n := range []int{9, 4097, 20000} {
+			scores := make([]int, n)
+			weights := make([]float64, n)
+			for i := range scores {
+				scores[i], weights[i] = lz.Lo+i%(lz.Hi-lz.Lo+1), 1
+			}
+			weights[n/2] = math.Copysign(0, -1)
+			for _, vector := range []bool{false, true} {
+				bins := make([]Bin, lz.Bins())
+				err := count("test", lz, scores, weights, bins, vector && hasAVX512)
+				var total uint64
+				var w float64
+				for _, b := range bins {
+					total += b.N
+					w += b.W.Value()
+				}
+				if err != nil || total != uint64(n) || w != float64(n-1) {
+					t.Errorf("%+v, -0 weight (vector %v): %v, %d answers, weight %v", lz, vector, err, total, w)
+				}
 			}
 		}
 	}

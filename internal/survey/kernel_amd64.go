@@ -22,10 +22,11 @@ type unweightedLanes struct {
 }
 
 type weightedLanes struct {
-	cnt [8][8]int64
-	ok  [8]int64
-	w   [8][8]float64
-	q   [8][8]float64
+	cnt   [8][8]int64
+	ok    [8]int64
+	w     [8][8]float64
+	q     [8][8]float64
+	check [3][8]uint64 // the block checks of wblock7AVX512: largest u, largest and smallest weight pattern
 }
 
 //go:noescape
@@ -35,13 +36,13 @@ func tableCountAVX512(x []int, p *kernelParams, out *[8]uint64)
 func wranges3AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
 
 //go:noescape
-func wpoints5AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
+func wblock5AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
 
 //go:noescape
-func wpoints7AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
+func wblock7AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
 
 //go:noescape
-func wpoints8AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
+func wblock8AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
 
 //go:noescape
 func count3AVX512(x []int, p *kernelParams, out *unweightedLanes)
@@ -162,40 +163,6 @@ func (k *kernel) unweightedTable(pkg string, l Layout, scores []int, bins []Bin)
 	return unweightedScalar(pkg, l, scores[n16:], bins, n16)
 }
 
-// weightedPoints counts a layout of one bin per point (at most 8) with wpoints5AVX512,
-// wpoints7AVX512 or wpoints8AVX512, in blocks short enough for the packed counts.
-func (k *kernel) weightedPoints(pkg string, l Layout, scores []int, weights []float64, bins []Bin) error {
-	B := l.Bins()
-	n8 := len(scores) &^ 7
-	block := min(4*blockSize, k.tableBlock())
-	var out weightedLanes
-	for start := 0; start < n8; start += block {
-		end := min(start+block, n8)
-		sc, ws := scores[start:end], weights[start:end]
-		switch {
-		case B <= 5:
-			wpoints5AVX512(sc, ws, &k.p, &out)
-		case B <= 7:
-			wpoints7AVX512(sc, ws, &k.p, &out)
-		default:
-			wpoints8AVX512(sc, ws, &k.p, &out)
-		}
-		var counts, packed [8]uint64
-		for i, v := range out.ok {
-			packed[i] = uint64(v)
-		}
-		if k.unpack(&packed, B, &counts) != uint64(len(sc)) {
-			return firstBad(pkg, l.Lo, l.Hi, sc, ws, start)
-		}
-		for j := range B {
-			bins[j].N += counts[j]
-			bins[j].W.Add(laneSum(&out.w[j]))
-			bins[j].W2.Add(laneSum(&out.q[j]))
-		}
-	}
-	return weightedScalar(pkg, l, scores[n8:], weights[n8:], bins, n8)
-}
-
 func (k *kernel) unweighted(pkg string, l Layout, scores []int, bins []Bin) error {
 	if !k.vector {
 		return unweightedScalar(pkg, l, scores, bins, 0)
@@ -234,7 +201,7 @@ func (k *kernel) weighted(pkg string, l Layout, scores []int, weights []float64,
 	}
 	weights = weights[:len(scores)]
 	if k.points {
-		return k.weightedPoints(pkg, l, scores, weights, bins)
+		return k.weightedPointsBlocks(pkg, l, scores, weights, bins)
 	}
 	if k.table && l.Bins() == 3 {
 		return k.weightedRanges3(pkg, l, scores, weights, bins)
@@ -309,6 +276,57 @@ func (k *kernel) weightedRanges3(pkg string, l Layout, scores []int, weights []f
 		k.unpack(&packed, 3, &counts)
 		for j := range 3 {
 			bins[j].N += counts[j]
+			bins[j].W.Add(laneSum(&out.w[j]))
+			bins[j].W2.Add(laneSum(&out.q[j]))
+		}
+	}
+	return weightedScalar(pkg, l, scores[n8:], weights[n8:], bins, n8)
+}
+
+// weightedPointsBlocks counts a layout of one bin per point (at most 8) with
+// wblock5AVX512, wblock7AVX512 or wblock8AVX512, which count with integer operations and
+// check scores and weights per block as wranges3AVX512 does, so that the floating-point
+// ports only add the weights and their squares.
+func (k *kernel) weightedPointsBlocks(pkg string, l Layout, scores []int, weights []float64, bins []Bin) error {
+	B := l.Bins()
+	n8 := len(scores) &^ 7
+	points := uint64(l.Hi - l.Lo + 1)
+	var out weightedLanes
+	for start := 0; start < n8; start += 4 * blockSize {
+		end := min(start+4*blockSize, n8)
+		sc, ws := scores[start:end], weights[start:end]
+		switch {
+		case B <= 5:
+			wblock5AVX512(sc, ws, &k.p, &out)
+		case B <= 7:
+			wblock7AVX512(sc, ws, &k.p, &out)
+		default:
+			wblock8AVX512(sc, ws, &k.p, &out)
+		}
+		var maxU, maxBits uint64
+		minBits := uint64(math.MaxUint64)
+		for i := range 8 {
+			maxU = max(maxU, out.check[0][i])
+			maxBits = max(maxBits, out.check[1][i])
+			minBits = min(minBits, out.check[2][i])
+		}
+		if maxU >= points || maxBits > maxWeightBits || minBits < minWeightBits-1 {
+			if err := firstBad(pkg, l.Lo, l.Hi, sc, ws, start); err != nil {
+				return err
+			}
+			if err := weightedScalar(pkg, l, sc, ws, bins, start); err != nil {
+				return err
+			}
+			continue
+		}
+		rest := uint64(len(sc))
+		for j := range B {
+			c := uint64(lanes(&out.cnt[j]))
+			if j == 7 { // wblock8AVX512 leaves the last point to the difference
+				c = rest
+			}
+			rest -= c
+			bins[j].N += c
 			bins[j].W.Add(laneSum(&out.w[j]))
 			bins[j].W2.Add(laneSum(&out.q[j]))
 		}

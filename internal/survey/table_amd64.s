@@ -22,47 +22,6 @@
 #define O_W(j) (576+64*(j))
 #define O_Q(j) (1088+64*(j))
 
-// WPSTART loads eight answers, sets Z0 = u, Z1 = w, Z2 = w², and adds to Z29 the table
-// entries of the lanes with u in range and a valid weight: w <= maxW (false for NaN), and
-// not (w < minW and w != 0), which rejects negative and tiny weights but keeps ±0.
-#define WPSTART \
-	VMOVDQU64 (SI), Z0; \
-	VMOVUPD (DI), Z1; \
-	VPSUBQ Z31, Z0, Z0; \
-	VMULPD Z1, Z1, Z2; \
-	VCMPPD $0x12, P_MAXW(AX), Z1, K3; \
-	VCMPPD $0x11, P_MINW(AX), Z1, K4; \
-	VCMPPD $0x04, Z26, Z1, K4, K4; \
-	KANDNW K3, K4, K3; \
-	VPCMPUQ $1, Z30, Z0, K3, K3; \
-	VMOVDQA64 Z0, Z3; \
-	VPERMI2Q.Z Z27, Z28, K3, Z3; \
-	VPADDQ Z3, Z29, Z29
-
-// WPOINT0 and WPOINT add the weights and squared weights of the answers at point 0, and
-// at point j (u == edge[j] = j), to Zw and Zq.
-#define WPOINT0(Zw, Zq) \
-	VPTESTNMQ Z0, Z0, K1; \
-	VADDPD Z1, Zw, K1, Zw; \
-	VADDPD Z2, Zq, K1, Zq
-#define WPOINT(j, Zw, Zq) \
-	VPCMPEQQ P_EDGE(j)(AX), Z0, K1; \
-	VADDPD Z1, Zw, K1, Zw; \
-	VADDPD Z2, Zq, K1, Zq
-
-#define WPPROLOGUE \
-	MOVQ x_base+0(FP), SI; \
-	MOVQ x_len+8(FP), CX; \
-	MOVQ w_base+24(FP), DI; \
-	MOVQ p+48(FP), AX; \
-	MOVQ out+56(FP), DX; \
-	VMOVDQU64 P_LO(AX), Z31; \
-	VMOVDQU64 P_POINTS(AX), Z30; \
-	VMOVDQU64 P_TABLE(AX), Z28; \
-	VMOVDQU64 P_TABLE+64(AX), Z27; \
-	VPXORQ Z29, Z29, Z29; \
-	VPXORQ Z26, Z26, Z26
-
 #define ZERO2(a, b) VPXORQ a, a, a; VPXORQ b, b, b
 #define WPSTORE(j, Zw, Zq) VMOVUPD Zw, O_W(j)(DX); VMOVUPD Zq, O_Q(j)(DX)
 
@@ -101,126 +60,6 @@ tloop:
 tdone:
 	VPADDQ Z17, Z16, Z16
 	VMOVDQU64 Z16, (DX)
-	VZEROUPPER
-	RET
-
-// func wpoints5AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
-//
-// A layout of one bin per point, at most 5 points; len(x) a multiple of 8.
-TEXT ·wpoints5AVX512(SB), NOSPLIT, $0-64
-	WPPROLOGUE
-	ZERO2(Z4, Z5)
-	ZERO2(Z6, Z7)
-	ZERO2(Z8, Z9)
-	ZERO2(Z10, Z11)
-	ZERO2(Z12, Z13)
-	SHRQ $3, CX
-	JZ   wp5done
-
-wp5loop:
-	WPSTART
-	WPOINT0(Z4, Z5)
-	WPOINT(1, Z6, Z7)
-	WPOINT(2, Z8, Z9)
-	WPOINT(3, Z10, Z11)
-	WPOINT(4, Z12, Z13)
-	ADDQ $64, SI
-	ADDQ $64, DI
-	DECQ CX
-	JNZ  wp5loop
-
-wp5done:
-	VMOVDQU64 Z29, O_OK(DX)
-	WPSTORE(0, Z4, Z5)
-	WPSTORE(1, Z6, Z7)
-	WPSTORE(2, Z8, Z9)
-	WPSTORE(3, Z10, Z11)
-	WPSTORE(4, Z12, Z13)
-	VZEROUPPER
-	RET
-
-// func wpoints7AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
-//
-// A layout of one bin per point, at most 7 points; len(x) a multiple of 8.
-TEXT ·wpoints7AVX512(SB), NOSPLIT, $0-64
-	WPPROLOGUE
-	ZERO2(Z4, Z5)
-	ZERO2(Z6, Z7)
-	ZERO2(Z8, Z9)
-	ZERO2(Z10, Z11)
-	ZERO2(Z12, Z13)
-	ZERO2(Z14, Z15)
-	ZERO2(Z16, Z17)
-	SHRQ $3, CX
-	JZ   wp7done
-
-wp7loop:
-	WPSTART
-	WPOINT0(Z4, Z5)
-	WPOINT(1, Z6, Z7)
-	WPOINT(2, Z8, Z9)
-	WPOINT(3, Z10, Z11)
-	WPOINT(4, Z12, Z13)
-	WPOINT(5, Z14, Z15)
-	WPOINT(6, Z16, Z17)
-	ADDQ $64, SI
-	ADDQ $64, DI
-	DECQ CX
-	JNZ  wp7loop
-
-wp7done:
-	VMOVDQU64 Z29, O_OK(DX)
-	WPSTORE(0, Z4, Z5)
-	WPSTORE(1, Z6, Z7)
-	WPSTORE(2, Z8, Z9)
-	WPSTORE(3, Z10, Z11)
-	WPSTORE(4, Z12, Z13)
-	WPSTORE(5, Z14, Z15)
-	WPSTORE(6, Z16, Z17)
-	VZEROUPPER
-	RET
-
-// func wpoints8AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
-//
-// A layout of one bin per point, at most 8 points; len(x) a multiple of 8.
-TEXT ·wpoints8AVX512(SB), NOSPLIT, $0-64
-	WPPROLOGUE
-	ZERO2(Z4, Z5)
-	ZERO2(Z6, Z7)
-	ZERO2(Z8, Z9)
-	ZERO2(Z10, Z11)
-	ZERO2(Z12, Z13)
-	ZERO2(Z14, Z15)
-	ZERO2(Z16, Z17)
-	ZERO2(Z18, Z19)
-	SHRQ $3, CX
-	JZ   wp8done
-
-wp8loop:
-	WPSTART
-	WPOINT0(Z4, Z5)
-	WPOINT(1, Z6, Z7)
-	WPOINT(2, Z8, Z9)
-	WPOINT(3, Z10, Z11)
-	WPOINT(4, Z12, Z13)
-	WPOINT(5, Z14, Z15)
-	WPOINT(6, Z16, Z17)
-	WPOINT(7, Z18, Z19)
-	ADDQ $64, SI
-	ADDQ $64, DI
-	DECQ CX
-	JNZ  wp8loop
-
-wp8done:
-	VMOVDQU64 Z29, O_OK(DX)
-	WPSTORE(0, Z4, Z5)
-	WPSTORE(1, Z6, Z7)
-	WPSTORE(2, Z8, Z9)
-	WPSTORE(3, Z10, Z11)
-	WPSTORE(4, Z12, Z13)
-	WPSTORE(5, Z14, Z15)
-	WPSTORE(6, Z16, Z17)
-	WPSTORE(7, Z18, Z19)
 	VZEROUPPER
 	RET
 
@@ -294,3 +133,176 @@ wr3done:
 	WPSTORE(2, Z8, Z9)
 	VZEROUPPER
 	RET
+
+// WBSTART loads eight answers, sets Z0 = u, Z1 = w, Z2 = w², and folds u and the bit
+// patterns of w into the block checks of wranges3AVX512: the largest u (Z25), the largest
+// pattern (Z24) and the smallest pattern less one (Z23), all integer operations, which leave
+// the floating-point ports to the sums.
+#define WBSTART \
+	VMOVDQU64 (SI), Z0; \
+	VMOVUPD (DI), Z1; \
+	VPSUBQ Z31, Z0, Z0; \
+	VMULPD Z1, Z1, Z2; \
+	VPMAXUQ Z0, Z25, Z25; \
+	VPMAXUQ Z1, Z24, Z24; \
+	VPSUBQ Z30, Z1, Z3; \
+	VPMINUQ Z3, Z23, Z23
+
+// WBPOINT0 and WBPOINT count the answers at point 0, and at point j (u == edge[j] = j), into
+// Zc and add their weights and squared weights to Zw and Zq.
+#define WBPOINT0(Zc, Zw, Zq) \
+	VPTESTNMQ Z0, Z0, K1; \
+	VPADDQ Z30, Zc, K1, Zc; \
+	VADDPD Z1, Zw, K1, Zw; \
+	VADDPD Z2, Zq, K1, Zq
+#define WBPOINT(j, Kj, Zc, Zw, Zq) \
+	VPCMPEQQ P_EDGE(j)(AX), Z0, Kj; \
+	VPADDQ Z30, Zc, Kj, Zc; \
+	VADDPD Z1, Zw, Kj, Zw; \
+	VADDPD Z2, Zq, Kj, Zq
+
+#define O_CHECK 1600
+#define ZERO3(a, b, c) VPXORQ a, a, a; VPXORQ b, b, b; VPXORQ c, c, c
+#define WBSTORE(j, Zc, Zw, Zq) VMOVDQU64 Zc, (64*(j))(DX); VMOVUPD Zw, O_W(j)(DX); VMOVUPD Zq, O_Q(j)(DX)
+#define WBSUMS(j, Kj, Zw, Zq) \
+	VPCMPEQQ P_EDGE(j)(AX), Z0, Kj; \
+	VADDPD Z1, Zw, Kj, Zw; \
+	VADDPD Z2, Zq, Kj, Zq
+
+#define WBPROLOGUE \
+	MOVQ x_base+0(FP), SI; \
+	MOVQ x_len+8(FP), CX; \
+	MOVQ w_base+24(FP), DI; \
+	MOVQ p+48(FP), AX; \
+	MOVQ out+56(FP), DX; \
+	VMOVDQU64 P_LO(AX), Z31; \
+	MOVQ $1, BX; \
+	VPBROADCASTQ BX, Z30; \
+	VPXORQ Z25, Z25, Z25; \
+	VPXORQ Z24, Z24, Z24; \
+	VPTERNLOGQ $0xff, Z23, Z23, Z23
+
+#define WBEPILOGUE \
+	VMOVDQU64 Z25, O_CHECK(DX); \
+	VMOVDQU64 Z24, O_CHECK+64(DX); \
+	VMOVDQU64 Z23, O_CHECK+128(DX); \
+	VZEROUPPER; \
+	RET
+
+// func wblock5AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
+//
+// A layout of one bin per point, at most 5 points; len(x) a multiple of 8. Counts per point
+// go to out.cnt, the block checks to out.check (see wranges3AVX512).
+TEXT ·wblock5AVX512(SB), NOSPLIT, $0-64
+	WBPROLOGUE
+	ZERO3(Z4, Z5, Z6)
+	ZERO3(Z7, Z8, Z9)
+	ZERO3(Z10, Z11, Z12)
+	ZERO3(Z13, Z14, Z15)
+	ZERO3(Z16, Z17, Z18)
+	SHRQ $3, CX
+	JZ   wb5done
+
+wb5loop:
+	WBSTART
+	WBPOINT0(Z4, Z5, Z6)
+	WBPOINT(1, K2, Z7, Z8, Z9)
+	WBPOINT(2, K3, Z10, Z11, Z12)
+	WBPOINT(3, K4, Z13, Z14, Z15)
+	WBPOINT(4, K5, Z16, Z17, Z18)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  wb5loop
+
+wb5done:
+	WBSTORE(0, Z4, Z5, Z6)
+	WBSTORE(1, Z7, Z8, Z9)
+	WBSTORE(2, Z10, Z11, Z12)
+	WBSTORE(3, Z13, Z14, Z15)
+	WBSTORE(4, Z16, Z17, Z18)
+	WBEPILOGUE
+
+// func wblock7AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
+//
+// As wblock5AVX512, for at most 7 points.
+TEXT ·wblock7AVX512(SB), NOSPLIT, $0-64
+	WBPROLOGUE
+	ZERO3(Z4, Z5, Z6)
+	ZERO3(Z7, Z8, Z9)
+	ZERO3(Z10, Z11, Z12)
+	ZERO3(Z13, Z14, Z15)
+	ZERO3(Z16, Z17, Z18)
+	ZERO3(Z19, Z20, Z21)
+	ZERO3(Z22, Z27, Z28)
+	SHRQ $3, CX
+	JZ   wb7done
+
+wb7loop:
+	WBSTART
+	WBPOINT0(Z4, Z5, Z6)
+	WBPOINT(1, K2, Z7, Z8, Z9)
+	WBPOINT(2, K3, Z10, Z11, Z12)
+	WBPOINT(3, K4, Z13, Z14, Z15)
+	WBPOINT(4, K5, Z16, Z17, Z18)
+	WBPOINT(5, K6, Z19, Z20, Z21)
+	WBPOINT(6, K7, Z22, Z27, Z28)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  wb7loop
+
+wb7done:
+	WBSTORE(0, Z4, Z5, Z6)
+	WBSTORE(1, Z7, Z8, Z9)
+	WBSTORE(2, Z10, Z11, Z12)
+	WBSTORE(3, Z13, Z14, Z15)
+	WBSTORE(4, Z16, Z17, Z18)
+	WBSTORE(5, Z19, Z20, Z21)
+	WBSTORE(6, Z22, Z27, Z28)
+	WBEPILOGUE
+
+// func wblock8AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
+//
+// As wblock5AVX512, for at most 8 points; for want of registers point 7 is not counted:
+// its answers are the block's less those of the other points.
+TEXT ·wblock8AVX512(SB), NOSPLIT, $0-64
+	WBPROLOGUE
+	ZERO3(Z4, Z5, Z6)
+	ZERO3(Z7, Z8, Z9)
+	ZERO3(Z10, Z11, Z12)
+	ZERO3(Z13, Z14, Z15)
+	ZERO3(Z16, Z17, Z18)
+	ZERO3(Z19, Z20, Z21)
+	ZERO3(Z22, Z26, Z27)
+	VPXORQ Z28, Z28, Z28
+	VPXORQ Z29, Z29, Z29
+	SHRQ $3, CX
+	JZ   wb8done
+
+wb8loop:
+	WBSTART
+	WBPOINT0(Z4, Z5, Z6)
+	WBPOINT(1, K2, Z7, Z8, Z9)
+	WBPOINT(2, K3, Z10, Z11, Z12)
+	WBPOINT(3, K4, Z13, Z14, Z15)
+	WBPOINT(4, K5, Z16, Z17, Z18)
+	WBPOINT(5, K6, Z19, Z20, Z21)
+	WBPOINT(6, K7, Z22, Z26, Z27)
+	WBSUMS(7, K1, Z28, Z29)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  wb8loop
+
+wb8done:
+	WBSTORE(0, Z4, Z5, Z6)
+	WBSTORE(1, Z7, Z8, Z9)
+	WBSTORE(2, Z10, Z11, Z12)
+	WBSTORE(3, Z13, Z14, Z15)
+	WBSTORE(4, Z16, Z17, Z18)
+	WBSTORE(5, Z19, Z20, Z21)
+	WBSTORE(6, Z22, Z26, Z27)
+	VMOVUPD Z28, O_W(7)(DX)
+	VMOVUPD Z29, O_Q(7)(DX)
+	WBEPILOGUE
