@@ -1,86 +1,93 @@
 package main
 
 import (
-	"bytes"
-	_ "embed"
-	"encoding/csv"
+	"cmp"
 	"fmt"
-	"io"
-	"sort"
-	"strconv"
-	"time"
+	"math"
+	"slices"
 
 	"github.com/cxmetrics/cxmetrics/peakend"
 )
 
-//go:embed testdata/moments.csv
-var momentsCSV []byte
+// worstJourneys is how many of the journeys remembered worst the report lists.
+const worstJourneys = 5
 
-func readMoments() (experiences [][]peakend.Moment, ratings []float64, err error) {
-	rows, err := csv.NewReader(bytes.NewReader(momentsCSV)).ReadAll()
-	if err != nil {
-		return nil, nil, fmt.Errorf("moments: %w", err)
-	}
-	index := map[string]int{}
-	for i, r := range rows[1:] {
-		value, err := strconv.ParseFloat(r[2], 64)
-		if err != nil {
-			return nil, nil, fmt.Errorf("moments line %d: value: %w", i+2, err)
-		}
-		secs, err := strconv.Atoi(r[3])
-		if err != nil {
-			return nil, nil, fmt.Errorf("moments line %d: seconds: %w", i+2, err)
-		}
-		rating, err := strconv.ParseFloat(r[4], 64)
-		if err != nil {
-			return nil, nil, fmt.Errorf("moments line %d: rating: %w", i+2, err)
-		}
-		j, ok := index[r[0]]
-		if !ok {
-			j = len(experiences)
-			index[r[0]] = j
-			experiences = append(experiences, nil)
-			ratings = append(ratings, rating)
-		}
-		experiences[j] = append(experiences[j], peakend.Moment{Value: value, Duration: time.Duration(secs) * time.Second})
-	}
-	return experiences, ratings, nil
+// PeakEndSection compares what customers remember of their support journeys with what
+// happened in them.
+type PeakEndSection struct {
+	Journeys int          `json:"journeys"`
+	Rated    int          `json:"rated"`
+	Rule     peakend.Rule `json:"rule"`
+	// Model regresses the ratings on peak, end, mean and duration; nil when it cannot be
+	// fitted, with ModelNote saying why.
+	Model     *peakend.Model  `json:"model,omitempty"`
+	ModelNote string          `json:"model_note,omitempty"`
+	Worst     []JourneyMemory `json:"worst"`
+	Best      JourneyMemory   `json:"best"`
 }
 
-func peakEndSection(w io.Writer) error {
-	heading(w, "Support journeys: what customers remember (peak-end rule)")
-	experiences, ratings, err := readMoments()
-	if err != nil {
-		return err
+// JourneyMemory is one journey: the remembered score by the rule and the duration-weighted
+// mean of its moments.
+type JourneyMemory struct {
+	ID         string   `json:"id"`
+	Moments    int      `json:"moments"`
+	Remembered float64  `json:"remembered"`
+	Mean       float64  `json:"mean"`
+	Rating     *float64 `json:"rating,omitempty"`
+	index      int
+}
+
+func peakEndSection(e *experiences) (*PeakEndSection, error) {
+	if len(e.ids) == 0 {
+		return nil, fmt.Errorf("the moments file has no rows")
 	}
-	// Valence runs from -5 to 5, so the peak is the most intense moment (Classic).
-	m, err := peakend.FitRule(peakend.Classic, experiences, ratings)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "%d journeys rated 0-10 afterwards; rating = %.2f + %.2f peak + %.2f end + %.2f mean + %.4f per second\n",
-		m.N, m.Intercept, m.Peak, m.End, m.Mean, m.Duration)
-	fmt.Fprintf(w, "adjusted R² %.2f with peak and end, %.2f with the mean alone\n", m.AdjR2, m.MeanOnlyAdjR2)
-	type worst struct {
-		i                int
-		remembered, mean float64
-	}
-	var list []worst
-	for i, e := range experiences {
-		r, err := peakend.Remembered(peakend.Classic, e)
-		if err != nil {
-			return err
+	// On a bipolar scale the most intense moment is the one farthest from 0; on a scale of
+	// positive values, the one farthest from the middle of the values seen.
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, ms := range e.moments {
+		for _, m := range ms {
+			lo, hi = min(lo, m.Value), max(hi, m.Value)
 		}
-		mean, err := peakend.Mean(e)
+	}
+	rule := peakend.Classic
+	if lo >= 0 {
+		rule.Neutral = lo + (hi-lo)/2
+	}
+	s := &PeakEndSection{Journeys: len(e.ids), Rule: rule}
+	var list []JourneyMemory
+	var rated [][]peakend.Moment
+	var ratings []float64
+	for i, ms := range e.moments {
+		r, err := peakend.Remembered(rule, ms)
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("journey %s: %w", e.ids[i], err)
 		}
-		list = append(list, worst{i, r, mean})
+		mean, err := peakend.Mean(ms)
+		if err != nil {
+			return nil, fmt.Errorf("journey %s: %w", e.ids[i], err)
+		}
+		j := JourneyMemory{ID: e.ids[i], Moments: len(ms), Remembered: r, Mean: mean, index: i}
+		if !math.IsNaN(e.ratings[i]) {
+			rating := e.ratings[i]
+			j.Rating = &rating
+			rated = append(rated, ms)
+			ratings = append(ratings, rating)
+		}
+		list = append(list, j)
 	}
-	sort.Slice(list, func(a, b int) bool { return list[a].remembered < list[b].remembered })
-	fmt.Fprintln(w, "journeys remembered worst (valence -5..5):")
-	for _, x := range list[:3] {
-		fmt.Fprintf(w, "  journey %3d: remembered %5.2f, duration-weighted mean %5.2f, rated %.1f\n", x.i+1, x.remembered, x.mean, ratings[x.i])
+	s.Rated = len(ratings)
+	slices.SortStableFunc(list, func(a, b JourneyMemory) int { return cmp.Compare(a.Remembered, b.Remembered) })
+	s.Worst = list[:min(worstJourneys, len(list))]
+	s.Best = list[len(list)-1]
+	if s.Rated == 0 {
+		s.ModelNote = "no journey has a rating, so the weights of peak, end and mean cannot be fitted"
+		return s, nil
 	}
-	return nil
+	m, err := peakend.FitRule(rule, rated, ratings)
+	if err != nil {
+		s.ModelNote = fmt.Sprintf("the %d rated journeys do not support a fit: %v", s.Rated, err)
+		return s, nil
+	}
+	s.Model = &m
+	return s, nil
 }
