@@ -105,6 +105,14 @@
 // a share of 0.1 (or above 0.9) with 30 answers a side the test turns conservative (2.8%
 // at 0.05). Weighted results enter with their effective n.
 //
+// [Result.Test] tests one CSAT against a target: the Wald z, the score test that agrees
+// with the Wilson interval, or the exact binomial test with R's binom.test p-value. For
+// planning, [SampleSize] gives the answers for a margin of the Wald interval on average,
+// [SampleSizeAssured] those that reach it with a given probability (exact binomial sums),
+// and [SampleSizeCompare] the answers per group for Compare's test to detect a difference
+// with a given power (Fleiss, Levin & Paik 2003, eq. 4.14; its exact power, summed over
+// both samples, is within a point and a half of the target in TestSampleSizeComparePower).
+//
 // # WRS
 //
 // The willingness-to-recommend share (WRS, German "Weiterempfehlungsrate"; Farris et al.
