@@ -137,6 +137,14 @@
 // against 500 within 5.4-6.3%. For such data compare the Easy shares, or samples of at
 // least 100.
 //
+// [Result.Test] is the one-sample t-test of the mean against a target (R's
+// t.test(x, mu = target)). For planning, [SampleSize] gives the answers for a margin of the
+// t interval when the sample's SD comes out as expected, [SampleSizeAssured] those that
+// reach it with a given probability (Beal 1989, for normal ratings; the kurtosis of real
+// ratings moves it, as its documentation shows), and [SampleSizeCompare] the answers per
+// group for Welch's test to detect a difference with a given power (noncentral t; on
+// simulated 1-7 ratings within a point of the target in TestSampleSizeComparePower).
+//
 // # Errors
 //
 // Every error wraps a sentinel of the root package, so errors.Is works: a rating outside
