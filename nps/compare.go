@@ -13,10 +13,10 @@ import (
 type Comparison struct {
 	Difference float64            `json:"difference"` // a.Score - b.Score
 	StdErr     float64            `json:"std_err"`    // √(Var(a) + Var(b)), the difference's standard error
-	Statistic  float64            `json:"statistic"`  // z of the pooled score test
+	Statistic  float64            `json:"statistic"`  // z: of the pooled test (Compare) or of the one-sample test (Result.Test)
 	DF         float64            `json:"df"`         // 0: the statistic is a z score
-	P          float64            `json:"p"`          // two-sided p-value of the pooled test
-	Interval   cxmetrics.Interval `json:"interval"`   // MOVER interval from the two Tango intervals
+	P          float64            `json:"p"`          // its two-sided p-value
+	Interval   cxmetrics.Interval `json:"interval"`   // Compare: the MOVER interval from the two Tango intervals; Test: the method's interval less the target
 }
 
 // Compare tests the difference between the NPS of two independent samples, a - b.
@@ -90,11 +90,14 @@ func pooledTest(a, b Result) (z, p float64) {
 //     choice for small samples and extreme scores. A target of ±100 that the data
 //     contradict has no variance under the null: Statistic is then 0 and P 0.
 //
-// Other methods are ErrUnsupportedMethod; a target outside [-100, 100] or not finite is
-// ErrOutOfRange; the receiver is validated as for Interval.
+// Other methods are ErrUnsupportedMethod; a target that is NaN or infinite is ErrNotFinite,
+// one outside [-100, 100] ErrOutOfRange; the receiver is validated as for Interval.
 func (r Result) Test(target float64, m cxmetrics.Method, level float64) (Comparison, error) {
 	if err := r.check(); err != nil {
 		return Comparison{}, err
+	}
+	if math.IsNaN(target) || math.IsInf(target, 0) {
+		return Comparison{}, &cxmetrics.InputError{Pkg: pkg, What: "target", Index: -1, Value: target, Err: cxmetrics.ErrNotFinite}
 	}
 	if !(target >= -100 && target <= 100) {
 		return Comparison{}, &cxmetrics.InputError{Pkg: pkg, What: "target", Index: -1, Value: target, Err: cxmetrics.ErrOutOfRange, Detail: "[-100, 100]"}

@@ -72,6 +72,9 @@ type Mix struct {
 // check validates the mix; what names it in errors.
 func (x Mix) check(what string) error {
 	for _, v := range [...]float64{x.Promoters, x.Detractors} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return &cxmetrics.InputError{Pkg: pkg, What: what + " share", Index: -1, Value: v, Err: cxmetrics.ErrNotFinite}
+		}
 		if !(v >= 0 && v <= 1) {
 			return &cxmetrics.InputError{Pkg: pkg, What: what + " share", Index: -1, Value: v, Err: cxmetrics.ErrOutOfRange, Detail: "[0, 1]"}
 		}
@@ -112,8 +115,8 @@ func SampleSizeAssured(mix Mix, margin, level, assurance float64) (int, error) {
 	if err := mix.check("mix"); err != nil {
 		return 0, err
 	}
-	if !(assurance > 0 && assurance < 1) {
-		return 0, &cxmetrics.InputError{Pkg: pkg, What: "assurance", Index: -1, Value: assurance, Err: cxmetrics.ErrOutOfRange, Detail: "(0, 1)"}
+	if err := probability("assurance", assurance); err != nil {
+		return 0, err
 	}
 	n0, err := SampleSize(mix.Promoters, mix.Detractors, margin, level)
 	if err != nil || mix.unitVariance() == 0 {
@@ -127,10 +130,10 @@ func SampleSizeAssured(mix Mix, margin, level, assurance float64) (int, error) {
 	}
 	lo, hi := n0-1, n0
 	for !reaches(hi) {
-		lo, hi = hi, 2*hi
-		if hi > MaxSampleSize {
+		if hi == MaxSampleSize {
 			return 0, &cxmetrics.InputError{Pkg: pkg, What: "margin", Index: -1, Value: margin, Err: cxmetrics.ErrTooLarge, Detail: fmt.Sprintf("(needs more than %d answers)", MaxSampleSize)}
 		}
+		lo, hi = hi, min(2*hi, MaxSampleSize)
 	}
 	for hi-lo > 1 { // reaches(hi) and not reaches(lo), or lo below n0
 		mid := lo + (hi-lo)/2
@@ -214,13 +217,11 @@ func SampleSizeCompare(a, b Mix, alpha, power float64) (int, error) {
 	if err := b.check("b"); err != nil {
 		return 0, err
 	}
-	for _, v := range [...]struct {
-		what string
-		x    float64
-	}{{"alpha", alpha}, {"power", power}} {
-		if !(v.x > 0 && v.x < 1) {
-			return 0, &cxmetrics.InputError{Pkg: pkg, What: v.what, Index: -1, Value: v.x, Err: cxmetrics.ErrOutOfRange, Detail: "(0, 1)"}
-		}
+	if err := probability("alpha", alpha); err != nil {
+		return 0, err
+	}
+	if err := probability("power", power); err != nil {
+		return 0, err
 	}
 	delta := (a.Promoters - a.Detractors) - (b.Promoters - b.Detractors)
 	if delta == 0 {
@@ -229,9 +230,24 @@ func SampleSizeCompare(a, b Mix, alpha, power float64) (int, error) {
 	mid := Mix{(a.Promoters + b.Promoters) / 2, (a.Detractors + b.Detractors) / 2}
 	za, zb := dist.NormalQuantile(1-alpha/2), dist.NormalQuantile(power)
 	s := za*math.Sqrt(2*mid.unitVariance()) + zb*math.Sqrt(a.unitVariance()+b.unitVariance())
+	if s <= 0 { // a power so low that one answer per group has it
+		return 1, nil
+	}
 	n := math.Ceil(s * s / (delta * delta) * (1 - 1e-12))
 	if !(n <= MaxSampleSize) {
 		return 0, &cxmetrics.InputError{Pkg: pkg, What: "difference", Index: -1, Value: 100 * delta, Err: cxmetrics.ErrTooLarge, Detail: fmt.Sprintf("(needs more than %d answers per group)", MaxSampleSize)}
 	}
 	return max(1, int(n)), nil
+}
+
+// probability validates an argument that must lie in (0, 1): NaN or Inf is ErrNotFinite,
+// anything else outside ErrOutOfRange.
+func probability(what string, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return &cxmetrics.InputError{Pkg: pkg, What: what, Index: -1, Value: v, Err: cxmetrics.ErrNotFinite}
+	}
+	if !(v > 0 && v < 1) {
+		return &cxmetrics.InputError{Pkg: pkg, What: what, Index: -1, Value: v, Err: cxmetrics.ErrOutOfRange, Detail: "(0, 1)"}
+	}
+	return nil
 }

@@ -75,9 +75,9 @@ func TestSampleSizeAssured(t *testing.T) {
 		want      error
 	}{
 		{Mix{0.5, 0.2}, 1, cxmetrics.ErrOutOfRange},
-		{Mix{0.5, 0.2}, math.NaN(), cxmetrics.ErrOutOfRange},
+		{Mix{0.5, 0.2}, math.NaN(), cxmetrics.ErrNotFinite},
 		{Mix{0.7, 0.4}, 0.8, cxmetrics.ErrOutOfRange},
-		{Mix{math.NaN(), 0.4}, 0.8, cxmetrics.ErrOutOfRange},
+		{Mix{math.NaN(), 0.4}, 0.8, cxmetrics.ErrNotFinite},
 	} {
 		if _, err := SampleSizeAssured(c.mix, 5, 0.95, c.assurance); !errors.Is(err, c.want) {
 			t.Errorf("%+v: %v", c, err)
@@ -88,6 +88,12 @@ func TestSampleSizeAssured(t *testing.T) {
 	}
 	if _, err := SampleSizeAssured(Mix{0.5, 0.5}, 1e-6, 0.95, 0.9); !errors.Is(err, cxmetrics.ErrTooLarge) {
 		t.Errorf("tiny margin: %v", err)
+	}
+	// An answer between half of MaxSampleSize and MaxSampleSize is found, not refused
+	// because a doubling overshoots.
+	n0, _ := SampleSize(0.5, 0.5, 0.00566, 0.95)
+	if n, err := SampleSizeAssured(Mix{0.5, 0.5}, 0.00566, 0.95, 0.8); err != nil || n < n0 || n > MaxSampleSize || n0 <= MaxSampleSize/2 {
+		t.Errorf("n between half the maximum and the maximum: %d (mean-based %d), %v", n, n0, err)
 	}
 }
 
@@ -130,13 +136,21 @@ func TestSampleSizeComparePower(t *testing.T) {
 	if _, err := SampleSizeCompare(Mix{0.5, 0.2}, Mix{0.6, 0.3}, 0.05, 0.8); !errors.Is(err, cxmetrics.ErrOutOfRange) {
 		t.Errorf("equal NPS: %v", err)
 	}
-	for _, v := range []float64{0, 1, math.NaN()} {
-		if _, err := SampleSizeCompare(Mix{0.5, 0.2}, Mix{0.4, 0.3}, v, 0.8); !errors.Is(err, cxmetrics.ErrOutOfRange) {
-			t.Errorf("alpha %v: %v", v, err)
+	for _, c := range []struct {
+		v    float64
+		want error
+	}{{0, cxmetrics.ErrOutOfRange}, {1, cxmetrics.ErrOutOfRange}, {math.NaN(), cxmetrics.ErrNotFinite}, {math.Inf(1), cxmetrics.ErrNotFinite}} {
+		if _, err := SampleSizeCompare(Mix{0.5, 0.2}, Mix{0.4, 0.3}, c.v, 0.8); !errors.Is(err, c.want) {
+			t.Errorf("alpha %v: %v", c.v, err)
 		}
-		if _, err := SampleSizeCompare(Mix{0.5, 0.2}, Mix{0.4, 0.3}, 0.05, v); !errors.Is(err, cxmetrics.ErrOutOfRange) {
-			t.Errorf("power %v: %v", v, err)
+		if _, err := SampleSizeCompare(Mix{0.5, 0.2}, Mix{0.4, 0.3}, 0.05, c.v); !errors.Is(err, c.want) {
+			t.Errorf("power %v: %v", c.v, err)
 		}
+	}
+	// A power below α/2 is reached by one answer per group (the root of the formula is then
+	// negative, and squaring it would overstate n).
+	if n, err := SampleSizeCompare(Mix{0.5, 0.2}, Mix{0.4, 0.3}, 0.05, 0.001); n != 1 || err != nil {
+		t.Errorf("power 0.001: %d, %v", n, err)
 	}
 }
 
@@ -168,9 +182,12 @@ func TestTestTarget(t *testing.T) {
 	if c, err := r.Test(100, cxmetrics.Tango, 0.95); err != nil || c.P != 0 || c.Statistic != 0 {
 		t.Errorf("a target of 100 that the data contradict: %+v, %v", c, err)
 	}
-	for _, target := range []float64{101, math.NaN(), math.Inf(-1)} {
-		if _, err := r.Test(target, cxmetrics.Wald, 0.95); !errors.Is(err, cxmetrics.ErrOutOfRange) {
-			t.Errorf("target %v: %v", target, err)
+	for _, c := range []struct {
+		target float64
+		want   error
+	}{{101, cxmetrics.ErrOutOfRange}, {math.NaN(), cxmetrics.ErrNotFinite}, {math.Inf(-1), cxmetrics.ErrNotFinite}} {
+		if _, err := r.Test(c.target, cxmetrics.Wald, 0.95); !errors.Is(err, c.want) {
+			t.Errorf("target %v: %v", c.target, err)
 		}
 	}
 	if _, err := r.Test(0, cxmetrics.Bayesian, 0.95); !errors.Is(err, cxmetrics.ErrUnsupportedMethod) {
