@@ -12,10 +12,10 @@ import (
 type Comparison struct {
 	Difference float64            `json:"difference"` // a.Score - b.Score
 	StdErr     float64            `json:"std_err"`    // √(Var(a) + Var(b)), the difference's standard error
-	Statistic  float64            `json:"statistic"`  // z of the pooled two-proportion test
-	DF         float64            `json:"df"`         // 0: the statistic is a z score
+	Statistic  float64            `json:"statistic"`  // Compare: z of the pooled two-proportion test; Result.Test: the method's statistic
+	DF         float64            `json:"df"`         // 0: the statistic is a z score (or the count of the exact test)
 	P          float64            `json:"p"`          // two-sided p-value of the pooled test
-	Interval   cxmetrics.Interval `json:"interval"`   // Newcombe's hybrid score interval
+	Interval   cxmetrics.Interval `json:"interval"`   // Compare: Newcombe's hybrid score interval; Result.Test: the method's interval less the target
 }
 
 // Compare tests the difference between the CSAT of two independent samples, a - b.
