@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/survey/surveytest"
 	"github.com/cxmetrics/cxmetrics/nps"
 )
 
@@ -176,16 +177,7 @@ func ExampleTally() {
 	// NPS 28.6 over 7 answers
 }
 
+// scoresFromCounts expands category counts into scores 5, 8 and 10.
 func scoresFromCounts(detractors, passives, promoters int) []int {
-	var s []int
-	for range detractors {
-		s = append(s, 5)
-	}
-	for range passives {
-		s = append(s, 8)
-	}
-	for range promoters {
-		s = append(s, 10)
-	}
-	return s
+	return surveytest.Expand([]int{5, 8, 10}, detractors, passives, promoters)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/survey/surveytest"
 )
 
 // Each test below covers one class of hostile input: it fails if any input of the class
@@ -67,84 +68,33 @@ func TestHostileScaleOverflow(t *testing.T) {
 func TestHostileLevels(t *testing.T) {
 	r, _ := Compute([]int{0, 7, 9, 10, 10, 3}, nil)
 	rng := rand.New(rand.NewPCG(1, 1))
-	for _, level := range []float64{math.Nextafter(1, 0), 1, 0, -0.5, math.NaN(), math.Inf(1)} {
-		for _, m := range []cxmetrics.Method{cxmetrics.Wald, cxmetrics.AdjustedWald, cxmetrics.Tango, cxmetrics.Bayesian} {
-			if _, err := r.Interval(m, level); !errors.Is(err, cxmetrics.ErrInvalidLevel) {
-				t.Errorf("%v at level %v: %v", m, level, err)
-			}
-		}
-		if _, err := r.Bootstrap(rng, 10, level); !errors.Is(err, cxmetrics.ErrInvalidLevel) {
-			t.Errorf("Bootstrap at level %v: %v", level, err)
-		}
-		if _, err := Compare(r, r, level); !errors.Is(err, cxmetrics.ErrInvalidLevel) {
-			t.Errorf("Compare at level %v: %v", level, err)
-		}
-		if _, err := SampleSize(0.5, 0.2, 5, level); !errors.Is(err, cxmetrics.ErrInvalidLevel) {
-			t.Errorf("SampleSize at level %v: %v", level, err)
-		}
-	}
-	top := math.Nextafter(math.Nextafter(1, 0), 0)
-	for _, m := range []cxmetrics.Method{cxmetrics.Wald, cxmetrics.AdjustedWald, cxmetrics.Tango, cxmetrics.Bayesian} {
-		iv, err := r.Interval(m, top)
-		if err != nil || !finiteInterval(iv) || iv.Lower > iv.Upper {
-			t.Errorf("%v at level %v: %v, %v", m, top, iv, err)
-		}
-	}
+	surveytest.CheckLevels(t, r.Interval, methods, -100, 100, map[string]func(float64) error{
+		"Bootstrap":  func(level float64) error { _, err := r.Bootstrap(rng, 10, level); return err },
+		"Compare":    func(level float64) error { _, err := Compare(r, r, level); return err },
+		"SampleSize": func(level float64) error { _, err := SampleSize(0.5, 0.2, 5, level); return err },
+	})
+	top := surveytest.TopLevel
 	c, err := Compare(r, r, top)
-	if err != nil || !finiteInterval(c.Interval) || math.IsNaN(c.P) {
+	if err != nil || !surveytest.FiniteInterval(c.Interval) || math.IsNaN(c.P) {
 		t.Errorf("Compare at level %v: %+v, %v", top, c, err)
 	}
-}
-
-func finiteInterval(iv cxmetrics.Interval) bool {
-	for _, v := range []float64{iv.Estimate, iv.Lower, iv.Upper} {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return false
-		}
-	}
-	return true
 }
 
 // Counts that would overflow: a tally doubled by self-merges keeps exact counts and a
 // working bootstrap up to MaxAnswers, refuses to go beyond, and still encodes and decodes.
 func TestHostileCounts(t *testing.T) {
-	var tl Tally
-	for _, x := range []int{0, 7, 10} {
-		if err := tl.Add(x); err != nil {
-			t.Fatal(err)
-		}
-	}
 	rng := rand.New(rand.NewPCG(2, 2))
-	var err error
-	merges := 0
-	for ; err == nil; merges++ {
-		err = tl.Merge(&tl)
-		if err != nil {
-			break
-		}
-		r, rerr := tl.Result()
-		if rerr != nil || r.N != 3<<(merges+1) {
-			t.Fatalf("after %d merges: %+v, %v", merges+1, r, rerr)
+	tl, r := surveytest.FillUp[Tally](t, []int{0, 7, 10}, func(merges int, r Result) {
+		if r.N != 3<<merges {
+			t.Fatalf("after %d merges: %+v", merges, r)
 		}
 		iv, berr := r.Bootstrap(rng, 200, 0.95)
-		if berr != nil || !finiteInterval(iv) || iv.Lower > 0 || iv.Upper < 0 || iv.Lower == iv.Upper && merges < 20 {
-			t.Fatalf("bootstrap after %d merges: %v, %v", merges+1, iv, berr)
+		if berr != nil || !surveytest.FiniteInterval(iv) || iv.Lower > 0 || iv.Upper < 0 || iv.Lower == iv.Upper && merges <= 20 {
+			t.Fatalf("bootstrap after %d merges: %v, %v", merges, iv, berr)
 		}
-	}
-	if !errors.Is(err, cxmetrics.ErrTooLarge) {
-		t.Errorf("self-merge past MaxAnswers: %v", err)
-	}
-	r, err := tl.Result()
-	if err != nil || r.N <= 0 || r.N > MaxAnswers {
-		t.Fatalf("full tally: %+v, %v", r, err)
-	}
-	enc, err := tl.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var back Tally
-	if err := back.UnmarshalBinary(enc); err != nil {
-		t.Errorf("a full tally's encoding does not decode: %v", err)
+	})
+	if r.N <= 0 || r.N > MaxAnswers {
+		t.Fatalf("full tally: %+v", r)
 	}
 	if err := tl.Add(5); !errors.Is(err, cxmetrics.ErrTooLarge) && r.N == MaxAnswers {
 		t.Errorf("add to a full tally: %v", err)
@@ -154,15 +104,7 @@ func TestHostileCounts(t *testing.T) {
 // Every parameter that sets how much work is done has a bound.
 func TestHostileWork(t *testing.T) {
 	r, _ := Compute([]int{0, 10}, nil)
-	rng := rand.New(rand.NewPCG(1, 1))
-	for _, c := range []struct {
-		resamples int
-		want      error
-	}{{math.MaxInt, cxmetrics.ErrTooLarge}, {MaxResamples + 1, cxmetrics.ErrTooLarge}, {0, cxmetrics.ErrOutOfRange}, {math.MinInt, cxmetrics.ErrOutOfRange}} {
-		if _, err := r.Bootstrap(rng, c.resamples, 0.95); !errors.Is(err, c.want) {
-			t.Errorf("%d resamples: %v", c.resamples, err)
-		}
-	}
+	surveytest.CheckResamples(t, r.Bootstrap, MaxResamples)
 	if _, err := r.Bootstrap(nil, 10, 0.95); !errors.Is(err, cxmetrics.ErrNilRand) {
 		t.Errorf("nil rng: %v", err)
 	}
@@ -177,26 +119,10 @@ func TestHostileNilAndHandBuilt(t *testing.T) {
 	if err := zero.Merge(nil); err != nil {
 		t.Errorf("Merge(nil): %v", err)
 	}
-	var nilT *Tally
-	if err := nilT.Add(5); !errors.Is(err, cxmetrics.ErrEmpty) {
-		t.Errorf("nil tally Add: %v", err)
+	surveytest.CheckNil[Tally, *Tally, Result](t, 5, &zero)
+	if (*Tally)(nil).Scale() != Standard {
+		t.Error("nil tally Scale")
 	}
-	if err := nilT.Merge(&zero); !errors.Is(err, cxmetrics.ErrEmpty) {
-		t.Errorf("nil tally Merge: %v", err)
-	}
-	if _, err := nilT.Result(); !errors.Is(err, cxmetrics.ErrEmpty) {
-		t.Errorf("nil tally Result: %v", err)
-	}
-	if _, err := nilT.MarshalBinary(); !errors.Is(err, cxmetrics.ErrEmpty) {
-		t.Errorf("nil tally MarshalBinary: %v", err)
-	}
-	if err := nilT.UnmarshalBinary([]byte{2}); !errors.Is(err, cxmetrics.ErrEmpty) {
-		t.Errorf("nil tally UnmarshalBinary: %v", err)
-	}
-	if nilT.Clone() != nil || nilT.Scale() != Standard {
-		t.Error("nil tally Clone or Scale")
-	}
-	nilT.Reset()
 
 	good, _ := Compute([]int{0, 7, 9, 10}, nil)
 	for _, c := range []struct {
@@ -232,7 +158,7 @@ func TestHostileNilAndHandBuilt(t *testing.T) {
 			results = append(results, back)
 		}
 		for _, r := range results {
-			for _, m := range []cxmetrics.Method{cxmetrics.Wald, cxmetrics.AdjustedWald, cxmetrics.Tango, cxmetrics.Bayesian} {
+			for _, m := range methods {
 				if _, err := r.Interval(m, 0.95); !errors.Is(err, c.want) {
 					t.Errorf("%s: %v: %v", c.name, m, err)
 				}
@@ -264,7 +190,7 @@ func TestHostileNilAndHandBuilt(t *testing.T) {
 // Weights whose squares overflow or underflow are refused, and the tally stays usable.
 func TestHostileWeights(t *testing.T) {
 	var tl Tally
-	for _, w := range []float64{1e200, 8e-163, math.MaxFloat64, math.SmallestNonzeroFloat64, -1, math.NaN(), math.Inf(1)} {
+	for _, w := range surveytest.InvalidWeights() {
 		if err := tl.AddWeighted(10, w); err == nil {
 			t.Errorf("weight %v accepted", w)
 		}
@@ -280,7 +206,7 @@ func TestHostileWeights(t *testing.T) {
 		t.Errorf("two weights of 8e-163: %v", err)
 	}
 	// The largest and smallest weights allowed encode, decode and give finite results.
-	for _, w := range []float64{1e150, 1e-150} {
+	for _, w := range surveytest.BoundWeights {
 		var u Tally
 		u.AddWeighted(10, w)
 		u.AddWeighted(0, w)
@@ -325,20 +251,20 @@ func FuzzResult(f *testing.F) {
 	f.Fuzz(func(t *testing.T, n, d, pa, p int, pd, ppa, pp, score, weight, neff, level float64) {
 		r := Result{Scale: Standard, N: n, DetractorCount: d, PassiveCount: pa, PromoterCount: p,
 			Detractors: pd, Passives: ppa, Promoters: pp, Score: score, Weight: weight, EffectiveN: neff}
-		for _, m := range []cxmetrics.Method{cxmetrics.Wald, cxmetrics.AdjustedWald, cxmetrics.Tango, cxmetrics.Bayesian} {
+		for _, m := range methods {
 			iv, err := r.Interval(m, level)
 			if err != nil {
-				if !isKnown(err, []error{cxmetrics.ErrEmpty, cxmetrics.ErrCorrupt, cxmetrics.ErrInvalidLevel}) {
+				if !surveytest.IsKnown(err, []error{cxmetrics.ErrEmpty, cxmetrics.ErrCorrupt, cxmetrics.ErrInvalidLevel}) {
 					t.Fatalf("%v: %v", m, err)
 				}
 				continue
 			}
-			if !finiteInterval(iv) || iv.Lower > iv.Upper || iv.Lower < -100 || iv.Upper > 100 {
+			if !surveytest.FiniteInterval(iv) || iv.Lower > iv.Upper || iv.Lower < -100 || iv.Upper > 100 {
 				t.Fatalf("%v: %+v gives %v", m, r, iv)
 			}
 		}
 		c, err := Compare(r, r, level)
-		if err == nil && (!finiteInterval(c.Interval) || math.IsNaN(c.P) || math.IsNaN(c.Statistic) || math.IsNaN(c.StdErr)) {
+		if err == nil && (!surveytest.FiniteInterval(c.Interval) || math.IsNaN(c.P) || math.IsNaN(c.Statistic) || math.IsNaN(c.StdErr)) {
 			t.Fatalf("Compare: %+v", c)
 		}
 		if v := r.Variance(); math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {

@@ -2,14 +2,14 @@ package nps
 
 import (
 	"errors"
+	"iter"
 	"math"
-	"math/big"
-	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/survey/surveytest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/floats/scalar"
@@ -17,17 +17,7 @@ import (
 
 // answers expands category counts into scores on the Standard scale.
 func answers(detractors, passives, promoters int) []int {
-	var s []int
-	for range detractors {
-		s = append(s, 3)
-	}
-	for range passives {
-		s = append(s, 7)
-	}
-	for range promoters {
-		s = append(s, 10)
-	}
-	return s
+	return surveytest.Expand([]int{3, 7, 10}, detractors, passives, promoters)
 }
 
 // Values from the R package NPS (Brooks 2018), functions nps, npvar and nps.se, with
@@ -82,21 +72,9 @@ func TestComputeWeighted(t *testing.T) {
 	// Var = 1e4 · 5.84375/64, the linearization variance in score points.
 	assert.InDelta(t, 1e4*5.84375/64, r.Variance(), 1e-9)
 
-	// Unit weights give the unweighted result.
-	s := []int{0, 1, 5, 6, 7, 8, 9, 10, 10, 3, 9}
-	w := make([]float64, len(s))
-	for i := range w {
-		w[i] = 1
-	}
-	a, err := Compute(s, w)
-	require.NoError(t, err)
-	b, err := Compute(s, nil)
-	require.NoError(t, err)
-	assert.InDelta(t, b.Score, a.Score, 1e-12)
-	assert.InDelta(t, b.EffectiveN, a.EffectiveN, 1e-12)
-	// Zero weights count as answers but carry no weight.
-	c, err := Compute([]int{10, 0}, []float64{1, 0})
-	require.NoError(t, err)
+	// Unit weights give the unweighted result; zero weights count as answers but carry
+	// no weight.
+	c := surveytest.UnitWeights(t, Compute, []int{0, 1, 5, 6, 7, 8, 9, 10, 10, 3, 9}, 10, 0)
 	assert.Equal(t, 2, c.N)
 	assert.Equal(t, 100.0, c.Score)
 	assert.Equal(t, 1.0, c.EffectiveN)
@@ -109,13 +87,7 @@ func TestPathsAgree(t *testing.T) {
 	scales := []Scale{Standard, {1, 5, 2, 5}, {1, 7, 4, 5}, {0, 255, 100, 200}, {-3, 3, -1, 1}, {0, 1000, 500, 900}, {1, 10, 5, 6}}
 	for _, s := range scales {
 		for _, n := range []int{1, 3, 4, 5, 1023, 1024, 1025, 5003} {
-			var scores []int
-			var weights []float64
-			for i := range n {
-				scores = append(scores, s.Min+(i*7919)%(s.Max-s.Min+1))
-				weights = append(weights, float64(i%13)/4)
-			}
-			weights[0] = 1
+			scores, weights := surveytest.Spaced(n, s.Min, s.Max)
 			var nd, np int
 			var w, wd, wp float64
 			for i, x := range scores {
@@ -142,41 +114,16 @@ func TestPathsAgree(t *testing.T) {
 			assert.InDelta(t, 100*(wp-wd)/w, rw.Score, 1e-9)
 
 			// A bad score, then a bad weight before it: the first is reported.
-			for _, bad := range []int{s.Min - 1, s.Max + 1, s.Max + 256, math.MinInt, math.MaxInt} {
-				k := (n * 2) / 3
-				sc := slices.Clone(scores)
-				sc[k] = bad
-				_, err := ComputeScale(s, sc, nil)
-				var ie *cxmetrics.InputError
-				require.ErrorAs(t, err, &ie, "%v bad %d", s, bad)
-				assert.Equal(t, k, ie.Index)
-				assert.ErrorIs(t, err, cxmetrics.ErrOutOfRange)
-				for _, badW := range []float64{-1, math.NaN(), math.Inf(1), math.Copysign(0, -1), 1e200} {
-					ws := slices.Clone(weights)
-					ws[k/2] = badW
-					_, err := ComputeScale(s, sc, ws)
-					require.ErrorAs(t, err, &ie, "%v bad %d/%v", s, bad, badW)
-					if badW == 0 { // -0 is a valid weight: the score is the first bad value
-						assert.Equal(t, k, ie.Index)
-					} else {
-						assert.Equal(t, k/2, ie.Index, "weight %v", badW)
-					}
-				}
-			}
+			surveytest.CheckBadValues(t, s.Min, s.Max, scores, weights,
+				func(x []int, w []float64) (Result, error) { return ComputeScale(s, x, w) },
+				func(x iter.Seq[int]) (Result, error) { return ComputeSeq(s, x) })
 		}
 	}
 }
 
 // Counts stay exact past 2^21 and 2^32 answers per block of any kernel.
 func TestComputeLarge(t *testing.T) {
-	n := 3<<20 + 17
-	scores := make([]int, n)
-	for i := range scores {
-		scores[i] = 10
-	}
-	scores[n-1] = 0
-	r, err := Compute(scores, nil)
-	require.NoError(t, err)
+	r, n := surveytest.Large(t, Compute, 10, 0)
 	assert.Equal(t, n-1, r.PromoterCount)
 	assert.Equal(t, 1, r.DetractorCount)
 }
@@ -185,86 +132,31 @@ func TestComputeLarge(t *testing.T) {
 // blocks, so the relative error stays near blockSize·ε whatever the number of answers.
 // The reference is the exact sum in math/big.
 func TestWeightedSumAccuracy(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 1))
-	n := 300_000
-	scores := make([]int, n)
-	weights := make([]float64, n)
-	exact := new(big.Float).SetPrec(2000)
-	exactP := new(big.Float).SetPrec(2000)
-	for i := range scores {
-		scores[i] = rng.IntN(11)
-		weights[i] = math.Exp(rng.NormFloat64() * 3) // spans many orders of magnitude
-		exact.Add(exact, big.NewFloat(weights[i]))
-		if scores[i] >= 9 {
-			exactP.Add(exactP, big.NewFloat(weights[i]))
-		}
-	}
-	r, err := Compute(scores, weights)
-	require.NoError(t, err)
-	w, _ := exact.Float64()
-	p, _ := new(big.Float).Quo(exactP, exact).Float64()
-	assert.InEpsilon(t, w, r.Weight, 1e-14)
-	assert.InEpsilon(t, p, r.Promoters, 1e-14)
+	r, exact := surveytest.SpreadWeights(t, Compute, 0, 10)
+	assert.InEpsilon(t, exact.Weight(), r.Weight, 1e-14)
+	assert.InEpsilon(t, exact.Share(9, 10), r.Promoters, 1e-14)
 }
 
 func TestErrors(t *testing.T) {
-	for _, c := range []struct {
-		name    string
-		s       Scale
-		scores  []int
-		weights []float64
-		want    error
-		msg     string
-	}{
-		{"empty", Standard, nil, nil, cxmetrics.ErrEmpty, "nps: no answers"},
-		{"score above", Standard, []int{1, 2, 3, 11}, nil, cxmetrics.ErrOutOfRange, "nps: score 11 at index 3: out of range [0, 10]"},
-		{"score below", Standard, []int{-1}, nil, cxmetrics.ErrOutOfRange, "nps: score -1 at index 0: out of range [0, 10]"},
-		{"huge score", Standard, []int{5, math.MaxInt}, nil, cxmetrics.ErrOutOfRange, "at index 1"},
-		{"wrapping byte", Standard, []int{5, 256 + 5}, nil, cxmetrics.ErrOutOfRange, "score 261 at index 1"},
-		{"min int", Standard, []int{math.MinInt}, nil, cxmetrics.ErrOutOfRange, "at index 0"},
-		{"wide scale", Scale{0, 1000, 500, 900}, []int{0, 1001}, nil, cxmetrics.ErrOutOfRange, "score 1001 at index 1: out of range [0, 1000]"},
-		{"weighted score", Standard, []int{1, 12}, []float64{1, 1}, cxmetrics.ErrOutOfRange, "score 12 at index 1"},
-		{"negative weight", Standard, []int{1, 2}, []float64{1, -0.5}, cxmetrics.ErrNegativeWeight, "nps: weight -0.5 at index 1: negative weight"},
-		{"NaN weight", Standard, []int{1, 2, 3}, []float64{1, 1, math.NaN()}, cxmetrics.ErrNotFinite, "weight NaN at index 2: not finite"},
-		{"Inf weight", Standard, []int{1}, []float64{math.Inf(1)}, cxmetrics.ErrNotFinite, "weight +Inf at index 0"},
-		{"wide negative weight", Scale{0, 1000, 500, 900}, []int{1, 2}, []float64{1, -1}, cxmetrics.ErrNegativeWeight, "weight -1 at index 1"},
-		{"zero weights", Standard, []int{1, 2}, []float64{0, 0}, cxmetrics.ErrEmpty, "weights sum to zero"},
-		{"huge weight", Standard, []int{1, 2}, []float64{1, math.MaxFloat64}, cxmetrics.ErrOutOfRange, "weight 1.7976931348623157e+308 at index 1"},
-		{"weight whose square overflows", Standard, []int{10}, []float64{1e200}, cxmetrics.ErrOutOfRange, "weight 1e+200 at index 0"},
-		{"weight whose square underflows", Standard, []int{10, 0}, []float64{8e-163, 8e-163}, cxmetrics.ErrOutOfRange, "weight 8e-163 at index 0"},
-		{"length", Standard, []int{1, 2}, []float64{1}, cxmetrics.ErrLengthMismatch, "nps: 1 weights for 2 scores"},
-		{"scale", Scale{0, 10, 9, 6}, []int{1}, nil, cxmetrics.ErrInvalidScale, "detractor max 9 not below promoter min 6"},
-		{"scale min", Scale{5, 10, 4, 6}, []int{1}, nil, cxmetrics.ErrInvalidScale, "min 5 above detractor max 4"},
-		{"scale max", Scale{0, 10, 4, 11}, []int{1}, nil, cxmetrics.ErrInvalidScale, "promoter min 11 above max 10"},
-		{"scale size", Scale{0, 1 << 20, 4, 11}, []int{1}, nil, cxmetrics.ErrInvalidScale, "more than 65536 points"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := ComputeScale(c.s, c.scores, c.weights)
-			require.Error(t, err)
-			assert.ErrorIs(t, err, c.want)
-			assert.Contains(t, err.Error(), c.msg)
-			var ie *cxmetrics.InputError
-			if errors.As(err, &ie) && ie.Index >= 0 {
-				assert.Contains(t, err.Error(), "index")
-			}
-		})
-	}
+	cases := append(surveytest.InputErrorCases("nps", Standard, 0, 10),
+		surveytest.Case("wide scale", Scale{0, 1000, 500, 900}, []int{0, 1001}, nil, cxmetrics.ErrOutOfRange, "score 1001 at index 1: out of range [0, 1000]"),
+		surveytest.Case("wide negative weight", Scale{0, 1000, 500, 900}, []int{1, 2}, []float64{1, -1}, cxmetrics.ErrNegativeWeight, "weight -1 at index 1"),
+		surveytest.Case("scale", Scale{0, 10, 9, 6}, []int{1}, nil, cxmetrics.ErrInvalidScale, "detractor max 9 not below promoter min 6"),
+		surveytest.Case("scale min", Scale{5, 10, 4, 6}, []int{1}, nil, cxmetrics.ErrInvalidScale, "min 5 above detractor max 4"),
+		surveytest.Case("scale max", Scale{0, 10, 4, 11}, []int{1}, nil, cxmetrics.ErrInvalidScale, "promoter min 11 above max 10"),
+		surveytest.Case("scale size", Scale{0, 1 << 20, 4, 11}, []int{1}, nil, cxmetrics.ErrInvalidScale, "more than 65536 points"),
+	)
+	surveytest.CheckErrorCases(t, cases, ComputeScale, func(t *testing.T, _ surveytest.ErrorCase[Scale], err error) {
+		var ie *cxmetrics.InputError
+		if errors.As(err, &ie) && ie.Index >= 0 {
+			assert.Contains(t, err.Error(), "index")
+		}
+	})
 	// The first bad value is reported, also when a later block holds another.
-	scores := make([]int, 5000)
-	scores[2100], scores[4000] = 42, -7
-	_, err := Compute(scores, nil)
-	var ie *cxmetrics.InputError
-	require.ErrorAs(t, err, &ie)
-	assert.Equal(t, 2100, ie.Index)
-	assert.Equal(t, 42, ie.Value)
-	weights := make([]float64, 5000)
-	weights[3000] = -1
-	scores[2100], scores[4000] = 1, 1
-	_, err = Compute(scores, weights)
-	require.ErrorAs(t, err, &ie)
-	assert.Equal(t, 3000, ie.Index)
+	surveytest.CheckFirstBad(t, Compute, 0)
 
-	_, err = ComputeSeq(Standard, slices.Values([]int{1, 2, 99}))
+	var ie *cxmetrics.InputError
+	_, err := ComputeSeq(Standard, slices.Values([]int{1, 2, 99}))
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, 2, ie.Index)
 	_, err = ComputeSeq(Standard, slices.Values([]int{}))

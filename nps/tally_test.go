@@ -1,31 +1,18 @@
 package nps
 
 import (
-	"math"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/survey/surveytest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func TestTallyMatchesCompute(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 1))
-	scores := make([]int, 1000)
-	weights := make([]float64, 1000)
-	for i := range scores {
-		scores[i] = rng.IntN(11)
-		weights[i] = rng.Float64() * 3
-	}
-	var tl Tally // the zero value works, on the Standard scale
-	for i, s := range scores {
-		require.NoError(t, tl.AddWeighted(s, weights[i]))
-	}
-	got, err := tl.Result()
-	require.NoError(t, err)
-	want, err := Compute(scores, weights)
-	require.NoError(t, err)
+	// The zero value works, on the Standard scale.
+	tl, got, want := surveytest.TallyAndCompute[Tally, *Tally](t, Compute, 0, 10)
 	assertResultsClose(t, want, got)
 	assert.Equal(t, Standard, tl.Scale())
 }
@@ -46,53 +33,18 @@ func assertResultsClose(t *testing.T, want, got Result) {
 // Merging tallies of split data equals adding all of it to one tally.
 func TestTallyMerge(t *testing.T) {
 	s := Scale{Min: 1, Max: 5, DetractorMax: 2, PromoterMin: 5}
-	whole, err := NewTally(s)
-	require.NoError(t, err)
-	parts := make([]*Tally, 3)
-	for i := range parts {
-		parts[i], err = NewTally(s)
-		require.NoError(t, err)
-	}
-	rng := rand.New(rand.NewPCG(2, 2))
-	for i := range 3000 {
-		score, w := 1+rng.IntN(5), rng.ExpFloat64()
-		require.NoError(t, whole.AddWeighted(score, w))
-		require.NoError(t, parts[i%3].AddWeighted(score, w))
-	}
-	merged, _ := NewTally(s)
-	for _, p := range parts {
-		require.NoError(t, merged.Merge(p))
-	}
-	a, err := whole.Result()
-	require.NoError(t, err)
-	b, err := merged.Result()
-	require.NoError(t, err)
-	assertResultsClose(t, a, b)
-
+	_, m := surveytest.MergeParts[Tally, *Tally, Result](t, func() (*Tally, error) { return NewTally(s) },
+		func(rng *rand.Rand) int { return 1 + rng.IntN(5) })
+	assertResultsClose(t, m.Whole, m.Parts)
 	// Self-merge doubles.
-	c := whole.Clone()
-	require.NoError(t, c.Merge(c))
-	d, err := c.Result()
-	require.NoError(t, err)
-	assert.Equal(t, 2*a.N, d.N)
-	assert.InDelta(t, a.Score, d.Score, 1e-11)
-
-	var std Tally
-	err = std.Merge(whole)
-	assert.ErrorIs(t, err, cxmetrics.ErrScaleMismatch)
-	whole.Reset()
-	_, err = whole.Result()
-	assert.ErrorIs(t, err, cxmetrics.ErrEmpty)
+	assert.Equal(t, 2*m.Whole.N, m.Doubled.N)
+	assert.InDelta(t, m.Whole.Score, m.Doubled.Score, 1e-11)
 }
 
 func TestTallyErrors(t *testing.T) {
 	var tl Tally
-	assert.ErrorIs(t, tl.Add(11), cxmetrics.ErrOutOfRange)
-	assert.ErrorIs(t, tl.AddWeighted(5, -1), cxmetrics.ErrNegativeWeight)
-	assert.ErrorIs(t, tl.AddWeighted(5, math.NaN()), cxmetrics.ErrNotFinite)
-	_, err := tl.Result()
-	assert.ErrorIs(t, err, cxmetrics.ErrEmpty, "rejected answers leave the tally unchanged")
-	_, err = NewTally(Scale{Min: 3, Max: 1})
+	surveytest.CheckRefused[Tally, *Tally, Result](t, &tl, 5, 11)
+	_, err := NewTally(Scale{Min: 3, Max: 1})
 	assert.ErrorIs(t, err, cxmetrics.ErrInvalidScale)
 	require.NoError(t, tl.AddWeighted(5, 0))
 	_, err = tl.Result()
@@ -105,30 +57,5 @@ func TestTallyBinaryRoundTrip(t *testing.T) {
 	for i := range 100 {
 		require.NoError(t, tl.AddWeighted(1+i%7, 0.5+float64(i%4)))
 	}
-	data, err := tl.MarshalBinary()
-	require.NoError(t, err)
-	var u Tally
-	require.NoError(t, u.UnmarshalBinary(data))
-	a, _ := tl.Result()
-	b, err := u.Result()
-	require.NoError(t, err)
-	assert.Equal(t, a, b)
-	again, err := u.MarshalBinary()
-	require.NoError(t, err)
-	assert.Equal(t, data, again)
-
-	// Every truncation is rejected as corrupt, and leaves the target unchanged.
-	for i := range len(data) {
-		var v Tally
-		require.NoError(t, v.Add(10))
-		err := v.UnmarshalBinary(data[:i])
-		assert.ErrorIs(t, err, cxmetrics.ErrCorrupt, "truncated to %d bytes", i)
-		r, err := v.Result()
-		require.NoError(t, err)
-		assert.Equal(t, 1, r.N)
-	}
-	bad := append([]byte{}, data...)
-	bad[0] = 9
-	assert.ErrorIs(t, u.UnmarshalBinary(bad), cxmetrics.ErrCorrupt)
-	assert.ErrorIs(t, u.UnmarshalBinary(append(data, 0)), cxmetrics.ErrCorrupt)
+	surveytest.RoundTrip[Tally, *Tally, Result](t, tl, 10)
 }
