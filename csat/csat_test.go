@@ -3,14 +3,15 @@ package csat
 import (
 	"encoding/json"
 	"errors"
+	"iter"
 	"math"
-	"math/big"
 	"math/rand/v2"
 	"slices"
 	"testing"
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/survey"
+	"github.com/cxmetrics/cxmetrics/internal/survey/surveytest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -98,17 +99,7 @@ func TestWeightedSurveyPackage(t *testing.T) {
 	}
 
 	// Unit weights give the unweighted result; zero weights count in N only.
-	ones := make([]float64, len(x))
-	for i := range ones {
-		ones[i] = 1
-	}
-	a, err := Compute(x, ones)
-	require.NoError(t, err)
-	b, err := Compute(x, nil)
-	require.NoError(t, err)
-	assert.Equal(t, b, a)
-	c, err := Compute([]int{5, 1}, []float64{1, 0})
-	require.NoError(t, err)
+	c := surveytest.UnitWeights(t, Compute, x, 5, 1)
 	assert.Equal(t, 2, c.N)
 	assert.Equal(t, 100.0, c.Score)
 	assert.Equal(t, 5.0, c.Mean)
@@ -150,13 +141,7 @@ func TestPathsAgree(t *testing.T) {
 	for _, s := range scales {
 		k := s.Max - s.Min + 1
 		for _, n := range []int{1, 3, 8, 9, 1023, 2049, 5003} {
-			scores := make([]int, n)
-			weights := make([]float64, n)
-			for i := range scores {
-				scores[i] = s.Min + (i*7919)%k
-				weights[i] = float64(i%13) / 4
-			}
-			weights[0] = 1
+			scores, weights := surveytest.Spaced(n, s.Min, s.Max)
 			for _, w := range [][]float64{nil, weights} {
 				counts, shares, nSat, pSat, mean := plain(s, scores, w)
 				r, err := ComputeScale(s, scores, w)
@@ -179,16 +164,7 @@ func TestPathsAgree(t *testing.T) {
 				}
 				tl, err := NewTally(s)
 				require.NoError(t, err)
-				for i, x := range scores {
-					wt := 1.0
-					if w != nil {
-						wt = w[i]
-					}
-					require.NoError(t, tl.AddWeighted(x, wt))
-				}
-				rt, err := tl.Result()
-				require.NoError(t, err)
-				assertResultsClose(t, r, rt)
+				assertResultsClose(t, r, surveytest.Fill[Tally, *Tally, Result](t, tl, scores, w))
 				d, err := tl.Distribution()
 				require.NoError(t, err)
 				require.Len(t, d, k)
@@ -203,31 +179,9 @@ func TestPathsAgree(t *testing.T) {
 				}
 			}
 			// A bad score, then a bad weight before it: the first is reported.
-			for _, bad := range []int{s.Min - 1, s.Max + 1, s.Max + 256, math.MinInt, math.MaxInt} {
-				if bad >= s.Min && bad <= s.Max || bad == s.Min-1 && s.Min == math.MinInt || bad == s.Max+1 && s.Max == math.MaxInt {
-					continue // no such score, or it wrapped into the scale
-				}
-				at := (n * 2) / 3
-				sc := slices.Clone(scores)
-				sc[at] = bad
-				var ie *cxmetrics.InputError
-				_, err := ComputeScale(s, sc, nil)
-				require.ErrorAs(t, err, &ie, "%v bad %d", s, bad)
-				assert.Equal(t, at, ie.Index)
-				assert.ErrorIs(t, err, cxmetrics.ErrOutOfRange)
-				_, err = ComputeSeq(s, slices.Values(sc))
-				require.ErrorAs(t, err, &ie, "%v bad %d", s, bad)
-				assert.Equal(t, at, ie.Index)
-				if at == 0 {
-					continue
-				}
-				ws := slices.Clone(weights)
-				ws[at/2] = -1
-				_, err = ComputeScale(s, sc, ws)
-				require.ErrorAs(t, err, &ie)
-				assert.Equal(t, at/2, ie.Index)
-				assert.ErrorIs(t, err, cxmetrics.ErrNegativeWeight)
-			}
+			surveytest.CheckBadValues(t, s.Min, s.Max, scores, weights,
+				func(x []int, w []float64) (Result, error) { return ComputeScale(s, x, w) },
+				func(x iter.Seq[int]) (Result, error) { return ComputeSeq(s, x) })
 		}
 	}
 }
@@ -265,14 +219,7 @@ func TestMeanFarFromZero(t *testing.T) {
 
 // Counts stay exact past 2^21 and 2^32 answers per block of any kernel.
 func TestComputeLarge(t *testing.T) {
-	n := 3<<20 + 17
-	scores := make([]int, n)
-	for i := range scores {
-		scores[i] = 5
-	}
-	scores[n-1] = 1
-	r, err := Compute(scores, nil)
-	require.NoError(t, err)
+	r, n := surveytest.Large(t, Compute, 5, 1)
 	assert.Equal(t, n-1, r.SatisfiedCount)
 	assert.Equal(t, 1, r.Counts[0])
 }
@@ -281,97 +228,32 @@ func TestComputeLarge(t *testing.T) {
 // accuracy whatever the number of answers and the spread of the weights. The reference is
 // the exact sum in math/big.
 func TestWeightedSumAccuracy(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 1))
-	n := 300_000
-	scores := make([]int, n)
-	weights := make([]float64, n)
-	exact := new(big.Float).SetPrec(2000)
-	exactSat := new(big.Float).SetPrec(2000)
-	exactSum := new(big.Float).SetPrec(2000)
-	for i := range scores {
-		scores[i] = 1 + rng.IntN(5)
-		weights[i] = math.Exp(rng.NormFloat64() * 3)
-		w := big.NewFloat(weights[i])
-		exact.Add(exact, w)
-		exactSum.Add(exactSum, new(big.Float).Mul(w, big.NewFloat(float64(scores[i]))))
-		if scores[i] >= 4 {
-			exactSat.Add(exactSat, w)
-		}
-	}
-	r, err := Compute(scores, weights)
-	require.NoError(t, err)
-	w, _ := exact.Float64()
-	p, _ := new(big.Float).Quo(exactSat, exact).Float64()
-	m, _ := new(big.Float).Quo(exactSum, exact).Float64()
-	assert.InEpsilon(t, w, r.Weight, 1e-14)
-	assert.InEpsilon(t, p, r.Satisfied, 1e-14)
-	assert.InEpsilon(t, m, r.Mean, 1e-14)
+	r, exact := surveytest.SpreadWeights(t, Compute, 1, 5)
+	assert.InEpsilon(t, exact.Weight(), r.Weight, 1e-14)
+	assert.InEpsilon(t, exact.Share(4, 5), r.Satisfied, 1e-14)
+	assert.InEpsilon(t, exact.Mean(), r.Mean, 1e-14)
 }
 
 func TestErrors(t *testing.T) {
-	for _, c := range []struct {
-		name    string
-		s       Scale
-		scores  []int
-		weights []float64
-		want    error
-		msg     string
-	}{
-		{"empty", Standard, nil, nil, cxmetrics.ErrEmpty, "csat: no answers"},
-		{"empty weighted", Standard, []int{}, []float64{}, cxmetrics.ErrEmpty, "csat: no answers"},
-		{"score above", Standard, []int{1, 2, 3, 6}, nil, cxmetrics.ErrOutOfRange, "csat: score 6 at index 3: out of range [1, 5]"},
-		{"score below", Standard, []int{0}, nil, cxmetrics.ErrOutOfRange, "csat: score 0 at index 0: out of range [1, 5]"},
-		{"huge score", Standard, []int{5, math.MaxInt}, nil, cxmetrics.ErrOutOfRange, "at index 1"},
-		{"wrapping byte", Standard, []int{5, 256 + 5}, nil, cxmetrics.ErrOutOfRange, "score 261 at index 1"},
-		{"min int", Standard, []int{math.MinInt}, nil, cxmetrics.ErrOutOfRange, "at index 0"},
-		{"long scale", Scale{0, 1000, 900}, []int{0, 1001}, nil, cxmetrics.ErrOutOfRange, "score 1001 at index 1: out of range [0, 1000]"},
-		{"weighted score", Standard, []int{1, 12}, []float64{1, 1}, cxmetrics.ErrOutOfRange, "score 12 at index 1"},
-		{"negative weight", Standard, []int{1, 2}, []float64{1, -0.5}, cxmetrics.ErrNegativeWeight, "csat: weight -0.5 at index 1: negative weight"},
-		{"NaN weight", Standard, []int{1, 2, 3}, []float64{1, 1, math.NaN()}, cxmetrics.ErrNotFinite, "weight NaN at index 2: not finite"},
-		{"Inf weight", Standard, []int{1}, []float64{math.Inf(1)}, cxmetrics.ErrNotFinite, "weight +Inf at index 0"},
-		{"zero weights", Standard, []int{1, 2}, []float64{0, 0}, cxmetrics.ErrEmpty, "weights sum to zero"},
-		{"huge weight", Standard, []int{1, 2}, []float64{1, math.MaxFloat64}, cxmetrics.ErrOutOfRange, "weight 1.7976931348623157e+308 at index 1"},
-		{"weight whose square underflows", Standard, []int{5, 1}, []float64{8e-163, 8e-163}, cxmetrics.ErrOutOfRange, "weight 8e-163 at index 0"},
-		{"length", Standard, []int{1, 2}, []float64{1}, cxmetrics.ErrLengthMismatch, "csat: 1 weights for 2 scores"},
-		{"scale order", Scale{5, 1, 4}, []int{1}, nil, cxmetrics.ErrInvalidScale, "min 5 above max 1"},
-		{"satisfied below", Scale{1, 5, 0}, []int{1}, nil, cxmetrics.ErrInvalidScale, "satisfied min 0 below min 1"},
-		{"satisfied above", Scale{1, 5, 6}, []int{1}, nil, cxmetrics.ErrInvalidScale, "satisfied min 6 above max 5"},
-		{"scale size", Scale{0, 1 << 20, 4}, []int{1}, nil, cxmetrics.ErrInvalidScale, "more than 65536 points"},
-		{"whole int", Scale{math.MinInt, math.MaxInt, 0}, []int{1}, nil, cxmetrics.ErrInvalidScale, "more than 65536 points"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := ComputeScale(c.s, c.scores, c.weights)
-			require.Error(t, err)
-			assert.ErrorIs(t, err, c.want)
-			assert.Contains(t, err.Error(), c.msg)
-			if c.weights == nil {
-				_, err := ComputeSeq(c.s, slices.Values(c.scores))
-				assert.ErrorIs(t, err, c.want, "ComputeSeq")
-			}
-		})
-	}
+	cases := append(surveytest.InputErrorCases("csat", Standard, 1, 5),
+		surveytest.Case("long scale", Scale{0, 1000, 900}, []int{0, 1001}, nil, cxmetrics.ErrOutOfRange, "score 1001 at index 1: out of range [0, 1000]"),
+		surveytest.Case("scale order", Scale{5, 1, 4}, []int{1}, nil, cxmetrics.ErrInvalidScale, "min 5 above max 1"),
+		surveytest.Case("satisfied below", Scale{1, 5, 0}, []int{1}, nil, cxmetrics.ErrInvalidScale, "satisfied min 0 below min 1"),
+		surveytest.Case("satisfied above", Scale{1, 5, 6}, []int{1}, nil, cxmetrics.ErrInvalidScale, "satisfied min 6 above max 5"),
+		surveytest.Case("scale size", Scale{0, 1 << 20, 4}, []int{1}, nil, cxmetrics.ErrInvalidScale, "more than 65536 points"),
+		surveytest.Case("whole int", Scale{math.MinInt, math.MaxInt, 0}, []int{1}, nil, cxmetrics.ErrInvalidScale, "more than 65536 points"),
+	)
+	surveytest.CheckErrorCases(t, cases, ComputeScale, func(t *testing.T, c surveytest.ErrorCase[Scale], _ error) {
+		if c.Weights == nil {
+			_, err := ComputeSeq(c.Scale, slices.Values(c.Scores))
+			assert.ErrorIs(t, err, c.Want, "ComputeSeq")
+		}
+	})
 	// The first bad value is reported, also when a later block holds another.
-	scores := make([]int, 5000)
-	for i := range scores {
-		scores[i] = 3
-	}
-	scores[2100], scores[4000] = 42, -7
-	_, err := Compute(scores, nil)
-	var ie *cxmetrics.InputError
-	require.ErrorAs(t, err, &ie)
-	assert.Equal(t, 2100, ie.Index)
-	assert.Equal(t, 42, ie.Value)
+	surveytest.CheckFirstBad(t, Compute, 3)
 
 	// A stream that goes on after ComputeSeq stopped it changes nothing.
-	rude := func(yield func(int) bool) {
-		for _, v := range []int{1, 9, 3, 4, 11} {
-			yield(v)
-		}
-	}
-	_, err = ComputeSeq(Standard, rude)
-	require.ErrorAs(t, err, &ie)
-	assert.Equal(t, 1, ie.Index)
-	assert.Equal(t, 9, ie.Value)
+	surveytest.CheckStubbornSeq(t, func(seq iter.Seq[int]) (Result, error) { return ComputeSeq(Standard, seq) }, 1, 1, 9, 3, 4, 11)
 
 	r, _ := Compute([]int{1, 5}, nil)
 	for _, c := range []struct {
@@ -409,7 +291,7 @@ func TestErrors(t *testing.T) {
 		_, err := r.Bootstrap(c.rng, c.resamples, c.level)
 		assert.ErrorIs(t, err, c.want, "%+v", c)
 	}
-	_, err = Compare(r, Result{}, 0.95)
+	_, err := Compare(r, Result{}, 0.95)
 	assert.ErrorIs(t, err, cxmetrics.ErrEmpty)
 	_, err = Compare(Result{}, r, 0.95)
 	assert.ErrorIs(t, err, cxmetrics.ErrEmpty)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/csat"
+	"github.com/cxmetrics/cxmetrics/internal/survey/surveytest"
 )
 
 func ExampleCompute() {
@@ -210,13 +211,5 @@ func ExampleResult_Estimate() {
 
 // scoresFromCounts returns satisfied answers (5) and n - satisfied others (2).
 func scoresFromCounts(satisfied, n int) []int {
-	s := make([]int, 0, n)
-	for i := range n {
-		if i < satisfied {
-			s = append(s, 5)
-		} else {
-			s = append(s, 2)
-		}
-	}
-	return s
+	return surveytest.Expand([]int{5, 2}, satisfied, n-satisfied)
 }

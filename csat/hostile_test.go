@@ -7,19 +7,11 @@ import (
 	"testing"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/survey/surveytest"
 )
 
 // Each test below covers one class of hostile input: it fails if any input of the class
 // panics, returns NaN or Inf, or is accepted silently.
-
-func finiteInterval(iv cxmetrics.Interval) bool {
-	for _, v := range []float64{iv.Estimate, iv.Lower, iv.Upper} {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return false
-		}
-	}
-	return true
-}
 
 // Levels a hair below 1 have an infinite critical value: they are ErrInvalidLevel
 // everywhere, and the largest usable level gives finite bounds.
@@ -27,31 +19,14 @@ func TestHostileLevels(t *testing.T) {
 	r, _ := Compute([]int{1, 4, 5, 5, 2}, nil)
 	all, _ := Compute([]int{5, 5}, nil)
 	rng := rand.New(rand.NewPCG(1, 1))
-	for _, level := range []float64{math.Nextafter(1, 0), 1, 0, -0.5, math.NaN(), math.Inf(1), math.Inf(-1)} {
-		for _, m := range methods {
-			if _, err := r.Interval(m, level); !errors.Is(err, cxmetrics.ErrInvalidLevel) {
-				t.Errorf("%v at level %v: %v", m, level, err)
-			}
-		}
-		if _, err := r.Bootstrap(rng, 10, level); !errors.Is(err, cxmetrics.ErrInvalidLevel) {
-			t.Errorf("Bootstrap at level %v: %v", level, err)
-		}
-		if _, err := Compare(r, r, level); !errors.Is(err, cxmetrics.ErrInvalidLevel) {
-			t.Errorf("Compare at level %v: %v", level, err)
-		}
-	}
-	top := math.Nextafter(math.Nextafter(1, 0), 0)
+	top := surveytest.TopLevel
 	for _, res := range []Result{r, all} {
-		for _, m := range methods {
-			for _, level := range []float64{top, 1e-300} {
-				iv, err := res.Interval(m, level)
-				if err != nil || !finiteInterval(iv) || iv.Lower > iv.Upper || iv.Lower < 0 || iv.Upper > 100 {
-					t.Errorf("%v at level %v: %v, %v", m, level, iv, err)
-				}
-			}
-		}
+		surveytest.CheckLevels(t, res.Interval, methods, 0, 100, map[string]func(float64) error{
+			"Bootstrap": func(level float64) error { _, err := res.Bootstrap(rng, 10, level); return err },
+			"Compare":   func(level float64) error { _, err := Compare(res, res, level); return err },
+		})
 		c, err := Compare(res, r, top)
-		if err != nil || !finiteInterval(c.Interval) || math.IsNaN(c.P) {
+		if err != nil || !surveytest.FiniteInterval(c.Interval) || math.IsNaN(c.P) {
 			t.Errorf("Compare at level %v: %+v, %v", top, c, err)
 		}
 	}
@@ -61,62 +36,31 @@ func TestHostileLevels(t *testing.T) {
 // and a working bootstrap up to MaxAnswers, refuses to go beyond, and still encodes and
 // decodes.
 func TestHostileCounts(t *testing.T) {
-	var tl Tally
-	for _, x := range []int{1, 4, 5} {
-		if err := tl.Add(x); err != nil {
-			t.Fatal(err)
-		}
-	}
 	rng := rand.New(rand.NewPCG(2, 2))
-	var err error
-	for merges := 1; ; merges++ {
-		if err = tl.Merge(&tl); err != nil {
-			break
-		}
-		r, rerr := tl.Result()
-		if rerr != nil || r.N != 3<<merges || r.Counts[0] != 1<<merges {
-			t.Fatalf("after %d merges: %+v, %v", merges, r, rerr)
+	_, r := surveytest.FillUp[Tally](t, []int{1, 4, 5}, func(merges int, r Result) {
+		if r.N != 3<<merges || r.Counts[0] != 1<<merges {
+			t.Fatalf("after %d merges: %+v", merges, r)
 		}
 		for _, m := range methods {
 			iv, err := r.Interval(m, 0.95)
-			if err != nil || !finiteInterval(iv) || !iv.Contains(r.Score) {
+			if err != nil || !surveytest.FiniteInterval(iv) || !iv.Contains(r.Score) {
 				t.Fatalf("%v after %d merges: %v, %v", m, merges, iv, err)
 			}
 		}
 		iv, berr := r.Bootstrap(rng, 200, 0.95)
-		if berr != nil || !finiteInterval(iv) || iv.Lower > r.Score || iv.Upper < r.Score {
+		if berr != nil || !surveytest.FiniteInterval(iv) || iv.Lower > r.Score || iv.Upper < r.Score {
 			t.Fatalf("bootstrap after %d merges: %v, %v", merges, iv, berr)
 		}
-	}
-	if !errors.Is(err, cxmetrics.ErrTooLarge) {
-		t.Errorf("self-merge past MaxAnswers: %v", err)
-	}
-	r, err := tl.Result()
-	if err != nil || r.N <= 0 || r.N > MaxAnswers {
-		t.Fatalf("full tally: %+v, %v", r, err)
-	}
-	enc, err := tl.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var back Tally
-	if err := back.UnmarshalBinary(enc); err != nil {
-		t.Errorf("a full tally's encoding does not decode: %v", err)
+	})
+	if r.N <= 0 || r.N > MaxAnswers {
+		t.Fatalf("full tally: %+v", r)
 	}
 }
 
 // Every parameter that sets how much work is done has a bound.
 func TestHostileWork(t *testing.T) {
 	r, _ := Compute([]int{1, 5}, nil)
-	rng := rand.New(rand.NewPCG(1, 1))
-	for _, c := range []struct {
-		resamples int
-		want      error
-	}{{math.MaxInt, cxmetrics.ErrTooLarge}, {MaxResamples + 1, cxmetrics.ErrTooLarge}, {0, cxmetrics.ErrOutOfRange}, {math.MinInt, cxmetrics.ErrOutOfRange}} {
-		if _, err := r.Bootstrap(rng, c.resamples, 0.95); !errors.Is(err, c.want) {
-			t.Errorf("%d resamples: %v", c.resamples, err)
-		}
-	}
+	surveytest.CheckResamples(t, r.Bootstrap, MaxResamples)
 	if _, err := NewTally(Scale{Min: 0, Max: MaxScalePoints, SatisfiedMin: 1}); !errors.Is(err, cxmetrics.ErrInvalidScale) {
 		t.Errorf("a scale of %d points: %v", MaxScalePoints+1, err)
 	}
@@ -132,7 +76,7 @@ func TestHostileWeights(t *testing.T) {
 	if err != nil || r.Satisfied != 0.5 || !(r.EffectiveN >= 1) || math.IsNaN(r.Mean) {
 		t.Errorf("weights at the bounds: %+v, %v", r, err)
 	}
-	for _, w := range []float64{1e151, 9e-151, math.SmallestNonzeroFloat64, math.MaxFloat64} {
+	for _, w := range surveytest.OutOfRangeWeights {
 		_, err := Compute([]int{5, 1}, []float64{1, w})
 		var ie *cxmetrics.InputError
 		if !errors.As(err, &ie) || ie.Index != 1 || !errors.Is(err, cxmetrics.ErrOutOfRange) {
@@ -156,19 +100,19 @@ func FuzzResult(f *testing.F) {
 		for _, m := range methods {
 			iv, err := r.Interval(m, level)
 			if err != nil {
-				if !isKnown(err, known) {
+				if !surveytest.IsKnown(err, known) {
 					t.Fatalf("%v: %v", m, err)
 				}
 				continue
 			}
-			if !finiteInterval(iv) || iv.Lower > iv.Upper || iv.Lower < 0 || iv.Upper > 100 {
+			if !surveytest.FiniteInterval(iv) || iv.Lower > iv.Upper || iv.Lower < 0 || iv.Upper > 100 {
 				t.Fatalf("%v: %+v gives %v", m, r, iv)
 			}
 		}
 		c, err := Compare(r, r, level)
-		if err == nil && (!finiteInterval(c.Interval) || math.IsNaN(c.P) || math.IsNaN(c.Statistic) || math.IsNaN(c.StdErr)) {
+		if err == nil && (!surveytest.FiniteInterval(c.Interval) || math.IsNaN(c.P) || math.IsNaN(c.Statistic) || math.IsNaN(c.StdErr)) {
 			t.Fatalf("Compare: %+v", c)
-		} else if err != nil && !isKnown(err, known) {
+		} else if err != nil && !surveytest.IsKnown(err, known) {
 			t.Fatalf("Compare: %v", err)
 		}
 		if v := r.Variance(); math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/cxmetrics/cxmetrics/csat"
+	"github.com/cxmetrics/cxmetrics/internal/survey/surveytest"
 	"github.com/cxmetrics/cxmetrics/nps"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,12 +16,7 @@ import (
 func TestWRSIsThePromoterShare(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	for _, n := range []int{1, 7, 100, 5000} {
-		scores := make([]int, n)
-		weights := make([]float64, n)
-		for i := range scores {
-			scores[i] = rng.IntN(11)
-			weights[i] = 0.1 + rng.ExpFloat64()
-		}
+		scores, weights := surveytest.Answers(rng, n, 0, 10, func(rng *rand.Rand) float64 { return 0.1 + rng.ExpFloat64() })
 		for _, w := range [][]float64{nil, weights} {
 			wrs, err := csat.ComputeScale(csat.Recommend, scores, w)
 			require.NoError(t, err)
