@@ -3,14 +3,15 @@ package ces
 import (
 	"encoding/json"
 	"errors"
+	"iter"
 	"math"
-	"math/big"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/survey/surveytest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -79,17 +80,7 @@ func TestWeightedR(t *testing.T) {
 	assert.InDelta(t, p*(1-p)/(se*se*14/15), r.EasyEffectiveN, 1e-11)
 
 	// Unit weights give the unweighted result; zero weights count as answers only.
-	ones := make([]float64, len(x7))
-	for i := range ones {
-		ones[i] = 1
-	}
-	a, err := Compute(x7, ones)
-	require.NoError(t, err)
-	b, err := Compute(x7, nil)
-	require.NoError(t, err)
-	assert.Equal(t, b, a)
-	c, err := Compute([]int{7, 1}, []float64{1, 0})
-	require.NoError(t, err)
+	c := surveytest.UnitWeights(t, Compute, x7, 7, 1)
 	assert.Equal(t, 2, c.N)
 	assert.Equal(t, 7.0, c.Mean)
 	assert.Equal(t, 0.0, c.SD)
@@ -125,15 +116,8 @@ func TestPathsAgree(t *testing.T) {
 		{1, 2, false, 2, 1}, {-3, 3, false, 1, -1}, {math.MaxInt - 6, math.MaxInt, true, math.MaxInt - 2, math.MaxInt - 4},
 		{math.MinInt, math.MinInt + 4, false, math.MinInt + 3, math.MinInt + 1}}
 	for _, s := range scales {
-		k := s.Max - s.Min + 1
 		for _, n := range []int{1, 3, 8, 9, 1023, 2048, 2049, 5003} {
-			scores := make([]int, n)
-			weights := make([]float64, n)
-			for i := range n {
-				scores[i] = s.Min + (i*7919)%k
-				weights[i] = float64(i%13) / 4
-			}
-			weights[0] = 1
+			scores, weights := surveytest.Spaced(n, s.Min, s.Max)
 			// The reference: means of offsets, buckets by the definitions on the ease axis.
 			var w, wz, we, wd float64
 			var ne, nd int
@@ -166,12 +150,7 @@ func TestPathsAgree(t *testing.T) {
 			assert.Equal(t, r, sq)
 			tl, err := NewTally(s)
 			require.NoError(t, err)
-			for _, x := range scores {
-				require.NoError(t, tl.Add(x))
-			}
-			rt, err := tl.Result()
-			require.NoError(t, err)
-			assert.Equal(t, r, rt)
+			assert.Equal(t, r, surveytest.Fill[Tally, *Tally, Result](t, tl, scores, nil))
 
 			rw, err := ComputeScale(s, scores, weights)
 			require.NoError(t, err)
@@ -183,30 +162,9 @@ func TestPathsAgree(t *testing.T) {
 			assert.NoError(t, rw.check())
 
 			// A bad score, then a bad weight before it: the first is reported.
-			for _, bad := range []int{s.Min - 1, s.Max + 1, s.Max + 256, math.MinInt, math.MaxInt} {
-				if bad >= s.Min && bad <= s.Max {
-					continue // wrapped around the ends of int into the scale
-				}
-				at := (n * 2) / 3
-				sc := slices.Clone(scores)
-				sc[at] = bad
-				_, err := ComputeScale(s, sc, nil)
-				var ie *cxmetrics.InputError
-				require.ErrorAs(t, err, &ie, "%v bad %d", s, bad)
-				assert.Equal(t, at, ie.Index)
-				assert.ErrorIs(t, err, cxmetrics.ErrOutOfRange)
-				_, err = ComputeSeq(s, slices.Values(sc))
-				require.ErrorAs(t, err, &ie)
-				assert.Equal(t, at, ie.Index)
-				ws := slices.Clone(weights)
-				ws[at/2] = -1
-				_, err = ComputeScale(s, sc, ws)
-				require.ErrorAs(t, err, &ie)
-				if at/2 < at {
-					assert.Equal(t, at/2, ie.Index)
-					assert.ErrorIs(t, err, cxmetrics.ErrNegativeWeight)
-				}
-			}
+			surveytest.CheckBadValues(t, s.Min, s.Max, scores, weights,
+				func(x []int, w []float64) (Result, error) { return ComputeScale(s, x, w) },
+				func(x iter.Seq[int]) (Result, error) { return ComputeSeq(s, x) })
 		}
 	}
 }
@@ -214,83 +172,34 @@ func TestPathsAgree(t *testing.T) {
 // Weighted sums are compensated across blocks, so the mean stays accurate to about 1e-14
 // however many answers and however spread their weights. The reference is exact (math/big).
 func TestWeightedSumAccuracy(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 1))
-	n := 300_000
-	scores := make([]int, n)
-	weights := make([]float64, n)
-	sw := new(big.Float).SetPrec(2000)
-	swr := new(big.Float).SetPrec(2000)
-	for i := range scores {
-		scores[i] = 1 + rng.IntN(7)
-		weights[i] = math.Exp(rng.NormFloat64() * 3)
-		sw.Add(sw, big.NewFloat(weights[i]))
-		swr.Add(swr, new(big.Float).Mul(big.NewFloat(weights[i]), big.NewFloat(float64(scores[i]))))
-	}
-	r, err := Compute(scores, weights)
-	require.NoError(t, err)
-	w, _ := sw.Float64()
-	m, _ := new(big.Float).Quo(swr, sw).Float64()
-	assert.InEpsilon(t, w, r.Weight, 1e-14)
-	assert.InEpsilon(t, m, r.Mean, 1e-14)
+	r, exact := surveytest.SpreadWeights(t, Compute, 1, 7)
+	assert.InEpsilon(t, exact.Weight(), r.Weight, 1e-14)
+	assert.InEpsilon(t, exact.Mean(), r.Mean, 1e-14)
 }
 
 func TestErrors(t *testing.T) {
-	for _, c := range []struct {
-		name    string
-		s       Scale
-		scores  []int
-		weights []float64
-		want    error
-		msg     string
-	}{
-		{"empty", Standard7, nil, nil, cxmetrics.ErrEmpty, "ces: no answers"},
-		{"score above", Standard7, []int{1, 2, 3, 8}, nil, cxmetrics.ErrOutOfRange, "ces: score 8 at index 3: out of range [1, 7]"},
-		{"score below", Standard7, []int{0}, nil, cxmetrics.ErrOutOfRange, "ces: score 0 at index 0: out of range [1, 7]"},
-		{"huge score", Standard7, []int{5, math.MaxInt}, nil, cxmetrics.ErrOutOfRange, "at index 1"},
-		{"wrapping byte", Standard7, []int{5, 256 + 5}, nil, cxmetrics.ErrOutOfRange, "score 261 at index 1"},
-		{"min int", Standard5, []int{math.MinInt}, nil, cxmetrics.ErrOutOfRange, "at index 0: out of range [1, 5]"},
-		{"weighted score", Standard7, []int{1, 12}, []float64{1, 1}, cxmetrics.ErrOutOfRange, "score 12 at index 1"},
-		{"negative weight", Standard7, []int{1, 2}, []float64{1, -0.5}, cxmetrics.ErrNegativeWeight, "ces: weight -0.5 at index 1: negative weight"},
-		{"NaN weight", Standard7, []int{1, 2, 3}, []float64{1, 1, math.NaN()}, cxmetrics.ErrNotFinite, "weight NaN at index 2: not finite"},
-		{"Inf weight", Standard7, []int{1}, []float64{math.Inf(1)}, cxmetrics.ErrNotFinite, "weight +Inf at index 0"},
-		{"zero weights", Standard7, []int{1, 2}, []float64{0, 0}, cxmetrics.ErrEmpty, "weights sum to zero"},
-		{"huge weight", Standard7, []int{1, 2}, []float64{1, math.MaxFloat64}, cxmetrics.ErrOutOfRange, "weight 1.7976931348623157e+308 at index 1"},
-		{"weight whose square underflows", Standard7, []int{7, 1}, []float64{8e-163, 8e-163}, cxmetrics.ErrOutOfRange, "weight 8e-163 at index 0"},
-		{"length", Standard7, []int{1, 2}, []float64{1}, cxmetrics.ErrLengthMismatch, "ces: 1 weights for 2 scores"},
-		{"buckets overlap", Scale{1, 7, true, 3, 5}, []int{1}, nil, cxmetrics.ErrInvalidScale, "difficult max 5 not below easy min 3"},
-		{"difficult below min", Scale{1, 7, true, 5, 0}, []int{1}, nil, cxmetrics.ErrInvalidScale, "min 1 above difficult max 0"},
-		{"easy above max", Scale{1, 7, false, 8, 3}, []int{1}, nil, cxmetrics.ErrInvalidScale, "easy min 8 above max 7"},
-		{"one point", Scale{1, 1, true, 1, 1}, []int{1}, nil, cxmetrics.ErrInvalidScale, "not below easy min"},
-		{"reversed", Scale{7, 1, true, 5, 3}, []int{1}, nil, cxmetrics.ErrInvalidScale, "min 7 above max 1"},
-		{"too many points", Scale{0, 11, true, 9, 3}, []int{1}, nil, cxmetrics.ErrInvalidScale, "more than 11 points"},
-		{"whole int range", Scale{math.MinInt, math.MaxInt, true, 0, -1}, []int{1}, nil, cxmetrics.ErrInvalidScale, "more than 65536 points"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := ComputeScale(c.s, c.scores, c.weights)
-			require.Error(t, err)
-			assert.ErrorIs(t, err, c.want)
-			assert.Contains(t, err.Error(), c.msg)
-			_, errT := NewTally(c.s)
-			if errors.Is(c.want, cxmetrics.ErrInvalidScale) {
-				assert.ErrorIs(t, errT, cxmetrics.ErrInvalidScale)
-				_, err := ComputeSeq(c.s, slices.Values(c.scores))
-				assert.ErrorIs(t, err, cxmetrics.ErrInvalidScale)
-			}
-		})
-	}
+	cases := append(surveytest.InputErrorCases("ces", Standard7, 1, 7),
+		surveytest.Case("min int on Standard5", Standard5, []int{math.MinInt}, nil, cxmetrics.ErrOutOfRange, "at index 0: out of range [1, 5]"),
+		surveytest.Case("buckets overlap", Scale{1, 7, true, 3, 5}, []int{1}, nil, cxmetrics.ErrInvalidScale, "difficult max 5 not below easy min 3"),
+		surveytest.Case("difficult below min", Scale{1, 7, true, 5, 0}, []int{1}, nil, cxmetrics.ErrInvalidScale, "min 1 above difficult max 0"),
+		surveytest.Case("easy above max", Scale{1, 7, false, 8, 3}, []int{1}, nil, cxmetrics.ErrInvalidScale, "easy min 8 above max 7"),
+		surveytest.Case("one point", Scale{1, 1, true, 1, 1}, []int{1}, nil, cxmetrics.ErrInvalidScale, "not below easy min"),
+		surveytest.Case("reversed", Scale{7, 1, true, 5, 3}, []int{1}, nil, cxmetrics.ErrInvalidScale, "min 7 above max 1"),
+		surveytest.Case("too many points", Scale{0, 11, true, 9, 3}, []int{1}, nil, cxmetrics.ErrInvalidScale, "more than 11 points"),
+		surveytest.Case("whole int range", Scale{math.MinInt, math.MaxInt, true, 0, -1}, []int{1}, nil, cxmetrics.ErrInvalidScale, "more than 65536 points"),
+	)
+	surveytest.CheckErrorCases(t, cases, ComputeScale, func(t *testing.T, c surveytest.ErrorCase[Scale], _ error) {
+		_, errT := NewTally(c.Scale)
+		if errors.Is(c.Want, cxmetrics.ErrInvalidScale) {
+			assert.ErrorIs(t, errT, cxmetrics.ErrInvalidScale)
+			_, err := ComputeSeq(c.Scale, slices.Values(c.Scores))
+			assert.ErrorIs(t, err, cxmetrics.ErrInvalidScale)
+		}
+	})
 	// The first bad value is reported, also when a later block holds another.
-	scores := make([]int, 5000)
-	for i := range scores {
-		scores[i] = 4
-	}
-	scores[2100], scores[4000] = 42, -7
-	_, err := Compute(scores, nil)
-	var ie *cxmetrics.InputError
-	require.ErrorAs(t, err, &ie)
-	assert.Equal(t, 2100, ie.Index)
-	assert.Equal(t, 42, ie.Value)
+	surveytest.CheckFirstBad(t, Compute, 4)
 
-	_, err = ComputeSeq(Standard7, slices.Values([]int{}))
+	_, err := ComputeSeq(Standard7, slices.Values([]int{}))
 	assert.ErrorIs(t, err, cxmetrics.ErrEmpty)
 	_, err = Standard7.Category(8)
 	assert.ErrorIs(t, err, cxmetrics.ErrOutOfRange)
@@ -419,14 +328,5 @@ func TestResultJSONAndCheck(t *testing.T) {
 // An iterator that goes on after ComputeSeq asked it to stop changes nothing: the first
 // bad score is reported, and nothing after it is counted.
 func TestComputeSeqStubbornIterator(t *testing.T) {
-	seq := func(yield func(int) bool) {
-		for _, v := range []int{5, 9, 3, 0, 6} {
-			yield(v)
-		}
-	}
-	_, err := ComputeSeq(Standard7, seq)
-	var ie *cxmetrics.InputError
-	require.ErrorAs(t, err, &ie)
-	assert.Equal(t, 1, ie.Index)
-	assert.Equal(t, 9, ie.Value)
+	surveytest.CheckStubbornSeq(t, func(seq iter.Seq[int]) (Result, error) { return ComputeSeq(Standard7, seq) }, 1, 5, 9, 3, 0, 6)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/ces"
+	"github.com/cxmetrics/cxmetrics/internal/survey/surveytest"
 )
 
 func ExampleCompute() {
@@ -187,11 +188,5 @@ func ExampleTally() {
 
 // fromCounts expands counts of the ratings 1, 2, ... into answers.
 func fromCounts(counts ...int) []int {
-	var s []int
-	for j, c := range counts {
-		for range c {
-			s = append(s, j+1)
-		}
-	}
-	return s
+	return surveytest.Expand([]int{1, 2, 3, 4, 5, 6, 7}, counts...)
 }

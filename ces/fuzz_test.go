@@ -7,52 +7,13 @@ import (
 	"testing"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/survey/surveytest"
 )
-
-// decodeAnswers turns fuzz bytes into scores (one signed byte each, so out-of-range
-// values appear) and, when weighted, weights (a byte each, with a few special values).
-func decodeAnswers(data []byte, weighted bool) ([]int, []float64) {
-	var scores []int
-	var weights []float64
-	step := 1
-	if weighted {
-		step = 2
-	}
-	for i := 0; i+step <= len(data); i += step {
-		scores = append(scores, int(int8(data[i]))/16)
-		if weighted {
-			switch b := data[i+1]; b {
-			case 255:
-				weights = append(weights, math.NaN())
-			case 254:
-				weights = append(weights, math.Inf(1))
-			case 253:
-				weights = append(weights, -1)
-			case 252:
-				weights = append(weights, math.MaxFloat64)
-			case 251:
-				weights = append(weights, 1e150)
-			case 250:
-				weights = append(weights, 1e-150)
-			default:
-				weights = append(weights, float64(b)/16)
-			}
-		}
-	}
-	return scores, weights
-}
 
 // checkResult requires a valid, finite result whose every method answers without NaN.
 func checkResult(t *testing.T, r Result) {
 	t.Helper()
-	if err := r.check(); err != nil {
-		t.Fatalf("invalid result %+v: %v", r, err)
-	}
-	for _, v := range []float64{r.Weight, r.EffectiveN, r.EasyEffectiveN, r.Mean, r.SD, r.Easy, r.Difficult, r.NetEasy, r.Variance(), r.StdErr()} {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			t.Fatalf("non-finite value in %+v", r)
-		}
-	}
+	surveytest.Valid(t, r, r.check(), r.Weight, r.EffectiveN, r.EasyEffectiveN, r.Mean, r.SD, r.Easy, r.Difficult, r.NetEasy, r.Variance(), r.StdErr())
 	lo, hi := float64(r.Scale.Min), float64(r.Scale.Max)
 	if r.Mean < lo || r.Mean > hi || r.EffectiveN < 1 || r.EffectiveN > MaxAnswers || r.NetEasy < -100 || r.NetEasy > 100 {
 		t.Fatalf("result out of range: %+v", r)
@@ -82,18 +43,6 @@ func checkResult(t *testing.T, r Result) {
 	}
 }
 
-var knownErrors = []error{cxmetrics.ErrEmpty, cxmetrics.ErrOutOfRange, cxmetrics.ErrNotFinite,
-	cxmetrics.ErrNegativeWeight, cxmetrics.ErrLengthMismatch}
-
-func isKnown(err error, known []error) bool {
-	for _, k := range known {
-		if errors.Is(err, k) {
-			return true
-		}
-	}
-	return false
-}
-
 // FuzzCompute checks that Compute either returns a valid, finite result or a known error,
 // that its mean and bucket counts agree with a plain loop, and that Compare of the result
 // with itself finds no difference.
@@ -102,16 +51,7 @@ func FuzzCompute(f *testing.F) {
 	f.Add([]byte{112, 16, 16, 255, 64, 253}, true)
 	f.Add([]byte{112, 1, 16, 0}, true)
 	f.Add([]byte{127}, false)
-	f.Fuzz(func(t *testing.T, data []byte, weighted bool) {
-		scores, weights := decodeAnswers(data, weighted)
-		r, err := Compute(scores, weights)
-		if err != nil {
-			if !isKnown(err, knownErrors) {
-				t.Fatalf("unexpected error %v", err)
-			}
-			return
-		}
-		checkResult(t, r)
+	surveytest.FuzzCompute(f, 16, Compute, checkResult, func(t *testing.T, scores []int, weights []float64, r Result) {
 		var ne, nd int
 		var sw, swr float64
 		for i, s := range scores {
@@ -155,49 +95,9 @@ func FuzzCompute(f *testing.F) {
 func FuzzTallySplit(f *testing.F) {
 	f.Add([]byte{16, 32, 80, 96, 112, 64, 16, 3}, uint8(3))
 	f.Add([]byte{112, 16, 16, 255, 64, 253}, uint8(1))
-	f.Fuzz(func(t *testing.T, data []byte, split uint8) {
-		scores, weights := decodeAnswers(data, true)
-		whole := new(Tally)
-		a, b := new(Tally), new(Tally)
-		for i, s := range scores {
-			errW := whole.AddWeighted(s, weights[i])
-			part := a
-			if i%int(split%4+1) == 0 {
-				part = b
-			}
-			errP := part.AddWeighted(s, weights[i])
-			if (errW == nil) != (errP == nil) {
-				t.Fatalf("whole %v, part %v", errW, errP)
-			}
-		}
-		if err := a.Merge(b); err != nil {
-			t.Fatal(err)
-		}
-		rw, errW := whole.Result()
-		rm, errM := a.Result()
-		if (errW == nil) != (errM == nil) {
-			t.Fatalf("whole %v, merged %v", errW, errM)
-		}
-		if errW != nil {
-			return
-		}
-		checkResult(t, rw)
-		if rw.N != rm.N || rw.EasyCount != rm.EasyCount || math.Abs(rw.Mean-rm.Mean) > 1e-9 ||
-			math.Abs(rw.EffectiveN-rm.EffectiveN) > 1e-9*rw.EffectiveN {
-			t.Fatalf("whole %+v, merged %+v", rw, rm)
-		}
-		enc, err := a.MarshalBinary()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c Tally
-		if err := c.UnmarshalBinary(enc); err != nil {
-			t.Fatal(err)
-		}
-		rc, err := c.Result()
-		if err != nil || rc != rm {
-			t.Fatalf("round trip: %+v, %v; want %+v", rc, err, rm)
-		}
+	surveytest.FuzzSplit[Tally](f, 16, checkResult, func(rw, rm Result) bool {
+		return rw.N != rm.N || rw.EasyCount != rm.EasyCount || math.Abs(rw.Mean-rm.Mean) > 1e-9 ||
+			math.Abs(rw.EffectiveN-rm.EffectiveN) > 1e-9*rw.EffectiveN
 	})
 }
 
@@ -207,46 +107,10 @@ func FuzzUnmarshalBinary(f *testing.F) {
 	var t1 Tally
 	_ = t1.Add(7)
 	_ = t1.AddWeighted(2, 2.5)
-	enc, _ := t1.MarshalBinary()
-	f.Add(enc)
 	t2, _ := NewTally(Standard5)
 	_ = t2.AddWeighted(1, 1e-150)
-	enc2, _ := t2.MarshalBinary()
-	f.Add(enc2)
+	surveytest.SeedEncodings(f, &t1, t2)
 	f.Add([]byte{2})
 	f.Add(binary.AppendUvarint([]byte{2, 3, 5, 2, 4, 0, 4, 2}, 1))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		var u Tally
-		if err := u.UnmarshalBinary(data); err != nil {
-			if !errors.Is(err, cxmetrics.ErrCorrupt) {
-				t.Fatalf("rejection is not ErrCorrupt: %v", err)
-			}
-			return
-		}
-		r, errR := u.Result()
-		if errR == nil {
-			checkResult(t, r)
-		} else if !errors.Is(errR, cxmetrics.ErrEmpty) {
-			t.Fatalf("result of decoded tally: %v", errR)
-		}
-		again, err := u.MarshalBinary()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var v Tally
-		if err := v.UnmarshalBinary(again); err != nil {
-			t.Fatalf("re-encoding rejected: %v", err)
-		}
-		r2, err2 := v.Result()
-		if (errR == nil) != (err2 == nil) || r != r2 {
-			t.Fatalf("round trip changed the result: %+v %v, %+v %v", r, errR, r2, err2)
-		}
-		w := u.Clone()
-		if err := w.Merge(&v); err != nil && !errors.Is(err, cxmetrics.ErrNotFinite) {
-			t.Fatalf("merge of decoded tallies: %v", err)
-		}
-		if r3, err := w.Result(); err == nil {
-			checkResult(t, r3)
-		}
-	})
+	surveytest.FuzzDecoded[Tally](f, checkResult, cxmetrics.ErrNotFinite)
 }

@@ -7,26 +7,14 @@ import (
 	"testing"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/survey/surveytest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func TestTallyMatchesCompute(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 1))
-	scores := make([]int, 1000)
-	weights := make([]float64, 1000)
-	for i := range scores {
-		scores[i] = 1 + rng.IntN(7)
-		weights[i] = rng.Float64() * 3
-	}
-	var tl Tally // the zero value works, on the Standard7 scale
-	for i, s := range scores {
-		require.NoError(t, tl.AddWeighted(s, weights[i]))
-	}
-	got, err := tl.Result()
-	require.NoError(t, err)
-	want, err := Compute(scores, weights)
-	require.NoError(t, err)
+	// The zero value works, on the Standard7 scale.
+	tl, got, want := surveytest.TallyAndCompute[Tally, *Tally](t, Compute, 1, 7)
 	assertResultsClose(t, want, got)
 	assert.Equal(t, Standard7, tl.Scale())
 	assert.Equal(t, Standard7, (*Tally)(nil).Scale())
@@ -52,75 +40,28 @@ func assertResultsClose(t *testing.T, want, got Result) {
 
 // Merging tallies of split data equals adding all of it to one tally.
 func TestTallyMerge(t *testing.T) {
-	whole, err := NewTally(Standard5)
-	require.NoError(t, err)
-	parts := make([]*Tally, 3)
-	for i := range parts {
-		parts[i], err = NewTally(Standard5)
-		require.NoError(t, err)
-	}
-	rng := rand.New(rand.NewPCG(2, 2))
-	for i := range 3000 {
-		score, w := 1+rng.IntN(5), rng.ExpFloat64()
-		require.NoError(t, whole.AddWeighted(score, w))
-		require.NoError(t, parts[i%3].AddWeighted(score, w))
-	}
-	merged, _ := NewTally(Standard5)
-	for _, p := range parts {
-		require.NoError(t, merged.Merge(p))
-	}
-	require.NoError(t, merged.Merge(nil))
-	a, err := whole.Result()
-	require.NoError(t, err)
-	b, err := merged.Result()
-	require.NoError(t, err)
-	assertResultsClose(t, a, b)
-
+	whole, m := surveytest.MergeParts[Tally, *Tally, Result](t, func() (*Tally, error) { return NewTally(Standard5) },
+		func(rng *rand.Rand) int { return 1 + rng.IntN(5) })
+	assertResultsClose(t, m.Whole, m.Parts)
 	// Self-merge doubles.
-	c := whole.Clone()
-	require.NoError(t, c.Merge(c))
-	d, err := c.Result()
-	require.NoError(t, err)
-	assert.Equal(t, 2*a.N, d.N)
-	assert.InDelta(t, a.Mean, d.Mean, 1e-12)
-
-	var std Tally
-	err = std.Merge(whole)
-	assert.ErrorIs(t, err, cxmetrics.ErrScaleMismatch)
+	assert.Equal(t, 2*m.Whole.N, m.Doubled.N)
+	assert.InDelta(t, m.Whole.Mean, m.Doubled.Mean, 1e-12)
 	// The same range with other buckets is another scale.
 	other, _ := NewTally(Scale{1, 5, false, 5, 2})
 	assert.ErrorIs(t, whole.Merge(other), cxmetrics.ErrScaleMismatch)
-	whole.Reset()
-	_, err = whole.Result()
-	assert.ErrorIs(t, err, cxmetrics.ErrEmpty)
 	assert.Equal(t, Standard5, whole.Scale())
 }
 
 func TestTallyErrors(t *testing.T) {
 	var tl Tally
-	assert.ErrorIs(t, tl.Add(8), cxmetrics.ErrOutOfRange)
-	assert.ErrorIs(t, tl.Add(0), cxmetrics.ErrOutOfRange)
-	assert.ErrorIs(t, tl.AddWeighted(5, -1), cxmetrics.ErrNegativeWeight)
-	assert.ErrorIs(t, tl.AddWeighted(5, math.NaN()), cxmetrics.ErrNotFinite)
-	assert.ErrorIs(t, tl.AddWeighted(5, 1e151), cxmetrics.ErrOutOfRange)
-	_, err := tl.Result()
-	assert.ErrorIs(t, err, cxmetrics.ErrEmpty, "rejected answers leave the tally unchanged")
-	_, err = NewTally(Scale{Min: 3, Max: 1})
+	surveytest.CheckRefused[Tally, *Tally, Result](t, &tl, 5, 8, 0)
+	_, err := NewTally(Scale{Min: 3, Max: 1})
 	assert.ErrorIs(t, err, cxmetrics.ErrInvalidScale)
 	require.NoError(t, tl.AddWeighted(5, 0))
 	_, err = tl.Result()
 	assert.ErrorIs(t, err, cxmetrics.ErrEmpty, "zero total weight")
 
-	var nilTally *Tally
-	assert.ErrorIs(t, nilTally.Add(1), cxmetrics.ErrEmpty)
-	assert.ErrorIs(t, nilTally.Merge(&tl), cxmetrics.ErrEmpty)
-	assert.ErrorIs(t, nilTally.UnmarshalBinary([]byte{2}), cxmetrics.ErrEmpty)
-	_, err = nilTally.Result()
-	assert.ErrorIs(t, err, cxmetrics.ErrEmpty)
-	_, err = nilTally.MarshalBinary()
-	assert.ErrorIs(t, err, cxmetrics.ErrEmpty)
-	assert.Nil(t, nilTally.Clone())
-	nilTally.Reset()
+	surveytest.CheckNil[Tally, *Tally, Result](t, 1, &tl)
 }
 
 func TestTallyBinaryRoundTrip(t *testing.T) {
@@ -130,35 +71,14 @@ func TestTallyBinaryRoundTrip(t *testing.T) {
 		for i := range 100 {
 			require.NoError(t, tl.AddWeighted(s.Min+i%(s.Max-s.Min+1), 0.5+float64(i%4)))
 		}
-		data, err := tl.MarshalBinary()
-		require.NoError(t, err)
-		var u Tally
-		require.NoError(t, u.UnmarshalBinary(data))
+		data, u := surveytest.RoundTrip[Tally, *Tally, Result](t, tl, 7)
 		assert.Equal(t, s, u.Scale())
-		a, _ := tl.Result()
-		b, err := u.Result()
-		require.NoError(t, err)
-		assert.Equal(t, a, b)
 		again, err := u.AppendBinary([]byte("prefix"))
 		require.NoError(t, err)
 		assert.Equal(t, data, again[len("prefix"):])
-
-		// Every truncation is rejected as corrupt, and leaves the target unchanged.
-		for i := range len(data) {
-			var v Tally
-			require.NoError(t, v.Add(7))
-			err := v.UnmarshalBinary(data[:i])
-			assert.ErrorIs(t, err, cxmetrics.ErrCorrupt, "truncated to %d bytes", i)
-			r, err := v.Result()
-			require.NoError(t, err)
-			assert.Equal(t, 1, r.N)
-		}
 		bad := append([]byte{}, data...)
-		bad[0] = 9
+		bad[1] = 1 // an nps tally's kind
 		assert.ErrorIs(t, u.UnmarshalBinary(bad), cxmetrics.ErrCorrupt)
-		bad[0], bad[1] = data[0], 1 // an nps tally's kind
-		assert.ErrorIs(t, u.UnmarshalBinary(bad), cxmetrics.ErrCorrupt)
-		assert.ErrorIs(t, u.UnmarshalBinary(append(data, 0)), cxmetrics.ErrCorrupt)
 	}
 	// The direction is 0 or 1 and the buckets must make a valid scale: an encoding of
 	// Standard7 with its parameters changed (bytes 3 to 7: Min, Max, direction, EasyMin,
