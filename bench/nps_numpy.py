@@ -1,18 +1,13 @@
 """Peer benchmark for nps.Compute: NPS of 10 million answers with numpy.bincount.
 
 Run with Debian's interpreter (python3-numpy): /usr/bin/python3 bench/nps_numpy.py
-bench/nps.sh runs this and the Go benchmarks in one go.
+bench/nps.sh runs this and the Go benchmarks in one go. The timing harness is
+bench/numpy_peer.py.
 """
-import time
+import sys
 
-import numpy as np
-
-N = 10_000_000
-REPEATS = 20
-
-rng = np.random.default_rng(1)
-scores = rng.integers(0, 11, N)  # int64, as Go's []int
-weights = rng.uniform(0.5, 2.0, N)
+sys.dont_write_bytecode = True  # no __pycache__ in bench/
+from numpy_peer import run  # noqa: E402
 
 
 def nps(counts):
@@ -20,24 +15,4 @@ def nps(counts):
     return 100.0 * (counts[9:].sum() - counts[:7].sum()) / total
 
 
-def best(f):
-    times = []
-    for _ in range(REPEATS):
-        t0 = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t0)
-    return min(times), float(np.median(times))
-
-
-def unweighted():
-    return nps(np.bincount(scores, minlength=11))
-
-
-def weighted():
-    return nps(np.bincount(scores, weights=weights, minlength=11))
-
-
-for name, f in (("unweighted", unweighted), ("weighted", weighted)):
-    lo, med = best(f)
-    print(f"numpy {name:10s} N={N}: best {lo*1e3:7.2f} ms, median {med*1e3:7.2f} ms, "
-          f"{N/lo/1e6:7.1f} M answers/s (best), {N/med/1e6:7.1f} M answers/s (median)")
+run(0, 10, nps)
