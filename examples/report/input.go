@@ -87,7 +87,7 @@ func readResponses(r io.Reader) (*responses, error) {
 	cr := csvfile.NewReader(r)
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, &cxmetrics.ParseError{Line: 1, Err: fmt.Errorf("%w: the file is empty; want a header line naming the columns (date, segment, nps, csat, ces, weight, drivers)", cxmetrics.ErrEmpty)}
+		return nil, &cxmetrics.ParseError{Line: 1, Err: fmt.Errorf("empty file: %w (want a header line naming the columns: date, segment, nps, csat, ces, weight, drivers)", cxmetrics.ErrEmpty)}
 	}
 	if err != nil {
 		return nil, csvfile.ReadError("report", "responses", err)
@@ -283,7 +283,7 @@ func readMoments(r io.Reader) (*experiences, error) {
 	cr := csvfile.NewReader(r)
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, &cxmetrics.ParseError{Line: 1, Err: fmt.Errorf("%w: the file is empty; want a header line journey,value,duration,rating", cxmetrics.ErrEmpty)}
+		return nil, &cxmetrics.ParseError{Line: 1, Err: fmt.Errorf("empty file: %w (want a header line journey,value,duration,rating)", cxmetrics.ErrEmpty)}
 	}
 	if err != nil {
 		return nil, csvfile.ReadError("report", "moments", err)
@@ -370,6 +370,9 @@ type inputs struct {
 	events    []journey.Event
 	moments   *experiences
 }
+
+// hasEvents reports whether there is an event log, even one without events.
+func (in *inputs) hasEvents() bool { return in.files[1] != "" }
 
 // fileError is a fault of one input file; its message names the file first.
 type fileError struct {

@@ -83,6 +83,7 @@ var needs = map[string]string{
 	"average order value":       "purchase events with their value",
 	"support ticket volume":     "support tickets",
 	"net promoter score":        "survey responses with an nps column",
+	"willingness to recommend":  "survey responses with an nps column",
 	"social sentiment":          "social media mentions rated positive, neutral or negative",
 	"referrals":                 "referral records of new customers",
 }
@@ -155,7 +156,7 @@ func countShop(events []journey.Event, o options) (*shop, error) {
 
 // stageReports answers each stage's key question with the metrics the data supports.
 // nps is the survey's NPS and value the CLV section, when there are.
-func stageReports(s *shop, nps *ScoreSummary, value *CLVSection, o options) ([]StageReport, error) {
+func stageReports(s *shop, nps, wrs *ScoreSummary, value *CLVSection, o options) ([]StageReport, error) {
 	const path = "github.com/cxmetrics/cxmetrics/journey."
 	var out []StageReport
 	for _, st := range journey.Stages() {
@@ -213,13 +214,13 @@ func stageReports(s *shop, nps *ScoreSummary, value *CLVSection, o options) ([]S
 				rate, e := journey.CartAbandonmentRate(float64(s.cartOrders), float64(s.carts))
 				ab, e2 := wilson(s.carts-s.cartOrders, s.carts)
 				err = add(StageMetric{Name: "cart abandonment rate", Value: 100 * rate, Unit: "%", Interval: &ab, Func: path + "CartAbandonmentRate",
-					Explain: fmt.Sprintf("%s of %s carts ended without a purchase in their session (a cart: the event %s, once per session until a purchase)", count(s.carts-s.cartOrders), count(s.carts), o.cart)}, errors.Join(e, e2))
+					Explain: fmt.Sprintf("%s of %s %s ended without a purchase in their session (a cart: the event %s, once per session until a purchase)", count(s.carts-s.cartOrders), count(s.carts), plural("cart", s.carts), o.cart)}, errors.Join(e, e2))
 			}
 			if err == nil && s.users > 0 {
 				rate, e := journey.ConversionRate(float64(len(s.buyers)), float64(s.users))
 				cv, e2 := wilson(len(s.buyers), s.users)
 				err = add(StageMetric{Name: "conversion rate", Value: 100 * rate, Unit: "%", Interval: &cv, Func: path + "ConversionRate",
-					Explain: fmt.Sprintf("%s of %s visitors bought at least once", count(len(s.buyers)), count(s.users))}, errors.Join(e, e2))
+					Explain: fmt.Sprintf("%s of %s %s bought at least once", count(len(s.buyers)), count(s.users), plural("visitor", s.users))}, errors.Join(e, e2))
 			}
 		case journey.Retention:
 			if value != nil {
@@ -238,7 +239,7 @@ func stageReports(s *shop, nps *ScoreSummary, value *CLVSection, o options) ([]S
 			rate, e := journey.RepeatPurchaseRate(float64(repeat), float64(len(s.buyers)))
 			rp, e2 := wilson(repeat, len(s.buyers))
 			if err = add(StageMetric{Name: "repeat purchase rate", Value: 100 * rate, Unit: "%", Interval: &rp, Func: path + "RepeatPurchaseRate",
-				Explain: fmt.Sprintf("%s of %s customers bought twice or more", count(repeat), count(len(s.buyers)))}, errors.Join(e, e2)); err != nil {
+				Explain: fmt.Sprintf("%s of %s %s bought twice or more", count(repeat), count(len(s.buyers)), plural("customer", len(s.buyers)))}, errors.Join(e, e2)); err != nil {
 				break
 			}
 			aov, e := journey.AverageOrderValue(s.revenue, float64(s.orders))
@@ -254,6 +255,10 @@ func stageReports(s *shop, nps *ScoreSummary, value *CLVSection, o options) ([]S
 				err = add(StageMetric{Name: "net promoter score", Value: nps.Score, Unit: "points", Interval: &nps.Interval, Func: "github.com/cxmetrics/cxmetrics/nps.Compute",
 					Explain: "from the survey (see Survey scores)"}, nil)
 			}
+			if err == nil && wrs != nil {
+				err = add(StageMetric{Name: "willingness to recommend", Value: wrs.Score, Unit: "%", Interval: &wrs.Interval, Func: "github.com/cxmetrics/cxmetrics/csat.ComputeScale",
+					Explain: "the share who answered 9 or 10 to the recommendation (nps) question: the promoters' share, with its Wilson interval"}, nil)
+			}
 		}
 		if err != nil {
 			return nil, err
@@ -262,7 +267,10 @@ func stageReports(s *shop, nps *ScoreSummary, value *CLVSection, o options) ([]S
 			if done[m.Name] {
 				continue
 			}
-			need := needs[m.Name]
+			need, ok := needs[m.Name]
+			if !ok {
+				need = "data these files do not hold: " + m.Description
+			}
 			if m.Name == "customer lifetime value" && s != nil && s.orders > 0 {
 				need = "a lifetime-value fit: see Customer lifetime value"
 			}

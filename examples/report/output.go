@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"sync"
 
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
@@ -29,24 +31,36 @@ func writeOutputs(rep *Report, in *inputs, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	var done []rendered
-	for _, c := range cs {
-		svg, err := renderSVG(c)
-		if err != nil {
-			return fmt.Errorf("chart %s: %w", c.name, err)
+	// The charts are drawn at the same time, each on canvases of its own.
+	done := make([]rendered, len(cs))
+	pngs := make([][]byte, len(cs))
+	errs := make([]error, len(cs))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(cs); i += workers {
+				done[i].chart = cs[i]
+				if done[i].svg, errs[i] = renderSVG(cs[i]); errs[i] == nil {
+					pngs[i], errs[i] = renderPNG(cs[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i, c := range cs {
+		if errs[i] != nil {
+			return fmt.Errorf("chart %s: %w", c.name, errs[i])
 		}
-		if err := os.WriteFile(filepath.Join(dir, c.name+".svg"), svg, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, c.name+".svg"), done[i].svg, 0o644); err != nil {
 			return err
 		}
-		png, err := renderPNG(c)
-		if err != nil {
-			return fmt.Errorf("chart %s: %w", c.name, err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, c.name+".png"), png, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, c.name+".png"), pngs[i], 0o644); err != nil {
 			return err
 		}
 		rep.Charts = append(rep.Charts, c.name)
-		done = append(done, rendered{c, svg})
 	}
 	var page bytes.Buffer
 	if err := writeHTML(&page, rep, done); err != nil {

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"sync"
 	"time"
 
+	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/ces"
 	"github.com/cxmetrics/cxmetrics/csat"
 	"github.com/cxmetrics/cxmetrics/journey/cohort"
@@ -16,10 +18,13 @@ type Report struct {
 	Data DataInfo `json:"data"`
 	// NPS, CSAT and CES are the packages' Results over all responses (weighted when the
 	// file has weights); nil without answers.
-	NPS         *nps.Result         `json:"nps"`
-	CSAT        *csat.Result        `json:"csat"`
-	CES         *ces.Result         `json:"ces"`
-	Scores      []ScoreSummary      `json:"scores"`
+	NPS    *nps.Result    `json:"nps"`
+	CSAT   *csat.Result   `json:"csat"`
+	CES    *ces.Result    `json:"ces"`
+	Scores []ScoreSummary `json:"scores"`
+	// WRS is the willingness-to-recommend share, the top two boxes (9-10) of the nps
+	// question, as csat computes it on its Recommend scale; nil without NPS answers.
+	WRS         *ScoreSummary       `json:"wrs"`
 	Segments    []*SegmentTable     `json:"segments"`
 	Trends      []*TrendTable       `json:"trends"`
 	Drivers     *DriversSection     `json:"drivers"`
@@ -97,7 +102,7 @@ func build(in *inputs, o options) *Report {
 			survey.Unavailable["peakend"] = "no moments file given (-moments)"
 		}
 	}()
-	if in.events != nil {
+	if in.hasEvents() {
 		events.Data.Events = eventsInfo(in)
 		s = journeySections(events, in, o)
 	} else {
@@ -114,7 +119,7 @@ func build(in *inputs, o options) *Report {
 		rep.Unavailable[k] = v
 	}
 	if _, bad := rep.Unavailable["stages"]; !bad {
-		stages, err := stageReports(s, overall(rep, "nps"), rep.CLV, o)
+		stages, err := stageReports(s, overall(rep, "nps"), rep.WRS, rep.CLV, o)
 		if err != nil {
 			rep.Unavailable["stages"] = err.Error()
 		} else {
@@ -159,7 +164,10 @@ func surveySections(rep *Report, d *responses, file string) {
 		info.Scores = append(info.Scores, kd.key)
 		sc, sum, err := scoreAll(d, k)
 		if err != nil {
-			why := "no " + kd.name + " answers: " + err.Error()
+			why := kd.name + " cannot be computed: " + err.Error()
+			if errors.Is(err, cxmetrics.ErrEmpty) {
+				why = "no " + kd.name + " answers (or their weights are all 0)"
+			}
 			rep.Unavailable["scores."+kd.key] = why
 			rep.Unavailable["segments."+kd.key] = why
 			rep.Unavailable["trend."+kd.key] = why
@@ -174,6 +182,11 @@ func surveySections(rep *Report, d *responses, file string) {
 			rep.CES = &r
 		}
 		rep.Scores = append(rep.Scores, sum)
+		if kd.key == "nps" {
+			if wrs, err := recommendShare(d); err == nil {
+				rep.WRS = &wrs
+			}
+		}
 		if !d.hasSeg {
 			rep.Unavailable["segments."+kd.key] = "the responses have no segment column"
 		} else if t, err := segmentTable(d, k); err != nil {

@@ -58,6 +58,9 @@ type Change struct {
 	P          float64            `json:"p"`
 }
 
+// npsKind is the index of the NPS in kinds.
+const npsKind = 0
+
 var kinds = [...]kind{
 	{
 		key: "nps", name: "NPS", title: "Net Promoter Score", column: colNPS, min: 0, max: 10, digits: 1,
@@ -169,6 +172,22 @@ func scoreAll(d *responses, k int) (scored, ScoreSummary, error) {
 		Score: sc.estimate.Score, Interval: sc.interval, Method: kinds[k].method,
 		Mean: sc.mean, Parts: sc.parts, Skipped: d.rows - len(s),
 	}, nil
+}
+
+// recommendShare computes the willingness-to-recommend share of the nps answers: the
+// CSAT of the top two boxes of the 0-10 scale (csat.Recommend), with its Wilson interval.
+func recommendShare(d *responses) (ScoreSummary, error) {
+	s, w := d.answers(npsKind, nil)
+	r, err := csat.ComputeScale(csat.Recommend, s, w)
+	if err != nil {
+		return ScoreSummary{}, err
+	}
+	iv, err := r.Interval(cxmetrics.Wilson, level)
+	if err != nil {
+		return ScoreSummary{}, err
+	}
+	return ScoreSummary{Metric: "wrs", N: r.N, Weighted: w != nil, EffectiveN: r.EffectiveN, Score: r.Score,
+		Interval: iv, Method: "Wilson score interval", Skipped: d.rows - len(s)}, nil
 }
 
 // SegmentTable compares the segments on one score.

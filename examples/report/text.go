@@ -160,9 +160,13 @@ func (p *printer) segments() {
 	if p.unavailable("segments", "Segments") {
 		return
 	}
+	if len(p.rep.Scores) == 0 {
+		p.para("Segments: not available: there is no score to compare (see Survey scores).")
+		return
+	}
 	if len(p.rep.Segments) > 0 {
-		p.para("vs rest: the segment minus the other segments pooled, with Holm's p over the segments; " +
-			"shrunk: the empirical-Bayes score, pulled towards the mean of the segments by the factor B " +
+		p.para("vs rest: the segment minus the other segments pooled, with Holm's p over the segments; "+
+			"shrunk: the empirical-Bayes score, pulled towards the mean of the segments by the factor B "+
 			"(0 keeps the segment's own score, 1 replaces it); small: effective n below %d.", segment.DefaultMinN)
 	}
 	first := true
@@ -220,6 +224,10 @@ func (p *printer) segmentTable(key string) *SegmentTable {
 func (p *printer) trends() {
 	p.heading("Monthly trend")
 	if p.unavailable("trend", "Monthly trend") {
+		return
+	}
+	if len(p.rep.Scores) == 0 {
+		p.para("Monthly trend: not available: there is no score to follow (see Survey scores).")
 		return
 	}
 	first := true
@@ -516,7 +524,7 @@ func (p *printer) peakEnd() {
 	}
 	p.f("Remembered worst:\n")
 	for _, j := range s.Worst {
-		p.f("  %-10s remembered %6.2f, mean of its %d moments %6.2f", clip(j.ID, 10), j.Remembered, j.Moments, j.Mean)
+		p.f("  %-10s remembered %6.2f, mean of its %d %s %6.2f", clip(j.ID, 10), j.Remembered, j.Moments, plural("moment", j.Moments), j.Mean)
 		if j.Rating != nil {
 			p.f(", rated %.1f", *j.Rating)
 		}
