@@ -151,11 +151,19 @@ func newPlot(title, x, y string) *plot.Plot {
 	return p
 }
 
-// labelTicks puts the labels at the integer positions 0, 1, ... of an axis.
-func labelTicks(labels []string) plot.ConstantTicks {
+// labelTicks puts the labels at the integer positions 0, 1, ... of an axis; with more
+// than most labels (most > 0) only every k-th is written, so that they do not overlap.
+func labelTicks(labels []string, most int) plot.ConstantTicks {
+	step := 1
+	if most > 0 {
+		step = max(1, (len(labels)+most-1)/most)
+	}
 	t := make(plot.ConstantTicks, len(labels))
 	for i, l := range labels {
-		t[i] = plot.Tick{Value: float64(i), Label: l}
+		t[i] = plot.Tick{Value: float64(i)}
+		if i%step == 0 {
+			t[i].Label = l
+		}
 	}
 	return t
 }
@@ -191,7 +199,7 @@ func trendChart(t *TrendTable) (chart, error) {
 	p.Add(area, l, pts, plotter.NewGrid())
 	c.addLegend(k.name, l, pts)
 	c.addLegend("95% interval", area)
-	p.X.Tick.Marker = labelTicks(months)
+	p.X.Tick.Marker = labelTicks(months, 12)
 	p.X.Min, p.X.Max = -0.3, float64(len(months))-0.7
 	c.plot = p
 	return c, nil
@@ -265,7 +273,7 @@ func segmentChart(t *SegmentTable, rep *Report) (chart, error) {
 		p.Add(ref)
 	}
 	p.Add(plotter.NewGrid())
-	p.Y.Tick.Marker = labelTicks(names)
+	p.Y.Tick.Marker = labelTicks(names, 0)
 	p.Y.Min, p.Y.Max = -0.5, float64(len(rows))-0.5
 	c.plot = p
 	c.height = vg.Length(math.Max(float64(chartSize.h)*0.6, float64(vg.Points(60+18*float64(len(rows))))))
@@ -446,6 +454,9 @@ func (h heatCells) Plot(c draw.Canvas, p *plot.Plot) {
 				{X: trX(x + 0.5), Y: trY(y + 0.5)}, {X: trX(x - 0.5), Y: trY(y + 0.5)},
 			}
 			c.FillPolygon(heatColor(v), c.ClipPolygonXY(pts))
+			if trX(x+0.5)-trX(x-0.5) < h.style.Width("100%")*1.2 {
+				continue // too narrow for its percentage
+			}
 			st := h.style
 			if v > 0.55 {
 				st.Color = color.White
@@ -507,8 +518,8 @@ func retentionChart(rep *Report) (chart, error) {
 		periods[j] = fmt.Sprint(j)
 	}
 	p.Add(h)
-	p.X.Tick.Marker = labelTicks(periods)
-	p.Y.Tick.Marker = labelTicks(rev)
+	p.X.Tick.Marker = labelTicks(periods, 18)
+	p.Y.Tick.Marker = labelTicks(rev, 0)
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
 		a.LineStyle.Width, a.Tick.LineStyle.Width = 0, 0
 	}

@@ -38,6 +38,7 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"kindOfKey": kindOf,
 	"add":       func(a, b int) int { return a + b },
 	"term":      term,
+	"breakdown": breakdown,
 	"missing":   missingMetrics,
 	"hundred":   func(x float64) float64 { return 100 * x },
 	"strings":   func(s ...string) []string { return s },

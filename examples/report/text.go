@@ -411,24 +411,34 @@ func (p *printer) funnel() {
 		}
 		p.row("%s", line)
 	}
-	if len(r.Breakdown) > 0 {
-		last := len(r.Steps) - 1
-		var parts []string
-		for _, key := range sortedKeys(r.Breakdown) {
-			b := r.Breakdown[key]
-			name := key
-			if name == "" {
-				name = "(none)"
-			}
-			sh, err := wilson(b.Steps[last].Reached, b.Users)
-			if err != nil {
-				continue
-			}
-			parts = append(parts, fmt.Sprintf("%s %.1f%% of %s %s", name, sh.Estimate, count(b.Users), pci(sh)))
-		}
-		p.f("%s", wrap(fmt.Sprintf("To %s by %s: %s.", r.Steps[last].Name, s.BreakdownBy, strings.Join(parts, ", ")), 0, 92))
+	if line := breakdown(s); line != "" {
+		p.para("%s", line)
 	}
 	p.f("Times are from the previous step. Intervals: Wilson score intervals.\n")
+}
+
+// breakdown says how many users of each value of the breakdown property reached the
+// funnel's last step, or "" without a breakdown.
+func breakdown(s *FunnelSection) string {
+	r := s.Result
+	if len(r.Breakdown) == 0 {
+		return ""
+	}
+	last := len(r.Steps) - 1
+	var parts []string
+	for _, key := range sortedKeys(r.Breakdown) {
+		b := r.Breakdown[key]
+		name := key
+		if name == "" {
+			name = "(none)"
+		}
+		sh, err := wilson(b.Steps[last].Reached, b.Users)
+		if err != nil {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %.1f%% of %s %s", name, sh.Estimate, count(b.Users), pci(sh)))
+	}
+	return fmt.Sprintf("To %s by %s: %s.", r.Steps[last].Name, s.BreakdownBy, strings.Join(parts, ", "))
 }
 
 func (p *printer) cohorts() {
