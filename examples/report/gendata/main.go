@@ -5,7 +5,9 @@
 //	go generate ./examples/report
 //
 // With -large it writes the data set of the speed check instead (100,000 responses, about
-// a million events) to the directory given by -dir.
+// a million events) to the directory given by -dir, which it then needs:
+//
+//	go run ./examples/report/gendata -large -dir /tmp/large
 package main
 
 import (
@@ -19,12 +21,18 @@ import (
 )
 
 func main() {
-	dir := flag.String("dir", "testdata", "directory to write the CSV files to")
-	large := flag.Bool("large", false, "write the speed check's data set (100,000 responses, about 1,000,000 events)")
+	dir := flag.String("dir", "", "directory to write the CSV files to (default testdata, the embedded sample)")
+	large := flag.Bool("large", false, "write the speed check's data set (100,000 responses, about 1,000,000 events) to -dir")
 	flag.Parse()
 	c := sample.Default
-	if *large {
+	switch {
+	case *large && *dir == "":
+		fmt.Fprintln(os.Stderr, "gendata: -large needs -dir, so that the embedded sample stays as it is")
+		os.Exit(2)
+	case *large:
 		c = sample.Large
+	case *dir == "":
+		*dir = "testdata"
 	}
 	if err := write(*dir, c); err != nil {
 		fmt.Fprintln(os.Stderr, "gendata:", err)
