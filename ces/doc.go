@@ -44,7 +44,7 @@
 //
 // which is s²/n when the weights are equal. The effective n of the mean is the number of
 // unweighted answers with the same precision, n/(n-1) · σ̂²/Var with σ̂² = Σ w (r - CES)²/Σ w
-// (N exactly when unweighted), and the t interval and Welch's test take their degrees of
+// (N exactly when unweighted), and the t interval and Compare's test take their degrees of
 // freedom from it. The Easy share has its own effective n, p(1-p)/Var(p), as
 // survey::svyciprop uses. Unlike Kish's (Σw)²/Σw², these stay right when the weights are
 // related to the answers. Answers with weight 0 count in N but not in the mean.
@@ -106,43 +106,57 @@
 //
 // # Comparing
 //
-// [Compare] tests the difference between the means of two independent samples with
-// Welch's unequal-variance t-test, with the fractional Welch-Satterthwaite degrees of
-// freedom, and gives the t interval of the difference; unweighted it is
-// scipy.stats.ttest_ind(a, b, equal_var=False) and R's t.test(a, b).
+// [Compare] tests the difference between the means of two independent samples with the
+// t-test under its null hypothesis of one population, whose variance it estimates from both
+// samples (Student's pooled-variance test: unweighted, scipy.stats.ttest_ind(a, b,
+// equal_var=True) and R's t.test(a, b, var.equal = TRUE)), as nps and csat test under the
+// variance of the null; its interval is Welch's, which does not assume equal variances
+// (R's t.test(a, b)$conf.int).
 //
-// Its rejection rate under a true null (both samples from one distribution) at α = 5%,
-// simulated in TestCompareTypeI (10,000 pairs per cell, Monte Carlo SE 0.22 points), on
-// the 1-7 scale. The "tilted" distributions are the maximum-entropy ones with a given
-// mean, shares proportional to exp(β·j): β = -0.5 gives .41 .25 .15 .09 .06 .03 .02
-// (mean 2.3), β = 0.5 the reverse (mean 5.7), β = 0.65 gives .01 .02 .04 .07 .13 .25 .48
-// (mean 6.0); top-2 heavy is .02 .03 .05 .10 .25 .30 .25 and polarised
-// .25 .10 .05 .05 .05 .10 .40.
+// The rejection rate under a true null (both samples from one distribution) at α = 5%,
+// simulated in TestCompareTypeI (6,000 pairs per cell, Monte Carlo SE 0.28 points), on the
+// 1-7 scale, with Welch's unequal-variance test beside it. The "tilted" distributions are
+// the maximum-entropy ones with a given mean, shares proportional to exp(β·j): β = -0.5
+// gives .41 .25 .15 .09 .06 .03 .02 (mean 2.3), β = 0.5 the reverse (mean 5.7), β = 0.65
+// gives .01 .02 .04 .07 .13 .25 .48 (mean 6.0), β = -1, 0.8 and 1 means 1.6, 6.2 and 6.4;
+// top-2 heavy is .02 .03 .05 .10 .25 .30 .25, polarised .25 .10 .05 .05 .05 .10 .40, and the
+// thin far tail .005 .005 .01 .02 .05 .20 .71.
 //
-//	n_a/n_b              30/30  30/100  30/300  30/500 100/100 100/500 300/300 500/500
-//	tilted, mean 2.3      5.1%    5.0%    6.2%    5.8%    5.5%    4.9%    4.9%    5.0%
-//	uniform, mean 4.0     4.9%    4.7%    5.2%    5.2%    5.3%    5.5%    5.1%    5.3%
-//	tilted, mean 5.7      5.1%    5.6%    5.8%    6.1%    4.9%    5.0%    5.2%    5.3%
-//	tilted, mean 6.0      4.7%    5.7%    6.2%    6.6%    4.8%    5.2%    5.0%    5.0%
-//	top-2 heavy, mean 5.4 4.7%    5.1%    5.4%    5.9%    5.2%    5.3%    5.1%    4.9%
-//	polarised, mean 4.5   5.2%    5.0%    5.2%    4.8%    4.8%    4.8%    5.0%    4.8%
+//	distribution             test     30/30  30/100  30/300  30/500 100/100 100/500 300/300 500/500
+//	tilted, mean 2.3         pooled    5.0%    4.8%    5.0%    5.5%    5.5%    5.0%    5.3%    4.7%
+//	                         Welch     4.9%    5.5%    6.0%    6.5%    5.5%    5.0%    5.3%    4.7%
+//	uniform, mean 4.0        pooled    4.8%    4.8%    4.9%    5.2%    4.9%    5.1%    5.1%    5.0%
+//	                         Welch     4.8%    4.8%    5.2%    5.2%    4.9%    5.3%    5.1%    5.0%
+//	tilted, mean 5.7         pooled    4.4%    5.1%    5.2%    5.5%    5.1%    5.4%    4.6%    4.9%
+//	                         Welch     4.3%    5.6%    6.3%    6.5%    5.1%    5.3%    4.6%    4.9%
+//	tilted, mean 6.0         pooled    4.8%    5.1%    4.7%    4.9%    5.2%    5.2%    4.7%    5.2%
+//	                         Welch     4.7%    5.7%    6.3%    6.4%    5.2%    5.7%    4.7%    5.2%
+//	top-2 heavy, mean 5.4    pooled    5.2%    4.6%    4.9%    4.8%    4.2%    5.1%    5.2%    5.2%
+//	                         Welch     5.0%    5.2%    6.0%    5.5%    4.2%    5.3%    5.2%    5.2%
+//	polarised, mean 4.5      pooled    5.2%    4.7%    4.9%    5.0%    5.0%    5.0%    4.8%    5.2%
+//	                         Welch     5.2%    4.8%    5.1%    5.4%    5.0%    5.0%    4.8%    5.2%
+//	tilted, mean 1.6         pooled    4.5%    5.0%    4.5%    4.7%    5.5%    5.4%    4.8%    5.2%
+//	                         Welch     4.4%    6.4%    7.0%    7.4%    5.5%    6.0%    4.8%    5.2%
+//	tilted, mean 6.2         pooled    4.6%    5.2%    5.0%    4.9%    5.0%    5.0%    5.0%    5.3%
+//	                         Welch     4.4%    6.3%    7.0%    7.2%    5.0%    5.5%    5.0%    5.3%
+//	tilted, mean 6.4         pooled    4.9%    4.9%    5.3%    4.8%    4.5%    4.4%    5.0%    5.3%
+//	                         Welch     4.7%    6.0%    6.8%    7.5%    4.5%    5.0%    5.0%    5.3%
+//	thin far tail, mean 6.5  pooled    4.9%    4.5%    4.5%    5.1%    4.4%    5.0%    4.7%    5.2%
+//	                         Welch     4.7%    6.4%    9.1%    9.9%    4.4%    6.3%    4.7%    5.2%
 //
-// Across means 2.3 to 6.0, skewed and polarised, Welch's test stays within 4.7-6.6% for
-// 30 to 500 answers per group. It fails beyond that range when a small group is compared
-// with a large one (TestCompareTypeIBeyond, 20,000 pairs per cell): the skewness of the
-// small group's mean no longer cancels between the two tails, so a 30-answer sample
-// against 300 or 500 rejects 7.2-7.4% of true nulls at means 1.6, 6.2 and 6.4 (the
-// tilted family), and 9.2-9.3% when a thin far tail (.005 .005 .01 .02 .05 .20 .71, mean
-// 6.5) is mostly missing from 30 answers; equal groups stay within 4.3-5.0%, and 100
-// against 500 within 5.4-6.3%. For such data compare the Easy shares, or samples of at
-// least 100.
+// The pooled test stays within 4.2-5.5% everywhere. Welch's test, which estimates the
+// small group's variance from that group alone, fails when a small group is compared with a
+// large one on skewed ratings: the small group's mean and variance are then correlated and
+// its t skewed, so 30 answers against 300 or 500 reject 7.0-7.5% of true nulls at means
+// 1.6, 6.2 and 6.4, and 9.1-9.9% with the thin far tail.
 //
 // [Result.Test] is the one-sample t-test of the mean against a target (R's
 // t.test(x, mu = target)). For planning, [SampleSize] gives the answers for a margin of the
 // t interval when the sample's SD comes out as expected, [SampleSizeAssured] those that
 // reach it with a given probability (Beal 1989, for normal ratings; the kurtosis of real
 // ratings moves it, as its documentation shows), and [SampleSizeCompare] the answers per
-// group for Welch's test to detect a difference with a given power (noncentral t; on
+// group for Compare's test to detect a difference with a given power (noncentral t with
+// Welch's degrees of freedom, which for equal groups differ little from the test's; on
 // simulated 1-7 ratings within a point of the target in TestSampleSizeComparePower).
 //
 // # Errors

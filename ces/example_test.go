@@ -154,10 +154,10 @@ func ExampleCompare() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("chat - phone %+.2f, 95%% CI [%.2f, %.2f], Welch t = %.2f, df = %.1f, p = %.2g\n",
+	fmt.Printf("chat - phone %+.2f, 95%% CI [%.2f, %.2f], t = %.2f, df = %.0f, p = %.2g\n",
 		c.Difference, c.Interval.Lower, c.Interval.Upper, c.Statistic, c.DF, c.P)
 	// Output:
-	// chat - phone +1.18, 95% CI [0.83, 1.53], Welch t = 6.73, df = 168.8, p = 2.5e-10
+	// chat - phone +1.18, 95% CI [0.83, 1.53], t = 7.16, df = 298, p = 6.3e-12
 }
 
 func ExampleTally() {

@@ -145,18 +145,19 @@ func probHalfWidthWithin(n int, sd, margin, level float64) float64 {
 	return distuv.ChiSquared{K: df}.CDF(df * float64(n) * c * c)
 }
 
-// welchPower returns the power of the two-sided Welch test at level alpha with n >= 2
-// answers per group, for groups whose ratings have standard deviations sdA and sdB (not
-// both 0) and means that differ by delta, when Welch's statistic follows the noncentral t
-// distribution with the Welch-Satterthwaite degrees of freedom ν and noncentrality δ:
+// tPower returns the power of Compare's two-sided test at level alpha with n >= 2 answers
+// per group, for groups whose ratings have standard deviations sdA and sdB (not both 0) and
+// means that differ by delta. With equal groups the pooled variance is the mean of the two,
+// so the statistic's standard error is √((sdA² + sdB²)/n) as in Welch's, and it follows the
+// noncentral t with ν = 2(n - 1) degrees of freedom and noncentrality δ:
 //
-//	ν = (n - 1)(sdA² + sdB²)² / (sdA⁴ + sdB⁴),   δ = |delta| / √((sdA² + sdB²)/n)
+//	δ = |delta| / √((sdA² + sdB²)/n)
 //	power = P(T_{ν,δ} > t_{1-α/2,ν}) + P(T_{ν,δ} < -t_{1-α/2,ν})
-func welchPower(n int, sdA, sdB, delta, alpha float64) float64 {
+func tPower(n int, sdA, sdB, delta, alpha float64) float64 {
 	s := math.Max(sdA, sdB) // scaled, so that the squares neither overflow nor vanish together
 	va, vb := (sdA/s)*(sdA/s), (sdB/s)*(sdB/s)
 	nf := float64(n)
-	nu := (nf - 1) * (va + vb) * (va + vb) / (va*va + vb*vb)
+	nu := 2 * (nf - 1)
 	ncp := math.Abs(delta/s) / math.Sqrt((va+vb)/nf)
 	t := dist.TQuantile(1-alpha/2, nu)
 	return 1 - noncentralTCDF(t, nu, ncp) + noncentralTCDF(-t, nu, ncp)
@@ -175,22 +176,23 @@ func noncentralTCDF(t, nu, ncp float64) float64 {
 	return distuv.NoncentralT{Nu: nu, Mu: ncp}.CDF(t)
 }
 
-// SampleSizeCompare returns the number of answers per group for Compare's test (Welch's t
-// test) at two-sided significance alpha to detect a difference of the mean ratings with the
-// given power, when the ratings of the two groups have standard deviations sdA and sdB:
-// the smallest n >= 2 whose power, with the noncentral t distribution for Welch's
-// statistic, reaches the target,
+// SampleSizeCompare returns the number of answers per group for Compare's test (the
+// pooled-variance t-test) at two-sided significance alpha to detect a difference of the
+// mean ratings with the given power, when the ratings of the two groups have standard
+// deviations sdA and sdB: the smallest n >= 2 whose power, with the noncentral t
+// distribution of the statistic, reaches the target,
 //
-//	ν = (n - 1)(sdA² + sdB²)² / (sdA⁴ + sdB⁴),   δ = |difference| / √((sdA² + sdB²)/n)
+//	ν = 2(n - 1),   δ = |difference| / √((sdA² + sdB²)/n)
 //	power(n) = P(T_{ν,δ} > t_{1-α/2,ν}) + P(T_{ν,δ} < -t_{1-α/2,ν})
 //
-// with ν the Welch-Satterthwaite degrees of freedom for n answers per group and T_{ν,δ}
-// the noncentral t with ν degrees of freedom and noncentrality δ (Lenth's algorithm AS 243,
-// gonum's, and its normal approximation above 4·10⁵ degrees of freedom, as R's pt). The
-// power is exact for normal ratings with equal standard deviations, where Welch's ν is
-// 2(n - 1) and the n is that of R's power.t.test(delta = difference, sd = sdA,
-// sig.level = alpha, power = power, strict = TRUE), rounded up; with unequal ones it is
-// Welch's approximation. It is at least the normal-approximation n,
+// with T_{ν,δ} the noncentral t with ν degrees of freedom and noncentrality δ (Lenth's
+// algorithm AS 243, gonum's, and its normal approximation above 4·10⁵ degrees of freedom, as
+// R's pt). With equal groups the pooled variance is the mean of the two, so the standard
+// error is that of Welch's statistic whatever the two standard deviations. The power is
+// exact for normal ratings with equal standard deviations, and the n is that of R's
+// power.t.test(delta = difference, sd = sdA, sig.level = alpha, power = power,
+// strict = TRUE), rounded up; with unequal ones the statistic is only approximately
+// noncentral t. It is at least the normal-approximation n,
 // ⌈(z_{1-α/2} + z_{power})² (sdA² + sdB²)/difference²⌉, and exceeds it by one or two
 // answers when that is 20 or more. Standard deviations must be at least 0 (both 0: two
 // answers per group tell any difference), difference non-zero (its sign does not matter),
@@ -220,7 +222,7 @@ func SampleSizeCompare(sdA, sdB, difference, alpha, power float64) (int, error) 
 	a, b, d := sdA/s, sdB/s, difference/s
 	guess := math.Ceil(zs * zs * ((a*a + b*b) / d) / d)
 	n, ok := smallestN(int(math.Min(guess, MaxSampleSize)), func(n int) bool {
-		return welchPower(n, sdA, sdB, difference, alpha) >= power
+		return tPower(n, sdA, sdB, difference, alpha) >= power
 	})
 	if !ok {
 		return 0, tooLarge("difference", difference, "answers per group")
