@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"testing"
@@ -11,8 +12,8 @@ import (
 )
 
 // FuzzReport feeds arbitrary files to the readers and whatever they accept to every
-// section, the text, the charts and the page: nothing may panic, and every file error
-// must be a *cxmetrics.ParseError or an error of the reader.
+// section, the text, the JSON, the charts and the page: nothing may panic or fail, and
+// every error of the report's own readers must be a *cxmetrics.ParseError.
 func FuzzReport(f *testing.F) {
 	f.Add([]byte("date,segment,nps,csat,ces,weight,speed\n2026-01-02,a,9,4,6,1,4\n2026-02-03,b,3,2,2,0.5,1\n2026-02-04,b,10,5,7,2,5\n"),
 		[]byte("user,event,time,channel,value\nu,visit,2026-01-01T00:00:00Z,a,\nu,purchase,2026-01-01T00:10:00Z,,10\nu,visit,2026-02-01T00:00:00Z,b,\nu,purchase,2026-02-01T00:10:00Z,,12\n"),
@@ -40,6 +41,9 @@ func FuzzReport(f *testing.F) {
 		}
 		rep := build(in, o)
 		writeText(io.Discard, rep, o)
+		if _, err := json.Marshal(rep); err != nil {
+			t.Fatalf("JSON: %v", err)
+		}
 		cs, err := charts(rep, in)
 		if err != nil {
 			t.Fatalf("charts: %v", err)
