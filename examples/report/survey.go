@@ -64,7 +64,7 @@ const npsKind = 0
 var kinds = [...]kind{
 	{
 		key: "nps", name: "NPS", title: "Net Promoter Score", column: colNPS, min: 0, max: 10, digits: 1,
-		unit: "points", method: "Tango score interval", test: "pooled score test",
+		unit: "points", method: "Tango score interval", test: "pooled score test; MOVER interval from the Tango intervals",
 		score: func(s []int, w []float64) (scored, error) {
 			r, err := nps.Compute(s, w)
 			if err != nil {
@@ -86,7 +86,7 @@ var kinds = [...]kind{
 	},
 	{
 		key: "csat", name: "CSAT", title: "Customer Satisfaction", column: colCSAT, min: 1, max: 5, digits: 1,
-		unit: "% satisfied", method: "Wilson score interval", test: "pooled two-proportion z-test",
+		unit: "% satisfied", method: "Wilson score interval", test: "pooled two-proportion z-test; Newcombe's hybrid score interval",
 		score: func(s []int, w []float64) (scored, error) {
 			r, err := csat.Compute(s, w)
 			if err != nil {
@@ -108,7 +108,7 @@ var kinds = [...]kind{
 	},
 	{
 		key: "ces", name: "CES", title: "Customer Effort Score", column: colCES, min: 1, max: 7, digits: 2,
-		unit: "mean rating, 7 = easiest", method: "t interval", test: "Welch's t-test",
+		unit: "mean rating, 7 = easiest", method: "t interval", test: "pooled-variance t-test; Welch's interval",
 		score: func(s []int, w []float64) (scored, error) {
 			r, err := ces.Compute(s, w)
 			if err != nil {

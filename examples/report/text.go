@@ -248,7 +248,7 @@ func (p *printer) trends() {
 				t = x
 			}
 		}
-		p.f("%s by month; change: from the month before (%s).\n", kd.name, kd.test)
+		p.para("%s by month; change: from the month before (%s).", kd.name, kd.test)
 		p.f("%-8s %7s %7s  %-18s %8s  %-18s %7s\n", "month", "n", kd.name, "95% CI", "change", "95% CI", "p")
 		for _, m := range t.Months {
 			line := fmt.Sprintf("%-8s %7s %7s  %-18s", m.Month, count(m.N), num(m.Score, kd.digits), ci(m.Interval, kd.digits))
