@@ -21,7 +21,9 @@ func checkResult(t *testing.T, r Result) {
 	if s := r.Detractors + r.Passives + r.Promoters; math.Abs(s-1) > 1e-9 {
 		t.Fatalf("shares sum to %v", s)
 	}
-	for _, m := range methods {
+	// The Bayesian interval (milliseconds of quadrature) is left to FuzzResult, so that this
+	// check keeps the fuzzers fast.
+	for _, m := range []cxmetrics.Method{cxmetrics.Wald, cxmetrics.AdjustedWald, cxmetrics.Tango} {
 		iv, err := r.Interval(m, 0.9)
 		if err != nil {
 			t.Fatalf("%v: %v", m, err)
