@@ -6,56 +6,18 @@ import (
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/survey"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // MaxSampleSize is the largest sample size the planning functions return; a margin or a
 // difference that needs more is an error wrapping cxmetrics.ErrTooLarge.
-const MaxSampleSize = 1 << 31
-
-// argError is the error about the parameter what with value v.
-func argError(what string, v float64, sentinel error, detail string) error {
-	return &cxmetrics.InputError{Pkg: pkg, What: what, Index: -1, Value: v, Err: sentinel, Detail: detail}
-}
+const MaxSampleSize = survey.MaxSampleSize
 
 // checkArg returns an error for a parameter that is not finite (ErrNotFinite) or for which
 // ok is false (ErrOutOfRange, with the allowed range in detail).
 func checkArg(what string, v float64, ok bool, detail string) error {
-	switch {
-	case math.IsNaN(v) || math.IsInf(v, 0):
-		return argError(what, v, cxmetrics.ErrNotFinite, "")
-	case !ok:
-		return argError(what, v, cxmetrics.ErrOutOfRange, detail)
-	}
-	return nil
-}
-
-// tooLarge is the error for a plan that needs more than MaxSampleSize answers (of what:
-// "answers" or "answers per group").
-func tooLarge(param string, v float64, what string) error {
-	return argError(param, v, cxmetrics.ErrTooLarge, fmt.Sprintf("(needs more than %d %s)", MaxSampleSize, what))
-}
-
-// smallestN returns the smallest n in [2, MaxSampleSize] for which reaches is true, for a
-// reaches that is false below some n and true from it on, starting the search from the
-// guess; ok is false when MaxSampleSize does not reach.
-func smallestN(guess int, reaches func(n int) bool) (n int, ok bool) {
-	lo, hi := 1, min(max(2, guess), MaxSampleSize) // reaches(hi), and not reaches(lo) unless lo is 1
-	for !reaches(hi) {
-		if hi == MaxSampleSize {
-			return 0, false
-		}
-		lo, hi = hi, min(2*hi, MaxSampleSize)
-	}
-	for hi-lo > 1 {
-		mid := lo + (hi-lo)/2
-		if reaches(mid) {
-			hi = mid
-		} else {
-			lo = mid
-		}
-	}
-	return hi, true
+	return survey.CheckArg(pkg, what, v, ok, detail)
 }
 
 // SampleSize returns the number of answers for which the t interval of the mean (see
@@ -87,11 +49,11 @@ func SampleSize(sd, margin, level float64) (int, error) {
 	}
 	q := 0.5 + level/2
 	guess := math.Ceil(z * z * (sd / margin) * (sd / margin))
-	n, ok := smallestN(int(math.Min(guess, MaxSampleSize)), func(n int) bool {
+	n, ok := survey.SmallestN(1, int(math.Min(guess, MaxSampleSize)), MaxSampleSize, func(n int) bool {
 		return dist.TQuantile(q, float64(n-1))*sd <= margin*math.Sqrt(float64(n))
 	})
 	if !ok {
-		return 0, tooLarge("margin", margin, "answers")
+		return 0, survey.TooLarge(pkg, "margin", margin, "answers")
 	}
 	return n, nil
 }
@@ -127,11 +89,11 @@ func SampleSizeAssured(sd, margin, level, assurance float64) (int, error) {
 	if err != nil || sd == 0 {
 		return n0, err
 	}
-	n, ok := smallestN(n0, func(n int) bool {
+	n, ok := survey.SmallestN(1, n0, MaxSampleSize, func(n int) bool {
 		return n >= n0 && probHalfWidthWithin(n, sd, margin, level) >= assurance
 	})
 	if !ok {
-		return 0, tooLarge("margin", margin, "answers")
+		return 0, survey.TooLarge(pkg, "margin", margin, "answers")
 	}
 	return n, nil
 }
@@ -221,11 +183,11 @@ func SampleSizeCompare(sdA, sdB, difference, alpha, power float64) (int, error) 
 	s := math.Max(sdA, sdB)
 	a, b, d := sdA/s, sdB/s, difference/s
 	guess := math.Ceil(zs * zs * ((a*a + b*b) / d) / d)
-	n, ok := smallestN(int(math.Min(guess, MaxSampleSize)), func(n int) bool {
+	n, ok := survey.SmallestN(1, int(math.Min(guess, MaxSampleSize)), MaxSampleSize, func(n int) bool {
 		return tPower(n, sdA, sdB, difference, alpha) >= power
 	})
 	if !ok {
-		return 0, tooLarge("difference", difference, "answers per group")
+		return 0, survey.TooLarge(pkg, "difference", difference, "answers per group")
 	}
 	return n, nil
 }

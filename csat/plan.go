@@ -6,43 +6,21 @@ import (
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/survey"
 )
 
 // MaxSampleSize is the largest sample size the planning functions return; a margin or a
 // difference that needs more is an error wrapping cxmetrics.ErrTooLarge.
-const MaxSampleSize = 1 << 31
-
-// argError is the error about the parameter what with value v.
-func argError(what string, v float64, sentinel error, detail string) error {
-	return &cxmetrics.InputError{Pkg: pkg, What: what, Index: -1, Value: v, Err: sentinel, Detail: detail}
-}
+const MaxSampleSize = survey.MaxSampleSize
 
 // checkShare returns an error for a share that is not finite or not in [0, 1].
 func checkShare(what string, p float64) error {
-	switch {
-	case math.IsNaN(p) || math.IsInf(p, 0):
-		return argError(what, p, cxmetrics.ErrNotFinite, "")
-	case p < 0 || p > 1:
-		return argError(what, p, cxmetrics.ErrOutOfRange, "[0, 1]")
-	}
-	return nil
+	return survey.CheckArg(pkg, what, p, p >= 0 && p <= 1, "[0, 1]")
 }
 
 // checkOpenUnit returns an error for a probability that is not finite or not in (0, 1).
 func checkOpenUnit(what string, p float64) error {
-	switch {
-	case math.IsNaN(p) || math.IsInf(p, 0):
-		return argError(what, p, cxmetrics.ErrNotFinite, "")
-	case !(p > 0 && p < 1):
-		return argError(what, p, cxmetrics.ErrOutOfRange, "(0, 1)")
-	}
-	return nil
-}
-
-// tooLarge is the error for a plan that needs more than MaxSampleSize answers (of what:
-// "answers" or "answers per group").
-func tooLarge(param string, v float64, what string) error {
-	return argError(param, v, cxmetrics.ErrTooLarge, fmt.Sprintf("(needs more than %d %s)", MaxSampleSize, what))
+	return survey.CheckArg(pkg, what, p, p > 0 && p < 1, "(0, 1)")
 }
 
 // SampleSize returns the number of answers for which the Wald interval of the CSAT has
@@ -68,11 +46,8 @@ func SampleSize(satisfied, margin, level float64) (int, error) {
 	if err := checkShare("satisfied", satisfied); err != nil {
 		return 0, err
 	}
-	switch {
-	case math.IsNaN(margin) || math.IsInf(margin, 0):
-		return 0, argError("margin", margin, cxmetrics.ErrNotFinite, "")
-	case !(margin > 0 && margin <= 100):
-		return 0, argError("margin", margin, cxmetrics.ErrOutOfRange, "(0, 100]")
+	if err := survey.CheckArg(pkg, "margin", margin, margin > 0 && margin <= 100, "(0, 100]"); err != nil {
+		return 0, err
 	}
 	v := satisfied * (1 - satisfied)
 	if v == 0 {
@@ -82,7 +57,7 @@ func SampleSize(satisfied, margin, level float64) (int, error) {
 	// factor keeps a product that is an integer but for rounding from the next integer up.
 	n := math.Ceil(z * z * 1e4 * v / margin / margin * (1 - 1e-12))
 	if !(n <= MaxSampleSize) {
-		return 0, tooLarge("margin", margin, "answers")
+		return 0, survey.TooLarge(pkg, "margin", margin, "answers")
 	}
 	return max(1, int(n)), nil
 }
@@ -124,22 +99,11 @@ func SampleSizeAssured(satisfied, margin, level, assurance float64) (int, error)
 		c := float64(n) * margin * margin / (z * z * 1e4) // the largest p̂(1 - p̂) that fits
 		return probWaldWithin(satisfied, n, c) >= assurance
 	}
-	lo, hi := n0-1, n0
-	for !reaches(hi) {
-		if hi == MaxSampleSize {
-			return 0, tooLarge("margin", margin, "answers")
-		}
-		lo, hi = hi, min(2*hi, MaxSampleSize)
+	n, ok := survey.SmallestN(n0-1, n0, MaxSampleSize, reaches)
+	if !ok {
+		return 0, survey.TooLarge(pkg, "margin", margin, "answers")
 	}
-	for hi-lo > 1 { // reaches(hi) and not reaches(lo), or lo below n0
-		mid := lo + (hi-lo)/2
-		if reaches(mid) {
-			hi = mid
-		} else {
-			lo = mid
-		}
-	}
-	return hi, nil
+	return n, nil
 }
 
 // probWaldWithin returns P(p̂(1 - p̂) <= c) for p̂ = X/n, X ~ Binomial(n, p), 0 < p < 1.
@@ -196,7 +160,7 @@ func SampleSizeCompare(a, b, alpha, power float64) (int, error) {
 	}
 	delta := a - b
 	if delta == 0 {
-		return 0, argError("difference", 0, cxmetrics.ErrOutOfRange, "(the shares are equal)")
+		return 0, survey.CheckArg(pkg, "difference", 0, false, "(the shares are equal)")
 	}
 	pbar := (a + b) / 2
 	za, zb := dist.NormalQuantile(1-alpha/2), dist.NormalQuantile(power)
@@ -206,7 +170,7 @@ func SampleSizeCompare(a, b, alpha, power float64) (int, error) {
 	}
 	n := math.Ceil(s * s / (delta * delta) * (1 - 1e-12))
 	if !(n <= MaxSampleSize) {
-		return 0, tooLarge("difference", 100*delta, "answers per group")
+		return 0, survey.TooLarge(pkg, "difference", 100*delta, "answers per group")
 	}
 	return max(1, int(n)), nil
 }
@@ -244,11 +208,8 @@ func (r Result) Test(target float64, m cxmetrics.Method, level float64) (Compari
 	if err := r.check(); err != nil {
 		return Comparison{}, err
 	}
-	switch {
-	case math.IsNaN(target) || math.IsInf(target, 0):
-		return Comparison{}, argError("target", target, cxmetrics.ErrNotFinite, "")
-	case target < 0 || target > 100:
-		return Comparison{}, argError("target", target, cxmetrics.ErrOutOfRange, "[0, 100]")
+	if err := survey.CheckArg(pkg, "target", target, target >= 0 && target <= 100, "[0, 100]"); err != nil {
+		return Comparison{}, err
 	}
 	iv, err := r.Interval(m, level)
 	if err != nil {
@@ -258,13 +219,7 @@ func (r Result) Test(target float64, m cxmetrics.Method, level float64) (Compari
 	p, p0, n := r.Satisfied, target/100, r.EffectiveN
 	switch {
 	case m == cxmetrics.Wald:
-		switch {
-		case c.StdErr > 0:
-			c.Statistic = c.Difference / c.StdErr
-			c.P = dist.TwoSidedNormalP(c.Statistic)
-		case c.Difference == 0:
-			c.P = 1
-		}
+		c.Statistic, c.P = survey.ZTest(c.Difference, c.StdErr*c.StdErr)
 	case m == cxmetrics.Wilson || (m == cxmetrics.ClopperPearson && math.Round(n) > maxExactTest):
 		c.Statistic, c.P = scoreTest(p, p0, n)
 	case m == cxmetrics.ClopperPearson:

@@ -6,11 +6,12 @@ import (
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/survey"
 )
 
-// MaxSampleSize is the largest sample size SampleSize returns; a margin that needs more is
-// an error wrapping cxmetrics.ErrTooLarge.
-const MaxSampleSize = 1 << 31
+// MaxSampleSize is the largest sample size the planning functions return; a margin or a
+// difference that needs more is an error wrapping cxmetrics.ErrTooLarge.
+const MaxSampleSize = survey.MaxSampleSize
 
 // SampleSize returns the number of answers for which a Wald interval of the NPS has
 // half-width margin (in score points) at the given level, when the shares of promoters
@@ -58,7 +59,7 @@ func SampleSize(promoters, detractors, margin, level float64) (int, error) {
 	// z²·10⁴·v/margin² in two steps, so that a tiny margin overflows to +Inf, not NaN.
 	n := math.Ceil(z * z * 1e4 * v / margin / margin * (1 - 1e-12))
 	if !(n <= MaxSampleSize) {
-		return 0, arg("margin", margin, cxmetrics.ErrTooLarge, fmt.Sprintf("(needs more than %d answers)", MaxSampleSize))
+		return 0, survey.TooLarge(pkg, "margin", margin, "answers")
 	}
 	return max(1, int(n)), nil
 }
@@ -128,22 +129,11 @@ func SampleSizeAssured(mix Mix, margin, level, assurance float64) (int, error) {
 		c := float64(n) * margin * margin / (z * z * 1e4) // the largest v̂ that fits
 		return probVarianceAtMost(mix, n, c) >= assurance
 	}
-	lo, hi := n0-1, n0
-	for !reaches(hi) {
-		if hi == MaxSampleSize {
-			return 0, &cxmetrics.InputError{Pkg: pkg, What: "margin", Index: -1, Value: margin, Err: cxmetrics.ErrTooLarge, Detail: fmt.Sprintf("(needs more than %d answers)", MaxSampleSize)}
-		}
-		lo, hi = hi, min(2*hi, MaxSampleSize)
+	n, ok := survey.SmallestN(n0-1, n0, MaxSampleSize, reaches)
+	if !ok {
+		return 0, survey.TooLarge(pkg, "margin", margin, "answers")
 	}
-	for hi-lo > 1 { // reaches(hi) and not reaches(lo), or lo below n0
-		mid := lo + (hi-lo)/2
-		if reaches(mid) {
-			hi = mid
-		} else {
-			lo = mid
-		}
-	}
-	return hi, nil
+	return n, nil
 }
 
 // probVarianceAtMost returns P(v̂ <= c) for the unit variance v̂ of n answers drawn from mix.
@@ -235,19 +225,12 @@ func SampleSizeCompare(a, b Mix, alpha, power float64) (int, error) {
 	}
 	n := math.Ceil(s * s / (delta * delta) * (1 - 1e-12))
 	if !(n <= MaxSampleSize) {
-		return 0, &cxmetrics.InputError{Pkg: pkg, What: "difference", Index: -1, Value: 100 * delta, Err: cxmetrics.ErrTooLarge, Detail: fmt.Sprintf("(needs more than %d answers per group)", MaxSampleSize)}
+		return 0, survey.TooLarge(pkg, "difference", 100*delta, "answers per group")
 	}
 	return max(1, int(n)), nil
 }
 
-// probability validates an argument that must lie in (0, 1): NaN or Inf is ErrNotFinite,
-// anything else outside ErrOutOfRange.
+// probability validates an argument that must lie in (0, 1).
 func probability(what string, v float64) error {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return &cxmetrics.InputError{Pkg: pkg, What: what, Index: -1, Value: v, Err: cxmetrics.ErrNotFinite}
-	}
-	if !(v > 0 && v < 1) {
-		return &cxmetrics.InputError{Pkg: pkg, What: what, Index: -1, Value: v, Err: cxmetrics.ErrOutOfRange, Detail: "(0, 1)"}
-	}
-	return nil
+	return survey.CheckArg(pkg, what, v, v > 0 && v < 1, "(0, 1)")
 }

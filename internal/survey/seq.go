@@ -72,10 +72,10 @@ func MOVER(a, la, ua, b, lb, ub float64) (lo, hi float64) {
 	return d - math.Hypot(a-la, ub-b), d + math.Hypot(ua-a, b-lb)
 }
 
-// PooledZ returns the z statistic d/√v of a difference d with variance v estimated under
-// the null hypothesis, and its two-sided normal p-value. When v is 0 (both samples all
-// alike) z is 0 and p is 1 for d = 0, 0 otherwise.
-func PooledZ(d, v float64) (z, p float64) {
+// ZTest returns the z statistic d/√v of a difference d with variance v, and its two-sided
+// normal p-value. When v is 0 (the samples all alike) z is 0 and p is 1 for d = 0, 0
+// otherwise.
+func ZTest(d, v float64) (z, p float64) {
 	switch {
 	case v > 0:
 		z = d / math.Sqrt(v)
