@@ -16,7 +16,7 @@ import (
 // current report on the sample:
 //
 //	go test ./examples/report -run Golden -update
-var update = flag.Bool("update", false, "rewrite testdata/report.golden and the README's charts in docs/")
+var update = flag.Bool("update", false, "rewrite testdata/report.golden and the README's images in docs/ (the page's screenshot when Chromium is installed)")
 
 // sampleText is the text report on the sample, computed once for the tests that read it.
 var sampleText = sync.OnceValues(func() (string, string) {
