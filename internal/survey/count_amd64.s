@@ -73,38 +73,6 @@
 #define ZERO3(a, b, c) VPXORQ a, a, a; VPXORQ b, b, b; VPXORQ c, c, c
 #define STORE(j, Zc, Zw, Zq) VMOVDQU64 Zc, O_CNT(j)(DX); VMOVUPD Zw, O_W(j)(DX); VMOVUPD Zq, O_Q(j)(DX)
 
-// func count3AVX512(x []int, p *kernelParams, out *unweightedLanes)
-TEXT ·count3AVX512(SB), NOSPLIT, $0-40
-	MOVQ x_base+0(FP), SI
-	MOVQ x_len+8(FP), CX
-	MOVQ p+24(FP), AX
-	MOVQ out+32(FP), DX
-	VMOVDQU64 P_LO(AX), Z31
-	MOVQ $1, BX
-	VPBROADCASTQ BX, Z30
-	VPXORQ Z16, Z16, Z16
-	VPXORQ Z17, Z17, Z17
-	VPXORQ Z18, Z18, Z18
-	SHRQ $3, CX
-	JZ   done3
-
-loop3:
-	VMOVDQU64 (SI), Z0
-	VPSUBQ Z31, Z0, Z0
-	CUM(1, Z16)
-	CUM(2, Z17)
-	CUM(3, Z18)
-	ADDQ $64, SI
-	DECQ CX
-	JNZ  loop3
-
-done3:
-	VMOVDQU64 Z16, O_CNT(0)(DX)
-	VMOVDQU64 Z17, O_CNT(1)(DX)
-	VMOVDQU64 Z18, O_CNT(2)(DX)
-	VZEROUPPER
-	RET
-
 // func count8AVX512(x []int, p *kernelParams, out *unweightedLanes)
 TEXT ·count8AVX512(SB), NOSPLIT, $0-40
 	MOVQ x_base+0(FP), SI
@@ -149,66 +117,6 @@ done8:
 	VMOVDQU64 Z21, O_CNT(5)(DX)
 	VMOVDQU64 Z22, O_CNT(6)(DX)
 	VMOVDQU64 Z23, O_CNT(7)(DX)
-	VZEROUPPER
-	RET
-
-// func weighted3AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
-TEXT ·weighted3AVX512(SB), NOSPLIT, $0-64
-	WPROLOGUE
-	ZERO3(Z4, Z5, Z6)
-	ZERO3(Z7, Z8, Z9)
-	ZERO3(Z10, Z11, Z12)
-	SHRQ $3, CX
-	JZ   wdone3
-
-wloop3:
-	WSTART(3)
-	WBIN0(Z4, Z5, Z6)
-	WBIN(2, K1, K6, Z7, Z8, Z9)
-	WBIN(3, K6, K7, Z10, Z11, Z12)
-	ADDQ $64, SI
-	ADDQ $64, DI
-	DECQ CX
-	JNZ  wloop3
-
-wdone3:
-	STORE(0, Z4, Z5, Z6)
-	STORE(1, Z7, Z8, Z9)
-	STORE(2, Z10, Z11, Z12)
-	VMOVDQU64 Z29, O_OK(DX)
-	VZEROUPPER
-	RET
-
-// func weighted5AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
-TEXT ·weighted5AVX512(SB), NOSPLIT, $0-64
-	WPROLOGUE
-	ZERO3(Z4, Z5, Z6)
-	ZERO3(Z7, Z8, Z9)
-	ZERO3(Z10, Z11, Z12)
-	ZERO3(Z13, Z14, Z15)
-	ZERO3(Z16, Z17, Z18)
-	SHRQ $3, CX
-	JZ   wdone5
-
-wloop5:
-	WSTART(5)
-	WBIN0(Z4, Z5, Z6)
-	WBIN(2, K1, K6, Z7, Z8, Z9)
-	WBIN(3, K6, K7, Z10, Z11, Z12)
-	WBIN(4, K7, K6, Z13, Z14, Z15)
-	WBIN(5, K6, K7, Z16, Z17, Z18)
-	ADDQ $64, SI
-	ADDQ $64, DI
-	DECQ CX
-	JNZ  wloop5
-
-wdone5:
-	STORE(0, Z4, Z5, Z6)
-	STORE(1, Z7, Z8, Z9)
-	STORE(2, Z10, Z11, Z12)
-	STORE(3, Z13, Z14, Z15)
-	STORE(4, Z16, Z17, Z18)
-	VMOVDQU64 Z29, O_OK(DX)
 	VZEROUPPER
 	RET
 

@@ -45,16 +45,7 @@ func wblock7AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
 func wblock8AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
 
 //go:noescape
-func count3AVX512(x []int, p *kernelParams, out *unweightedLanes)
-
-//go:noescape
 func count8AVX512(x []int, p *kernelParams, out *unweightedLanes)
-
-//go:noescape
-func weighted3AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
-
-//go:noescape
-func weighted5AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
 
 //go:noescape
 func weighted8AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
@@ -83,9 +74,11 @@ var hasAVX512 = func() bool {
 }()
 
 // kernel counts with AVX-512 when the processor has it and the layout has at most 8 bins,
-// else with the histogram loops. On scales of at most 16 points it counts by table
-// lookup (tableCountAVX512): unweighted into packed fields of fieldBits bits, and
-// weighted, when every bin is one point (points), with one comparison per point.
+// else with the histogram loops. Unweighted, scales of at most 16 points count by table
+// lookup into packed fields of fieldBits bits (tableCountAVX512), wider ones by one
+// comparison per bin edge (count8AVX512). Weighted, a layout of one bin per point (at most
+// 8) counts with wblock5/7/8AVX512, three bins of a scale of at most 16 points (the NPS
+// categories) with wranges3AVX512, any other layout with weighted8AVX512.
 type kernel struct {
 	vector    bool
 	table     bool // at most 16 points: the table kernels apply
@@ -172,11 +165,7 @@ func (k *kernel) unweighted(pkg string, l Layout, scores []int, bins []Bin) erro
 	}
 	n8 := len(scores) &^ 7
 	var out unweightedLanes
-	if l.Bins() <= 3 {
-		count3AVX512(scores[:n8], &k.p, &out)
-	} else {
-		count8AVX512(scores[:n8], &k.p, &out)
-	}
+	count8AVX512(scores[:n8], &k.p, &out)
 	B := l.Bins()
 	var cum [9]uint64
 	for j := range B {
@@ -212,14 +201,7 @@ func (k *kernel) weighted(pkg string, l Layout, scores []int, weights []float64,
 	for start := 0; start < n8; start += blockSize {
 		end := min(start+blockSize, n8)
 		sc, ws := scores[start:end], weights[start:end]
-		switch {
-		case B <= 3:
-			weighted3AVX512(sc, ws, &k.p, &out)
-		case B <= 5:
-			weighted5AVX512(sc, ws, &k.p, &out)
-		default:
-			weighted8AVX512(sc, ws, &k.p, &out)
-		}
+		weighted8AVX512(sc, ws, &k.p, &out)
 		if lanes(&out.ok) != int64(len(sc)) {
 			return firstBad(pkg, l.Lo, l.Hi, sc, ws, start)
 		}
