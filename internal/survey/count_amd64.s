@@ -1,4 +1,5 @@
 #include "textflag.h"
+#include "kernels_amd64.h"
 
 // The AVX-512 kernels count answers into bins. A score x becomes u = x - lo (wrapping),
 // and bin j holds the u with edge[j] <= u < edge[j+1] (unsigned), edge[0] = 0 and
@@ -7,20 +8,7 @@
 // has c_j - c_{j-1} answers, and the answers in range are c_{B-1}. The weighted kernels
 // also sum w and w² per bin exactly (masked adds, no differences) and count the answers
 // that are in range with a weight that is 0 or within [minW, maxW] (a NaN weight fails
-// every comparison).
-//
-// params (see kernelParams): lo, then edge[1..8], minW, maxW, each repeated in 8 lanes.
-#define P_LO 0
-#define P_EDGE(j) (64*(j))
-#define P_MINW 576
-#define P_MAXW 640
-
-// out (see unweightedLanes / weightedLanes): cnt[8][8]int64, ok[8]int64, w[8][8]float64,
-// q[8][8]float64.
-#define O_CNT(j) (64*(j))
-#define O_OK 512
-#define O_W(j) (576+64*(j))
-#define O_Q(j) (1088+64*(j))
+// every comparison). kernels_amd64.h gives the offsets of their arguments.
 
 // CUM counts u < edge[j] into Zc.
 #define CUM(j, Zc) VPCMPUQ $1, P_EDGE(j)(AX), Z0, K1; VPADDQ Z30, Zc, K1, Zc
@@ -70,8 +58,6 @@
 	VPXORQ Z29, Z29, Z29; \
 	VPXORQ Z28, Z28, Z28
 
-#define ZERO3(a, b, c) VPXORQ a, a, a; VPXORQ b, b, b; VPXORQ c, c, c
-#define STORE(j, Zc, Zw, Zq) VMOVDQU64 Zc, O_CNT(j)(DX); VMOVUPD Zw, O_W(j)(DX); VMOVUPD Zq, O_Q(j)(DX)
 
 // func count8AVX512(x []int, p *kernelParams, out *unweightedLanes)
 TEXT ·count8AVX512(SB), NOSPLIT, $0-40

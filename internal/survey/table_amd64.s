@@ -1,4 +1,5 @@
 #include "textflag.h"
+#include "kernels_amd64.h"
 
 // The table kernels count the scales of at most 16 points into at most 8 bins with one
 // lookup per answer: u = x - lo indexes a table of 16 words (VPERMI2Q takes its low four
@@ -6,23 +7,9 @@
 // once in fields of fw bits per lane; u >= points (which includes every x < lo) is masked
 // to 0. The caller keeps each field below 2^fw by the length of the blocks it passes, and
 // checks that the fields add up to the block's length (else a score is out of range).
-//
-// params (see kernelParams): lo at 0, edge[1..8] at 64..512 (edge[j] = j for the points
-// layouts of the weighted kernel), minW at 576, maxW at 640, points at 704, table at 768.
-#define P_LO 0
-#define P_EDGE(j) (64*(j))
-#define P_MINW 576
-#define P_MAXW 640
-#define P_POINTS 704
-#define P_TABLE 768
+// kernels_amd64.h gives the offsets of their arguments; in the points layouts of the
+// weighted kernels edge[j] = j.
 
-// out (see weightedLanes): ok at 512 receives the packed counts; w[j] at 576 + 64j and
-// q[j] at 1088 + 64j the sums of weights and squared weights of point j.
-#define O_OK 512
-#define O_W(j) (576+64*(j))
-#define O_Q(j) (1088+64*(j))
-
-#define ZERO2(a, b) VPXORQ a, a, a; VPXORQ b, b, b
 #define WPSTORE(j, Zw, Zq) VMOVUPD Zw, O_W(j)(DX); VMOVUPD Zq, O_Q(j)(DX)
 
 // func tableCountAVX512(x []int, p *kernelParams, out *[8]uint64)
@@ -161,9 +148,6 @@ wr3done:
 	VADDPD Z1, Zw, Kj, Zw; \
 	VADDPD Z2, Zq, Kj, Zq
 
-#define O_CHECK 1600
-#define ZERO3(a, b, c) VPXORQ a, a, a; VPXORQ b, b, b; VPXORQ c, c, c
-#define WBSTORE(j, Zc, Zw, Zq) VMOVDQU64 Zc, (64*(j))(DX); VMOVUPD Zw, O_W(j)(DX); VMOVUPD Zq, O_Q(j)(DX)
 #define WBSUMS(j, Kj, Zw, Zq) \
 	VPCMPEQQ P_EDGE(j)(AX), Z0, Kj; \
 	VADDPD Z1, Zw, Kj, Zw; \
@@ -216,11 +200,11 @@ wb5loop:
 	JNZ  wb5loop
 
 wb5done:
-	WBSTORE(0, Z4, Z5, Z6)
-	WBSTORE(1, Z7, Z8, Z9)
-	WBSTORE(2, Z10, Z11, Z12)
-	WBSTORE(3, Z13, Z14, Z15)
-	WBSTORE(4, Z16, Z17, Z18)
+	STORE(0, Z4, Z5, Z6)
+	STORE(1, Z7, Z8, Z9)
+	STORE(2, Z10, Z11, Z12)
+	STORE(3, Z13, Z14, Z15)
+	STORE(4, Z16, Z17, Z18)
 	WBEPILOGUE
 
 // func wblock7AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
@@ -253,13 +237,13 @@ wb7loop:
 	JNZ  wb7loop
 
 wb7done:
-	WBSTORE(0, Z4, Z5, Z6)
-	WBSTORE(1, Z7, Z8, Z9)
-	WBSTORE(2, Z10, Z11, Z12)
-	WBSTORE(3, Z13, Z14, Z15)
-	WBSTORE(4, Z16, Z17, Z18)
-	WBSTORE(5, Z19, Z20, Z21)
-	WBSTORE(6, Z22, Z27, Z28)
+	STORE(0, Z4, Z5, Z6)
+	STORE(1, Z7, Z8, Z9)
+	STORE(2, Z10, Z11, Z12)
+	STORE(3, Z13, Z14, Z15)
+	STORE(4, Z16, Z17, Z18)
+	STORE(5, Z19, Z20, Z21)
+	STORE(6, Z22, Z27, Z28)
 	WBEPILOGUE
 
 // func wblock8AVX512(x []int, w []float64, p *kernelParams, out *weightedLanes)
@@ -296,13 +280,13 @@ wb8loop:
 	JNZ  wb8loop
 
 wb8done:
-	WBSTORE(0, Z4, Z5, Z6)
-	WBSTORE(1, Z7, Z8, Z9)
-	WBSTORE(2, Z10, Z11, Z12)
-	WBSTORE(3, Z13, Z14, Z15)
-	WBSTORE(4, Z16, Z17, Z18)
-	WBSTORE(5, Z19, Z20, Z21)
-	WBSTORE(6, Z22, Z26, Z27)
+	STORE(0, Z4, Z5, Z6)
+	STORE(1, Z7, Z8, Z9)
+	STORE(2, Z10, Z11, Z12)
+	STORE(3, Z13, Z14, Z15)
+	STORE(4, Z16, Z17, Z18)
+	STORE(5, Z19, Z20, Z21)
+	STORE(6, Z22, Z26, Z27)
 	VMOVUPD Z28, O_W(7)(DX)
 	VMOVUPD Z29, O_Q(7)(DX)
 	WBEPILOGUE
