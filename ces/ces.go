@@ -305,7 +305,7 @@ func (r Result) check() error {
 		return bad("scale", r.Scale)
 	}
 	switch {
-	case r.N > MaxAnswers:
+	case uint64(r.N) > MaxAnswers: // uint64: an int may be 32 bits
 		return bad("answers", r.N)
 	case r.EasyCount < 0 || r.DifficultCount < 0 || r.EasyCount > r.N || r.DifficultCount > r.N-r.EasyCount:
 		return bad("bucket counts", [2]int{r.EasyCount, r.DifficultCount})

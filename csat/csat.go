@@ -262,7 +262,7 @@ func (r Result) check() error {
 	}
 	lo, hi := float64(r.Scale.Min), float64(r.Scale.Max)
 	switch {
-	case r.N > MaxAnswers:
+	case uint64(r.N) > MaxAnswers: // uint64: an int may be 32 bits
 		return bad("answers", r.N)
 	case r.SatisfiedCount < 0 || r.SatisfiedCount > r.N:
 		return bad("satisfied count", r.SatisfiedCount)

@@ -216,7 +216,7 @@ func (r Result) check() error {
 		return bad("scale", r.Scale)
 	}
 	switch {
-	case r.N > MaxAnswers:
+	case uint64(r.N) > MaxAnswers: // uint64: an int may be 32 bits
 		return bad("answers", r.N)
 	case r.DetractorCount < 0 || r.PassiveCount < 0 || r.PromoterCount < 0 ||
 		r.DetractorCount > r.N || r.PassiveCount > r.N || r.PromoterCount > r.N ||

@@ -120,7 +120,7 @@ func checkEstimate(i int, s Segment) error {
 	switch {
 	case e.N < 1:
 		return bad("answers", e.N, cxmetrics.ErrEmpty, "")
-	case e.N > maxCount:
+	case uint64(e.N) > maxCount: // uint64: an int may be 32 bits
 		return bad("answers", e.N, cxmetrics.ErrOutOfRange, "[1, 2^53]")
 	case !stats.Finite(e.Score):
 		return bad("score", e.Score, cxmetrics.ErrNotFinite, "")

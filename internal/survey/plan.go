@@ -35,8 +35,9 @@ func SmallestN(floor, start, max int, reaches func(n int) bool) (n int, ok bool)
 }
 
 // MaxSampleSize is the largest sample size the planning functions of nps, csat and ces
-// return; a plan that needs more is an error wrapping cxmetrics.ErrTooLarge.
-const MaxSampleSize = 1 << 31
+// return, 2^31 - 1 (an int on every architecture); a plan that needs more is an error
+// wrapping cxmetrics.ErrTooLarge.
+const MaxSampleSize = math.MaxInt32
 
 // CheckArg returns nil for a parameter what of value v that is finite and for which ok
 // holds; otherwise an *cxmetrics.InputError (Index -1) wrapping ErrNotFinite, or
