@@ -19,6 +19,10 @@ import (
 type BGNBD struct {
 	R, Alpha, A, B float64
 	LogLikelihood  float64 // at the fitted parameters, over the fitted customers
+	// StdErr holds the standard errors of R, Alpha, A and B, in that order, from the
+	// observed information matrix at the fit (see [FitBGNBD]); zero in a model built by
+	// hand.
+	StdErr [4]float64
 }
 
 // FitBGNBD fits a [BGNBD] model to customers by maximum likelihood. The log-likelihood of
@@ -37,11 +41,17 @@ type BGNBD struct {
 // Times are divided by the largest T before the fit (and alpha multiplied back after), so
 // that the fit behaves the same whatever the time unit.
 //
+// StdErr holds the standard errors from the inverse of the observed information matrix,
+// the Hessian of the negative log-likelihood at the fitted parameters (see the package
+// documentation, Standard errors).
+//
 // It returns an [*cxmetrics.InputError] naming the first bad customer (see [Customer]:
 // negative, NaN or infinite fields, a fractional frequency, recency above T), an error
-// wrapping [cxmetrics.ErrEmpty] when there are no customers or none made a repeat
-// purchase (the purchase rate is then not identified), and a [*ConvergenceError] when the
-// optimizer does not converge to an interior maximum.
+// wrapping [cxmetrics.ErrEmpty] when there are no customers, one wrapping
+// [cxmetrics.ErrTooFew] when fewer than [MinRepeatCustomers] customers made a repeat
+// purchase (checked before fitting), a [*ConvergenceError] when the optimizer does not
+// converge to an interior maximum, and an error wrapping [cxmetrics.ErrSingular] when
+// the observed information matrix there is not positive definite.
 func FitBGNBD(customers []Customer) (BGNBD, error) {
 	if len(customers) == 0 {
 		return BGNBD{}, fmt.Errorf("clv: no customers: %w", cxmetrics.ErrEmpty)
@@ -50,8 +60,8 @@ func FitBGNBD(customers []Customer) (BGNBD, error) {
 	if err != nil {
 		return BGNBD{}, err
 	}
-	if d.sumX == 0 {
-		return BGNBD{}, fmt.Errorf("clv: no customer made a repeat purchase, so the BG/NBD model is not identified: %w", cxmetrics.ErrEmpty)
+	if err := checkRepeaters("BG/NBD", customers); err != nil {
+		return BGNBD{}, err
 	}
 	if d.sumT == 0 {
 		return BGNBD{}, fmt.Errorf("clv: every customer has age T = 0: %w", cxmetrics.ErrEmpty)
@@ -70,7 +80,15 @@ func FitBGNBD(customers []Customer) (BGNBD, error) {
 		return BGNBD{}, err
 	}
 	p := sc.params(x)
-	return BGNBD{R: p[0], Alpha: p[1], A: p[2], B: p[3], LogLikelihood: -fx*float64(n) + sc.llOffset}, nil
+	m := BGNBD{R: p[0], Alpha: p[1], A: p[2], B: p[3], LogLikelihood: -fx*float64(n) + sc.llOffset}
+	cov, err := logCovariance("BG/NBD", d.negLL, x, n)
+	if err != nil {
+		return BGNBD{}, err
+	}
+	if err := stdErrors(m.StdErr[:], p, cov); err != nil {
+		return BGNBD{}, err
+	}
+	return m, nil
 }
 
 // bgData holds customers in the layout the likelihood loop wants. Identical customers

@@ -31,6 +31,16 @@ func TestFitBGNBDCDNOW(t *testing.T) {
 			t.Errorf("%s = %.6f, want %.6f ± %g", c.name, c.got, c.want, c.tol)
 		}
 	}
+	// Standard errors: lifetimes' Quickstart (docs/Quickstart.md, BetaGeoFitter().fit on
+	// the same CDNOW summary, bgf.summary "se(coef)"): r 0.012557, alpha 0.378221,
+	// a 0.185719, b 0.705345. lifetimes stops at b = 2.425752, 1.5e-6 short of the
+	// optimum, which moves the sixth digit of se(b); the tolerance is 2e-6, two units of
+	// the last printed digit.
+	for i, want := range []float64{0.012557, 0.378221, 0.185719, 0.705345} {
+		if !scalar.EqualWithinAbs(m.StdErr[i], want, 2e-6) {
+			t.Errorf("StdErr[%d] = %.7f, want %.6f (lifetimes)", i, m.StdErr[i], want)
+		}
+	}
 	t.Logf("%+v", m)
 }
 

@@ -25,7 +25,8 @@ func TestFitErrors(t *testing.T) {
 		index int // of the InputError; -2 for none
 	}{
 		{"empty", nil, cxmetrics.ErrEmpty, -2},
-		{"no repeaters", []Customer{{0, 0, 3, 0}, {0, 0, 5, 0}}, cxmetrics.ErrEmpty, -2},
+		{"no repeaters", []Customer{{0, 0, 3, 0}, {0, 0, 5, 0}}, cxmetrics.ErrTooFew, -2},
+		{"too few repeaters", repeat(MinRepeatCustomers-1, Customer{2, 5, 10, 3}, Customer{0, 0, 4, 0}), cxmetrics.ErrTooFew, -2},
 		{"NaN frequency", bad(1, Customer{nan, 0, 1, 0}), cxmetrics.ErrNotFinite, 1},
 		{"infinite T", bad(2, Customer{1, 1, math.Inf(1), 1}), cxmetrics.ErrNotFinite, 2},
 		{"negative recency", bad(0, Customer{1, -1, 3, 1}), cxmetrics.ErrOutOfRange, 0},
@@ -61,11 +62,11 @@ func TestFitErrors(t *testing.T) {
 // a finite fit; never NaN.
 func TestFitDegenerate(t *testing.T) {
 	for _, cs := range [][]Customer{
-		{{1, 5, 5, 1}, {1, 5, 5, 1}},                  // everyone alive at the end
-		{{3, 1, 100, 1}, {0, 0, 100, 0}},              // one repeater
-		{{5, 0, 0, 1}},                                // all purchases at time 0
-		{{1e6, 1, 1, 1}, {0, 0, 1e-9, 0}},             // extreme counts and ages
-		{{2, 1e-300, 1e300, 1}, {1, 1e300, 1e300, 1}}, // extreme times
+		repeat(MinRepeatCustomers, Customer{1, 5, 5, 1}),                                        // everyone alive at the end
+		append(repeat(MinRepeatCustomers, Customer{3, 1, 100, 1}), Customer{0, 0, 100, 0}),      // one history
+		repeat(MinRepeatCustomers, Customer{5, 0, 0, 1}),                                        // all purchases at time 0
+		repeat(MinRepeatCustomers, Customer{1e6, 1, 1, 1}, Customer{0, 0, 1e-9, 0}),             // extreme counts and ages
+		repeat(MinRepeatCustomers, Customer{2, 1e-300, 1e300, 1}, Customer{1, 1e300, 1e300, 1}), // extreme times
 	} {
 		m, err := FitBGNBD(cs)
 		if err == nil {
@@ -81,6 +82,9 @@ func TestFitDegenerate(t *testing.T) {
 		if errors.Is(err, cxmetrics.ErrEmpty) {
 			continue
 		}
+		if errors.Is(err, cxmetrics.ErrSingular) {
+			continue
+		}
 		var ce *ConvergenceError
 		if !errors.As(err, &ce) || !errors.Is(err, cxmetrics.ErrNotConverged) {
 			t.Errorf("%v: error %v is not a ConvergenceError", cs, err)
@@ -89,10 +93,19 @@ func TestFitDegenerate(t *testing.T) {
 		}
 	}
 	// Every repeat customer with the same spend: no spread to estimate p and q from.
-	_, err := FitGammaGamma([]Customer{{1, 1, 2, 5}, {1, 1, 2, 5}, {1, 1, 2, 5}})
+	_, err := FitGammaGamma(repeat(MinRepeatCustomers, Customer{1, 1, 2, 5}))
 	if !errors.Is(err, cxmetrics.ErrNoVariation) {
 		t.Errorf("equal spends: %v", err)
 	}
+}
+
+// repeat returns n copies of the customers cs, one after the other.
+func repeat(n int, cs ...Customer) []Customer {
+	var out []Customer
+	for range n {
+		out = append(out, cs...)
+	}
+	return out
 }
 
 func TestPredictErrors(t *testing.T) {

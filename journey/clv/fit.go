@@ -191,3 +191,28 @@ func maxAbs(v []float64) float64 {
 	}
 	return m
 }
+
+// MinRepeatCustomers is the fewest customers with at least one repeat purchase that
+// [FitBGNBD], [FitParetoNBD] and [FitGammaGamma] accept. Only repeat purchases inform
+// the purchase rate and the dropout process (and only repeat customers the spend), and
+// with fewer than ten of them the three or four parameters of a model are not
+// identified in practice: the likelihood is flat or runs to a boundary, and the fit
+// would end in an optimizer error rather than an estimate. Fewer is an error wrapping
+// [cxmetrics.ErrTooFew], returned before fitting, that says how many there are.
+const MinRepeatCustomers = 10
+
+// checkRepeaters returns an error wrapping cxmetrics.ErrTooFew when fewer than
+// MinRepeatCustomers customers made a repeat purchase. The customers have been checked.
+func checkRepeaters(model string, customers []Customer) error {
+	var n int
+	for _, c := range customers {
+		if c.Frequency > 0 {
+			n++
+		}
+	}
+	if n < MinRepeatCustomers {
+		return fmt.Errorf("clv: the %s model needs at least %d customers with a repeat purchase, have %d of %d customers: %w",
+			model, MinRepeatCustomers, n, len(customers), cxmetrics.ErrTooFew)
+	}
+	return nil
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/big"
+	"slices"
 	"testing"
 	"time"
 
@@ -32,7 +33,8 @@ func knownError(err error) bool {
 	return errors.As(err, &ie) || errors.As(err, &ce) || errors.Is(err, cxmetrics.ErrEmpty) ||
 		errors.Is(err, cxmetrics.ErrNotFinite) || errors.Is(err, cxmetrics.ErrOutOfRange) ||
 		errors.Is(err, cxmetrics.ErrTooFew) || errors.Is(err, cxmetrics.ErrNoVariation) ||
-		errors.Is(err, cxmetrics.ErrTooLarge)
+		errors.Is(err, cxmetrics.ErrTooLarge) || errors.Is(err, cxmetrics.ErrSingular) ||
+		errors.Is(err, cxmetrics.ErrInvalidLevel) || errors.Is(err, cxmetrics.ErrNilRand)
 }
 
 // fuzzCustomers decodes customers from data, 4 bytes per customer: frequency, recency
@@ -78,7 +80,7 @@ func FuzzFitBGNBD(f *testing.F) {
 			if !knownError(err) {
 				t.Fatalf("unknown error %v", err)
 			}
-		} else if !allFinite(g.P, g.Q, g.Gamma, g.LogLikelihood) {
+		} else if !allFinite(g.P, g.Q, g.Gamma, g.LogLikelihood) || !allFinite(g.StdErr[:]...) || slices.Min(g.StdErr[:]) <= 0 {
 			t.Fatalf("fit %+v", g)
 		}
 		if rho, err := SpendFrequencyCorrelation(cs); err == nil && !(rho >= -1 && rho <= 1) {

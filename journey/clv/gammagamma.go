@@ -24,6 +24,10 @@ import (
 type GammaGamma struct {
 	P, Q, Gamma   float64
 	LogLikelihood float64 // at the fitted parameters, over the repeat customers
+	// StdErr holds the standard errors of P, Q and Gamma, in that order, from the
+	// observed information matrix at the fit (see [FitBGNBD]); zero in a model built by
+	// hand.
+	StdErr [3]float64
 }
 
 // FitGammaGamma fits a [GammaGamma] model by maximum likelihood to the customers with at
@@ -42,11 +46,16 @@ type GammaGamma struct {
 //
 // It returns an [*cxmetrics.InputError] naming the first bad customer (as for
 // [FitBGNBD], and a repeat customer whose MonetaryValue is not positive), an error
-// wrapping [cxmetrics.ErrEmpty] when no customer made a repeat purchase, one wrapping
-// [cxmetrics.ErrNoVariation] when every repeat customer has the same mean spend (the
+// wrapping [cxmetrics.ErrEmpty] when there are no customers, one wrapping
+// [cxmetrics.ErrTooFew] when fewer than [MinRepeatCustomers] made a repeat purchase
+// (checked before fitting), one wrapping [cxmetrics.ErrSingular] as for [FitBGNBD], one
+// wrapping [cxmetrics.ErrNoVariation] when every repeat customer has the same mean spend (the
 // likelihood then grows without bound as p and q do), and a [*ConvergenceError] when the
 // optimizer does not converge to an interior maximum.
 func FitGammaGamma(customers []Customer) (GammaGamma, error) {
+	if len(customers) == 0 {
+		return GammaGamma{}, fmt.Errorf("clv: no customers: %w", cxmetrics.ErrEmpty)
+	}
 	d := &ggData{}
 	for i, c := range customers {
 		if err := checkCustomer(c, i); err != nil {
@@ -61,8 +70,8 @@ func FitGammaGamma(customers []Customer) (GammaGamma, error) {
 		d.x = append(d.x, c.Frequency)
 		d.z = append(d.z, c.MonetaryValue)
 	}
-	if len(d.x) == 0 {
-		return GammaGamma{}, fmt.Errorf("clv: no customer made a repeat purchase, so the Gamma-Gamma model has no data: %w", cxmetrics.ErrEmpty)
+	if err := checkRepeaters("Gamma-Gamma", customers); err != nil {
+		return GammaGamma{}, err
 	}
 	if slices.Min(d.z) == slices.Max(d.z) {
 		return GammaGamma{}, fmt.Errorf("clv: every repeat customer has the same mean spend %v, so the Gamma-Gamma likelihood has no maximum: %w", d.z[0], cxmetrics.ErrNoVariation)
@@ -91,7 +100,15 @@ func FitGammaGamma(customers []Customer) (GammaGamma, error) {
 		return GammaGamma{}, err
 	}
 	p := sc.params(x)
-	return GammaGamma{P: p[0], Q: p[1], Gamma: p[2], LogLikelihood: -fx*float64(n) + sc.llOffset}, nil
+	m := GammaGamma{P: p[0], Q: p[1], Gamma: p[2], LogLikelihood: -fx*float64(n) + sc.llOffset}
+	cov, err := logCovariance("Gamma-Gamma", d.negLL, x, n)
+	if err != nil {
+		return GammaGamma{}, err
+	}
+	if err := stdErrors(m.StdErr[:], p, cov); err != nil {
+		return GammaGamma{}, err
+	}
+	return m, nil
 }
 
 // ggData holds the repeat customers and the sums that do not depend on the parameters.
