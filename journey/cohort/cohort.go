@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/dist"
 	"github.com/cxmetrics/cxmetrics/internal/enum"
 	"github.com/cxmetrics/cxmetrics/internal/intern"
+	"github.com/cxmetrics/cxmetrics/internal/survey"
 	"github.com/cxmetrics/cxmetrics/journey"
 )
 
@@ -97,7 +99,13 @@ type Options struct {
 	// user counts for period N only once period N has ended by AsOf. The zero value means
 	// the time of the latest event.
 	AsOf time.Time
+	// Level is the confidence level of the cells' Wilson intervals, in (0, 1); 0 means
+	// 0.95.
+	Level float64
 }
+
+// DefaultLevel is the confidence level of the cells' intervals when Options.Level is 0.
+const DefaultLevel = 0.95
 
 // user is the state of one user while a table is built.
 type user struct {
@@ -342,24 +350,50 @@ func Build(events []journey.Event, o Options) (Table, error) {
 			all.AtRisk += x.AtRisk
 		}
 	}
-	for c := range t.Cohorts {
-		finish(t.Cohorts[c].Cells)
+	level := o.Level
+	if level == 0 {
+		level = DefaultLevel
 	}
-	finish(t.Overall)
+	for c := range t.Cohorts {
+		finish(t.Cohorts[c].Cells, level)
+	}
+	finish(t.Overall, level)
 	return t, nil
 }
 
-// finish derives the churn counts and the rates from the counts.
-func finish(cells []Cell) {
+// finish derives the churn counts, the rates and their intervals from the counts. Every
+// cell has Eligible >= 1, and level has been checked.
+func finish(cells []Cell, level float64) {
 	for n := range cells {
 		x := &cells[n]
 		x.Churned = x.AtRisk - x.Retained
 		x.Retention = float64(x.Active) / float64(x.Eligible)
 		x.Unbounded = float64(x.Retained) / float64(x.Eligible)
+		x.RetentionInterval = wilson(x.Active, x.Eligible, level)
+		x.UnboundedInterval = wilson(x.Retained, x.Eligible, level)
+		x.ChurnInterval = wilson(x.Churned, x.AtRisk, level)
 		if x.AtRisk > 0 {
 			x.Churn = float64(x.Churned) / float64(x.AtRisk)
 		}
 	}
+}
+
+// wilson returns the Wilson score interval (Wilson 1927) for k successes in n trials, in
+// percent:
+//
+//	(p + z²/2n ± z √(p(1-p)/n + z²/4n²)) / (1 + z²/n),  p = k/n,
+//
+// z the (1+level)/2 normal quantile; [0, 100] around 0 when n is 0.
+func wilson(k, n int, level float64) cxmetrics.Interval {
+	iv := cxmetrics.Interval{Lower: 0, Upper: 100, Level: level, Method: cxmetrics.Wilson}
+	if n == 0 {
+		return iv
+	}
+	p := float64(k) / float64(n)
+	// The level is valid and n > 0, the only errors Proportion has.
+	lo, hi, _ := survey.Proportion(pkg, cxmetrics.Wilson, p, float64(n), level)
+	iv.Estimate, iv.Lower, iv.Upper = 100*p, 100*lo, 100*hi
+	return iv
 }
 
 func (o Options) check() error {
@@ -371,6 +405,9 @@ func (o Options) check() error {
 	}
 	if o.WeekStart < time.Sunday || o.WeekStart > time.Saturday {
 		return &cxmetrics.InputError{Pkg: pkg, What: "week start", Index: -1, Value: int(o.WeekStart), Err: cxmetrics.ErrUnknownLabel}
+	}
+	if o.Level != 0 {
+		return dist.CheckLevel(pkg, o.Level)
 	}
 	return nil
 }

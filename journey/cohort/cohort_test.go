@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -42,7 +43,7 @@ func cells(rows ...[4]int) []Cell {
 	for n, r := range rows {
 		out[n] = Cell{Period: n, Eligible: r[0], Active: r[1], Retained: r[2], AtRisk: r[3]}
 	}
-	finish(out)
+	finish(out, 0.95)
 	return out
 }
 
@@ -238,9 +239,14 @@ func TestTableJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	// a starts 01-01 10:00 and returns 26 h later; 38 h have passed: day 1 is unfinished.
+	// The interval of 1 of 1 at 95%: [z²/(1 + z²), 1] = [0.2065, 1] (R: prop.test(1, 1, correct = FALSE)).
+	const cell = `{"period":0,"eligible":1,"active":1,"retained":1,"at_risk":1,"churned":0,"retention":1,"unbounded_retention":1,"churn":0,` +
+		`"retention_interval":{"estimate":100,"lower":20.654931437723747,"upper":100,"level":0.95,"method":"Wilson"},` +
+		`"unbounded_interval":{"estimate":100,"lower":20.654931437723747,"upper":100,"level":0.95,"method":"Wilson"},` +
+		`"churn_interval":{"estimate":0,"lower":0,"upper":79.34506856227625,"level":0.95,"method":"Wilson"}}`
 	const want = `{"period":"day","window":"rolling","location":"UTC","as_of":"2024-01-03T00:00:00Z",` +
-		`"cohorts":[{"start":"2024-01-01T00:00:00Z","users":1,"cells":[{"period":0,"eligible":1,"active":1,"retained":1,"at_risk":1,"churned":0,"retention":1,"unbounded_retention":1,"churn":0}]}],` +
-		`"overall":[{"period":0,"eligible":1,"active":1,"retained":1,"at_risk":1,"churned":0,"retention":1,"unbounded_retention":1,"churn":0}]}`
+		`"cohorts":[{"start":"2024-01-01T00:00:00Z","users":1,"cells":[` + cell + `]}],` +
+		`"overall":[` + cell + `]}`
 	if string(b) != want {
 		t.Errorf("got  %s\nwant %s", b, want)
 	}
@@ -288,6 +294,10 @@ func TestCivilDay(t *testing.T) {
 // through the calendar with time.AddDate (or Add for rolling windows), and every count
 // taken user by user.
 func reference(events []journey.Event, o Options) (Table, bool) {
+	level := o.Level
+	if level == 0 {
+		level = 0.95
+	}
 	loc := o.Location
 	if loc == nil {
 		loc = time.UTC
@@ -433,10 +443,10 @@ func reference(events []journey.Event, o Options) (Table, bool) {
 			all.Retained += x.Retained
 			all.AtRisk += x.AtRisk
 		}
-		finish(c.Cells)
+		finish(c.Cells, level)
 		t.Cohorts = append(t.Cohorts, c)
 	}
-	finish(t.Overall)
+	finish(t.Overall, level)
 	return t, true
 }
 
@@ -664,4 +674,77 @@ func FuzzUnmarshalText(f *testing.F) {
 		err = m.UnmarshalText([]byte(s))
 		check(err, m, m == -1)
 	})
+}
+
+// TestIntervals checks the cells' Wilson intervals against R, on the table of
+// TestBuildCalendarDays. R 4: prop.test(x, n, correct = FALSE)$conf.int, which is the
+// Wilson score interval (statsmodels' proportion_confint(x, n, method="wilson") agrees).
+func TestIntervals(t *testing.T) {
+	type ref struct {
+		rate   func(Cell) cxmetrics.Interval
+		lo, hi float64 // shares, as R prints them
+	}
+	on := func(c Cell) cxmetrics.Interval { return c.RetentionInterval }
+	after := func(c Cell) cxmetrics.Interval { return c.UnboundedInterval }
+	churn := func(c Cell) cxmetrics.Interval { return c.ChurnInterval }
+	for _, c := range []struct {
+		name       string
+		level      float64
+		cell       func(Table) Cell
+		want       []ref
+		x, n, k, m int // on-period x of n, and churn k of m, derived from the counts
+	}{
+		{"2024-01-01 day 1", 0, func(t Table) Cell { return t.Cohorts[0].Cells[1] }, []ref{
+			{on, 0.061491944720, 0.792340399198},    // prop.test(1, 3)
+			{after, 0.207659600802, 0.938508055280}, // prop.test(2, 3)
+			{churn, 0.061491944720, 0.792340399198}, // prop.test(1, 3)
+		}, 1, 3, 1, 3},
+		{"2024-01-01 day 0 (x = n)", 0, func(t Table) Cell { return t.Cohorts[0].Cells[0] }, []ref{
+			{on, 0.438502968245, 1}, // prop.test(3, 3)
+		}, 3, 3, 0, 3},
+		{"2024-01-01 day 3", 0, func(t Table) Cell { return t.Cohorts[0].Cells[3] }, []ref{
+			{churn, 0.094531205734, 0.905468794266}, // prop.test(1, 2)
+		}, 1, 3, 1, 2},
+		{"2024-01-02 day 2 (x = 0)", 0, func(t Table) Cell { return t.Cohorts[1].Cells[2] }, []ref{
+			{on, 0, 0.793450685623}, // prop.test(0, 1)
+		}, 0, 1, 1, 1},
+		{"overall day 1", 0, func(t Table) Cell { return t.Overall[1] }, []ref{
+			{on, 0.150038989152, 0.849961010848},    // prop.test(2, 4)
+			{after, 0.300641842582, 0.954412739190}, // prop.test(3, 4)
+			{churn, 0.045587260810, 0.699358157418}, // prop.test(1, 4)
+		}, 2, 4, 1, 4},
+		{"overall day 1 at 80%", 0.8, func(t Table) Cell { return t.Overall[1] }, []ref{
+			{after, 0.432541450369, 0.921919252315}, // prop.test(3, 4, conf.level = 0.8)
+		}, 2, 4, 1, 4},
+		{"2024-01-01 day 1 at 80%", 0.8, func(t Table) Cell { return t.Cohorts[0].Cells[1] }, []ref{
+			{on, 0.105775636122, 0.678817352170}, // prop.test(1, 3, conf.level = 0.8)
+		}, 1, 3, 1, 3},
+	} {
+		tab, err := Build(handLog, Options{AsOf: at("2024-01-05T00:00:00Z"), Level: c.level})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := c.cell(tab)
+		if x.Active != c.x || x.Eligible != c.n || x.Churned != c.k || x.AtRisk != c.m {
+			t.Fatalf("%s: counts %+v", c.name, x)
+		}
+		level := c.level
+		if level == 0 {
+			level = DefaultLevel
+		}
+		for i, r := range c.want {
+			iv := r.rate(x)
+			if math.Abs(iv.Lower-100*r.lo) > 1e-9 || math.Abs(iv.Upper-100*r.hi) > 1e-9 || iv.Level != level || iv.Method != cxmetrics.Wilson || !iv.Contains(iv.Estimate) {
+				t.Errorf("%s, rate %d: %v, want [%.10f, %.10f]", c.name, i, iv, 100*r.lo, 100*r.hi)
+			}
+		}
+		if x.RetentionInterval.Estimate != 100*x.Retention || x.UnboundedInterval.Estimate != 100*x.Unbounded || x.ChurnInterval.Estimate != 100*x.Churn {
+			t.Errorf("%s: estimates %+v", c.name, x)
+		}
+	}
+	for _, level := range []float64{-0.5, 1, 1.5, math.NaN(), math.Inf(1)} {
+		if _, err := Build(handLog, Options{Level: level}); !errors.Is(err, cxmetrics.ErrInvalidLevel) {
+			t.Errorf("level %v: %v", level, err)
+		}
+	}
 }

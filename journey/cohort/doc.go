@@ -31,6 +31,22 @@
 // for period X is the users who have completed that period; the numerator the users who
 // returned in period X or later.
 //
+// # Intervals
+//
+// Every cell, of a cohort and of the pooled row, carries a Wilson score interval for each
+// of its three rates (Wilson 1927, "Probable inference, the law of succession, and
+// statistical inference", JASA 22(158)), at [Options.Level] (0.95 by default), in percent
+// as every [cxmetrics.Interval] of a share:
+//
+//	(p + z²/2n ± z √(p(1-p)/n + z²/4n²)) / (1 + z²/n)
+//
+// with p = x/n the rate (Active, Retained or Churned of n = Eligible, Eligible or AtRisk)
+// and z the (1+level)/2 normal quantile. It is defined at x = 0 and x = n, where it
+// reaches 0 or 100 on that side and keeps a positive width on the other, and is R's
+// prop.test(x, n, correct = FALSE) interval. The interval treats the n users of a cell as
+// independent trials; the pooled row's n adds the cohorts' users. A churn cell with no
+// user at risk has the interval [0, 100].
+//
 // [Table.Overall] sums the counts of all cohorts per period, so its rates are the cohorts'
 // rates weighted by their eligible users. [Table.String] prints "return on" retention as a
 // triangle, [Table.Triangle] any of the three rates, and a Table marshals to JSON with

@@ -48,6 +48,14 @@ type Cell struct {
 	Retention float64 `json:"retention"`           // Active / Eligible: "return on period N"
 	Unbounded float64 `json:"unbounded_retention"` // Retained / Eligible: "return on or after period N"
 	Churn     float64 `json:"churn"`               // Churned / AtRisk; 0 when AtRisk is 0
+
+	// Wilson score intervals for the three rates at Options.Level, in percent (0 to 100)
+	// as every cxmetrics.Interval of a share: RetentionInterval for Active of Eligible,
+	// UnboundedInterval for Retained of Eligible, ChurnInterval for Churned of AtRisk
+	// ([0, 100] around an estimate of 0 when AtRisk is 0: no user tells anything).
+	RetentionInterval cxmetrics.Interval `json:"retention_interval"`
+	UnboundedInterval cxmetrics.Interval `json:"unbounded_interval"`
+	ChurnInterval     cxmetrics.Interval `json:"churn_interval"`
 }
 
 // Measure selects the rate that Table.Triangle prints.
