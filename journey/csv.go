@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"math"
 	"slices"
 	"strconv"
@@ -72,8 +73,8 @@ func reserved(name string) bool {
 // error, and an empty file is an error wrapping [cxmetrics.ErrEmpty]. Blank lines hold no
 // record and are passed over, as encoding/csv does; no record is ever skipped: the first
 // bad field stops the read with a [*cxmetrics.ParseError] naming its line, column and
-// column name, whose Err is an [*cxmetrics.InputError] with the field's value and its
-// record's position among the data rows (Index 0 for the first row after the header).
+// column name, whose Err is an [*cxmetrics.InputError] with the field's quoted value
+// (Index -1: the line and column say where).
 // The sentinels it wraps are
 //
 //   - [cxmetrics.ErrEmpty]: an empty user, event or time field;
@@ -86,39 +87,64 @@ func reserved(name string) bool {
 // file (a stray quote, a wrong number of fields) is a [*cxmetrics.ParseError] wrapping
 // [cxmetrics.ErrCorrupt] and the [*csv.ParseError].
 func ReadEventsCSV(r io.Reader) ([]Event, error) {
-	cr := csvfile.NewReader(r)
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, fmt.Errorf("journey: events csv: no header: %w", cxmetrics.ErrEmpty)
-	}
-	if err != nil {
-		return nil, readErr(err)
-	}
-	h, err := csvfile.Match(header, eventColumns, true)
-	if err != nil {
-		return nil, err
-	}
 	var events []Event
-	for row := 0; ; row++ {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return events, nil
-		}
-		if err != nil {
-			return nil, readErr(err)
-		}
-		e, err := parseRecord(cr, rec, row, h)
+	for e, err := range ScanEventsCSV(r) {
 		if err != nil {
 			return nil, err
 		}
 		events = append(events, e)
+	}
+	return events, nil
+}
+
+// ScanEventsCSV reads the events of a CSV file one at a time, in file order, as
+// [ReadEventsCSV] reads them: the same columns, the same events and the same errors. It
+// holds one record at a time, so its memory does not grow with the file. After the first
+// error it yields that error, with a zero Event, and stops; an empty file yields an error
+// wrapping [cxmetrics.ErrEmpty]. The sequence reads r as it goes: it is meant to be
+// ranged over once.
+func ScanEventsCSV(r io.Reader) iter.Seq2[Event, error] {
+	return func(yield func(Event, error) bool) {
+		cr := csvfile.NewReader(r)
+		header, err := cr.Read()
+		if err == io.EOF {
+			yield(Event{}, fmt.Errorf("journey: events csv: no header: %w", cxmetrics.ErrEmpty))
+			return
+		}
+		if err != nil {
+			yield(Event{}, readErr(err))
+			return
+		}
+		h, err := csvfile.Match(header, eventColumns, true)
+		if err != nil {
+			yield(Event{}, err)
+			return
+		}
+		for {
+			rec, err := cr.Read()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				yield(Event{}, readErr(err))
+				return
+			}
+			e, err := parseRecord(cr, rec, h)
+			if err != nil {
+				yield(Event{}, err)
+				return
+			}
+			if !yield(e, nil) {
+				return
+			}
+		}
 	}
 }
 
 // readErr converts an error of the CSV reader.
 func readErr(err error) error { return csvfile.ReadError(pkg, "events csv", err) }
 
-func parseRecord(cr *csv.Reader, rec []string, row int, h csvfile.Header) (Event, error) {
+func parseRecord(cr *csv.Reader, rec []string, h csvfile.Header) (Event, error) {
 	bad := func(col int, sentinel error, detail string) error {
 		return csvfile.BadField(cr, h, col, rec[col], sentinel, detail)
 	}
