@@ -118,3 +118,28 @@ func cmpFloat(a, b float64) int {
 	}
 	return 0
 }
+
+func ExampleFitShiftedBetaGeometric() {
+	// Fader & Hardie (2007): of 1,000 customers who signed up in year 0, these were still
+	// subscribed at the start of years 0 to 7 (their "regular" segment).
+	active := []int{1000, 631, 468, 382, 326, 289, 262, 241}
+	m, err := clv.FitShiftedBetaGeometric(active)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("alpha = %.3f (± %.3f), beta = %.3f (± %.3f)\n", m.Alpha, m.StdErr[0], m.Beta, m.StdErr[1])
+	for _, t := range []int{1, 8, 12} {
+		s, _ := m.Survival(t)
+		r, _ := m.RetentionRate(t)
+		fmt.Printf("year %2d: %.1f%% still subscribed, retention rate %.3f\n", t, 100*s, r)
+	}
+	derl, _ := m.DERL(0.1, 0)
+	fmt.Printf("a new subscriber pays %.2f more times, discounted at 10%%\n", derl)
+	// Output:
+	// alpha = 0.704 (± 0.066), beta = 1.182 (± 0.152)
+	// year  1: 62.7% still subscribed, retention rate 0.627
+	// year  8: 22.0% still subscribed, retention rate 0.921
+	// year 12: 17.0% still subscribed, retention rate 0.945
+	// a new subscriber pays 2.96 more times, discounted at 10%
+}

@@ -209,3 +209,45 @@ func FuzzCustomersFromEvents(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFitShiftedBetaGeometric decodes a cohort from data (a size, then the share that
+// leaves in each period) and checks that a fit is finite and its curves stay in [0, 1].
+func FuzzFitShiftedBetaGeometric(f *testing.F) {
+	f.Add([]byte{100, 90, 40, 30, 20, 10, 10, 8})
+	f.Add([]byte{255, 0, 0, 0})
+	f.Add([]byte{3, 255, 255})
+	f.Add([]byte{1, 1})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) == 0 || len(data) > 40 {
+			return
+		}
+		active := []int{int(data[0]) * 37}
+		for _, b := range data[1:] {
+			prev := active[len(active)-1]
+			active = append(active, prev-prev*int(b)/255)
+		}
+		if len(data)%7 == 3 && len(active) > 1 {
+			active[len(active)-1] += 5 // sometimes an invalid, growing count
+		}
+		m, err := FitShiftedBetaGeometric(active)
+		if err != nil {
+			if !knownError(err) {
+				t.Fatalf("%v: unknown error %v", active, err)
+			}
+			return
+		}
+		if !allFinite(m.Alpha, m.Beta, m.LogLikelihood, m.StdErr[0], m.StdErr[1]) || m.Alpha <= 0 || m.Beta <= 0 {
+			t.Fatalf("%v: fit %+v", active, m)
+		}
+		for _, tt := range []int{1, 5, 1000} {
+			s, err1 := m.Survival(tt)
+			r, err2 := m.RetentionRate(tt)
+			if err1 != nil || err2 != nil || !(s >= 0 && s <= 1) || !(r >= 0 && r <= 1) {
+				t.Fatalf("%+v: S(%d) = %v (%v), r = %v (%v)", m, tt, s, err1, r, err2)
+			}
+		}
+		if d, err := m.DERL(0.05, 3); err != nil || !(d >= 0 && d <= 21) {
+			t.Fatalf("%+v: DERL = %v, %v", m, d, err)
+		}
+	})
+}
