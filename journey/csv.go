@@ -1,6 +1,7 @@
 package journey
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -86,9 +87,31 @@ func reserved(name string) bool {
 // [*cxmetrics.ParseError] on line 1 wrapping [cxmetrics.ErrUnknownLabel]. A malformed
 // file (a stray quote, a wrong number of fields) is a [*cxmetrics.ParseError] wrapping
 // [cxmetrics.ErrCorrupt] and the [*csv.ParseError].
-func ReadEventsCSV(r io.Reader) ([]Event, error) {
+//
+// ReadEventsCSV parses on every core (GOMAXPROCS goroutines) and holds the file in memory
+// while it parses; the events it returns share one string per distinct user id, event
+// name, channel and property value, and have nil Props when the file has no property
+// columns. [ScanEventsCSV] reads the same file in constant memory.
+func ReadEventsCSV(r io.Reader) ([]Event, error) { return readEventsCSV(r, blockSize) }
+
+// readEventsCSV is ReadEventsCSV with blocks of about size bytes.
+func readEventsCSV(r io.Reader, size int) ([]Event, error) {
+	blocks, rerr := readBlocks(r, size)
+	if rerr == nil && len(blocks) > 0 {
+		if events, done, err := readEventsParallel(blocks); done {
+			return events, err
+		}
+	}
+	// What cannot be parsed in parallel is read in file order, up to the input's error.
+	in := make([]io.Reader, 0, len(blocks)+1)
+	for _, b := range blocks {
+		in = append(in, bytes.NewReader(b))
+	}
+	if rerr != nil {
+		in = append(in, errReader{rerr})
+	}
 	var events []Event
-	for e, err := range ScanEventsCSV(r) {
+	for e, err := range ScanEventsCSV(io.MultiReader(in...)) {
 		if err != nil {
 			return nil, err
 		}
@@ -232,26 +255,31 @@ const (
 )
 
 // parseUnix parses [+-]digits[.digits] exactly, without going through float64.
-func parseUnix(s string) (sec, nsec int64, ok bool) {
-	intPart, frac, hasFrac := strings.Cut(s, ".")
+func parseUnix[T string | []byte](s T) (sec, nsec int64, ok bool) {
 	neg := false
-	switch {
-	case strings.HasPrefix(intPart, "-"):
-		neg, intPart = true, intPart[1:]
-	case strings.HasPrefix(intPart, "+"):
-		intPart = intPart[1:]
+	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
+		neg, s = s[0] == '-', s[1:]
 	}
-	if intPart == "" || len(intPart) > 18 || !allDigits(intPart) {
+	i := 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		sec = sec*10 + int64(s[i]-'0')
+	}
+	if i == 0 || i > 18 {
 		return 0, 0, false
 	}
-	if hasFrac && (frac == "" || len(frac) > 9 || !allDigits(frac)) {
-		return 0, 0, false
-	}
-	sec, _ = strconv.ParseInt(intPart, 10, 64)
-	for i := 0; i < 9; i++ {
-		nsec *= 10
-		if i < len(frac) {
-			nsec += int64(frac[i] - '0')
+	if i < len(s) {
+		frac := s[i+1:]
+		if s[i] != '.' || len(frac) == 0 || len(frac) > 9 {
+			return 0, 0, false
+		}
+		for k := 0; k < 9; k++ {
+			nsec *= 10
+			if k < len(frac) {
+				if frac[k] < '0' || frac[k] > '9' {
+					return 0, 0, false
+				}
+				nsec += int64(frac[k] - '0')
+			}
 		}
 	}
 	if neg {
@@ -261,15 +289,6 @@ func parseUnix(s string) (sec, nsec int64, ok bool) {
 		}
 	}
 	return sec, nsec, true
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // WriteEventsCSV writes events as a CSV file that [ReadEventsCSV] reads back to the same
