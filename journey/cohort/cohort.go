@@ -11,7 +11,6 @@ import (
 	"github.com/cxmetrics/cxmetrics/internal/dist"
 	"github.com/cxmetrics/cxmetrics/internal/enum"
 	"github.com/cxmetrics/cxmetrics/internal/intern"
-	"github.com/cxmetrics/cxmetrics/internal/survey"
 	"github.com/cxmetrics/cxmetrics/journey"
 )
 
@@ -99,6 +98,13 @@ type Options struct {
 	// user counts for period N only once period N has ended by AsOf. The zero value means
 	// the time of the latest event.
 	AsOf time.Time
+	// BreakdownBy is an Event.Props key: with it, Table.Breakdown holds one table per
+	// value, each user under the value of the key on their acquisition event (the first
+	// start event; "" when that event lacks the key). Empty means no breakdown.
+	BreakdownBy string
+	// Revenue also sums Event.Value of the return events into Cell.Revenue, the revenue
+	// of each cohort in each period.
+	Revenue bool
 	// Level is the confidence level of the cells' Wilson intervals, in (0, 1); 0 means
 	// 0.95.
 	Level float64
@@ -107,22 +113,26 @@ type Options struct {
 // DefaultLevel is the confidence level of the cells' intervals when Options.Level is 0.
 const DefaultLevel = 0.95
 
-// user is the state of one user while a table is built.
-type user struct {
-	first   time.Time // the first start event
-	cohort  int32     // index into the cohort list
-	last    int32     // the last period that has ended by AsOf (0 at least)
-	max     int32     // the latest period with a return (0 at least)
-	started bool      // has a start event by AsOf
-}
-
 // MaxPeriods is the largest number of periods (cells, 0 to MaxPeriods-1) that a row of a
 // [Table] may span, from a cohort's period to that of [Options.AsOf]. It is 10 000: over
 // 27 years of days (a product's whole history in daily cohorts), 190 years of weeks, 800
-// of months. A row then takes at most 720 KB. The bound exists for logs with a "never"
+// of months. A row then takes at most 2 MB. The bound exists for logs with a "never"
 // sentinel such as the year 9999 or 1900, which would otherwise cost a cell for every
 // day up to it.
 const MaxPeriods = 10_000
+
+// member is the state of one user while Build counts: the first start event, the cohort,
+// and the periods with a return.
+type member struct {
+	sec    int64  // the acquisition event: Unix seconds
+	key    int64  // the calendar index of the cohort
+	active uint64 // bit n-1 set: a counted return in period n, for n = 1 to 64
+	nsec   int32  // the acquisition event: nanoseconds
+	acq    int32  // the index of the acquisition event; -1 for a user without one
+	row    int32  // the row of the user's cohort and breakdown group
+	last   int32  // the last period that has ended by AsOf (0 at least)
+	max    int32  // the latest period with a return (0 at least)
+}
 
 // Build groups users into cohorts by the period of their first start event and counts,
 // for every cohort and period N, the users who returned in period N, the users who
@@ -137,15 +147,18 @@ const MaxPeriods = 10_000
 // definition of "return on or after" (unbounded) retention, applied to both rates so that
 // an unfinished period never reads as a drop.
 //
-// Events after AsOf, return events before the user's first start event, and events of
-// users who never did the start event are not part of any cohort. Events need not be
-// sorted. An event with an empty user or a zero time (the zero time.Time, which would
-// open a cohort in year 1) is an [*cxmetrics.InputError] wrapping [cxmetrics.ErrEmpty] at
-// its index, and one whose time (or an AsOf) lies outside the years 0000 to 9999 in UTC,
-// the range that RFC 3339 and journey.ReadEventsCSV accept, one wrapping
-// [cxmetrics.ErrOutOfRange]. No events, or no start event by AsOf, is an error wrapping
+// Events after AsOf, return events before the user's first start event (or at its time
+// but before it in the input), and events of users who never did the start event are
+// not part of any cohort. Events need not be sorted. An event with an empty user or a
+// zero time (the zero time.Time, which would open a cohort in year 1) is an
+// [*cxmetrics.InputError] wrapping [cxmetrics.ErrEmpty] at its index, and one whose time
+// (or an AsOf) lies outside the years 0000 to 9999 in UTC, the range that RFC 3339 and
+// journey.ReadEventsCSV accept, one wrapping [cxmetrics.ErrOutOfRange]. With
+// Options.Revenue, a Value that is NaN or infinite is one wrapping
+// [cxmetrics.ErrNotFinite]. No events, or no start event by AsOf, is an error wrapping
 // [cxmetrics.ErrEmpty]; an unknown Period, Window or WeekStart is an
-// [*cxmetrics.InputError] wrapping [cxmetrics.ErrUnknownLabel].
+// [*cxmetrics.InputError] wrapping [cxmetrics.ErrUnknownLabel], and a Level outside
+// (0, 1) one wrapping [cxmetrics.ErrInvalidLevel].
 //
 // A table whose rows would span more than [MaxPeriods] periods, from the earliest start
 // event to AsOf, is an [*cxmetrics.InputError] wrapping [cxmetrics.ErrTooLarge] that
@@ -163,33 +176,24 @@ func Build(events []journey.Event, o Options) (Table, error) {
 	if len(events) >= math.MaxInt32 {
 		return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "events", Index: -1, Value: len(events), Err: cxmetrics.ErrTooLarge, Detail: "(at most 2^31 - 2)"}
 	}
-	loc := o.Location
-	if loc == nil {
-		loc = time.UTC
-	}
 	asOf, asOfEvent := o.AsOf, -1
 	for i := range events {
 		e := &events[i]
-		switch {
-		case e.User == "":
-			return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "user", Index: i, Value: `""`, Err: cxmetrics.ErrEmpty}
-		case e.Time.IsZero():
-			return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "time", Index: i, Value: e.Time, Err: cxmetrics.ErrEmpty, Detail: "(the zero time.Time)"}
-		case !inYears(e.Time):
-			return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "time", Index: i, Value: e.Time, Err: cxmetrics.ErrOutOfRange, Detail: "(years 0000 to 9999)"}
-		case o.AsOf.IsZero() && (asOf.IsZero() || e.Time.After(asOf)):
+		if err := o.checkEvent(e, i); err != nil {
+			return Table{}, err
+		}
+		if o.AsOf.IsZero() && (asOf.IsZero() || e.Time.After(asOf)) {
 			asOf, asOfEvent = e.Time, i
 		}
 	}
-	if !inYears(asOf) {
-		return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "as-of time", Index: -1, Value: asOf, Err: cxmetrics.ErrOutOfRange, Detail: "(years 0000 to 9999)"}
-	}
-	cal := calendar{period: o.Period, loc: loc, weekStart: int64(o.WeekStart)}
+	asSec, asNsec := asOf.Unix(), int32(asOf.Nanosecond())
+	after := func(s int64, ns int32) bool { return s > asSec || (s == asSec && ns > asNsec) }
 
-	// Pass 1: intern the users, and find each one's first start event.
+	// Pass 1: intern the users, and find each one's acquisition event: the first start
+	// event, the first in input order among equal times.
 	var ids intern.IDs
 	eventUser := make([]int32, len(events))
-	var all []user
+	var all []member
 	started := 0
 	for i := range events {
 		e := &events[i]
@@ -198,202 +202,198 @@ func Build(events []journey.Event, o Options) (Table, error) {
 			return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "user", Index: i, Value: strconv.Quote(e.User), Err: cxmetrics.ErrTooLarge, Detail: "(more than 2^31 - 1 distinct users)"}
 		}
 		if int(id) == len(all) {
-			all = append(all, user{})
+			all = append(all, member{acq: -1})
 		}
 		eventUser[i] = id
-		if (o.StartEvent != "" && e.Name != o.StartEvent) || e.Time.After(asOf) {
+		if o.StartEvent != "" && e.Name != o.StartEvent {
 			continue
 		}
-		if u := &all[id]; !u.started || e.Time.Before(u.first) {
-			if !u.started {
+		s, ns := e.Time.Unix(), int32(e.Time.Nanosecond())
+		if after(s, ns) {
+			continue
+		}
+		if u := &all[id]; u.acq < 0 || s < u.sec || (s == u.sec && ns < u.nsec) {
+			if u.acq < 0 {
 				started++
 			}
-			u.first, u.started = e.Time, true
+			u.sec, u.nsec, u.acq = s, ns, int32(i)
 		}
 	}
 	if started == 0 {
 		return Table{}, fmt.Errorf("cohort: no start event %q by %v: %w", o.StartEvent, asOf, cxmetrics.ErrEmpty)
 	}
-	// Keep the users who started, renumbered; the others get -1.
-	users := make([]user, 0, started)
-	renum := make([]int32, len(all))
-	for i := range all {
-		renum[i] = -1
-		if all[i].started {
-			renum[i] = int32(len(users))
-			users = append(users, all[i])
+
+	// The earliest acquisition opens the longest row, which must fit MaxPeriods.
+	earliest := -1
+	for id := range all {
+		u := &all[id]
+		if u.acq >= 0 && (earliest < 0 || u.sec < all[earliest].sec || (u.sec == all[earliest].sec && u.nsec < all[earliest].nsec)) {
+			earliest = id
 		}
 	}
-	for i, id := range eventUser {
-		eventUser[i] = renum[id]
+	cal := o.calendar()
+	first := &all[earliest]
+	minKey, asOfKey := cal.index(time.Unix(first.sec, int64(first.nsec))), cal.index(asOf)
+	if o.longest(minKey, first.sec, first.nsec, asOfKey, asSec, asNsec) >= MaxPeriods {
+		return Table{}, spanError(events, o, asOf, asOfEvent, int(first.acq))
+	}
+	b := newBounds(cal)
+	b.cover(minKey, asOfKey)
+
+	// Cohorts, rows and last ended periods.
+	var r rows
+	g := o.newGroups(events)
+	rowOf := make(map[[2]int64]int32)
+	for id := range all {
+		u := &all[id]
+		if u.acq < 0 {
+			continue
+		}
+		u.key = b.index(u.sec)
+		u.last = int32(max(0, o.longest(u.key, u.sec, u.nsec, asOfKey, asSec, asNsec)))
+		k := [2]int64{int64(g.of(u.acq)), u.key}
+		row, ok := rowOf[k]
+		if !ok {
+			row = r.add(int32(k[0]), k[1])
+			rowOf[k] = row
+		}
+		u.row = row
 	}
 
-	// Cohorts, and each user's last period that has ended by AsOf: every row must fit
-	// MaxPeriods.
-	keys := make([]int64, len(users))
-	asOfIndex := cal.index(asOf)
+	// Pass 2: returns. A return lies between the user's acquisition and AsOf, so its
+	// period is at most u.last + 1 <= MaxPeriods. Each (user, period) counts once: a bit
+	// per period in u.active up to period 64, sorted pairs beyond.
 	width := o.Period.rollingSeconds()
-	longest, longestLast := 0, int64(0)
-	for i := range users {
-		u := &users[i]
-		keys[i] = cal.index(u.first)
-		var last int64
-		if o.Window == Calendar {
-			last = asOfIndex - keys[i] - 1
-		} else {
-			last = floorDiv(secondsBetween(u.first, asOf), width) - 1
-		}
-		if last > longestLast {
-			longest, longestLast = i, last
-		}
-		u.last = int32(max(0, min(last, MaxPeriods)))
-	}
-	if longestLast >= MaxPeriods {
-		// The user's first start event: the first one at that time, as pass 1 keeps it.
-		first := 0
-		for i := range events {
-			e := &events[i]
-			if eventUser[i] == int32(longest) && (o.StartEvent == "" || e.Name == o.StartEvent) && e.Time.Equal(users[longest].first) {
-				first = i
-				break
-			}
-		}
-		return Table{}, spanError(events, o, asOf, asOfEvent, first)
-	}
-	cohortKeys := slices.Clone(keys)
-	slices.Sort(cohortKeys)
-	cohortKeys = slices.Compact(cohortKeys)
-	for i := range users {
-		c, _ := slices.BinarySearch(cohortKeys, keys[i])
-		users[i].cohort = int32(c)
-	}
-
-	// Pass 2: returns, as (user, period) pairs for the periods that have ended. A return
-	// lies between the user's first start event and AsOf, so its period is at most
-	// u.last + 1 <= MaxPeriods.
 	var pairs []uint64
 	for i := range events {
 		e := &events[i]
-		if (o.ReturnEvent != "" && e.Name != o.ReturnEvent) || e.Time.After(asOf) {
+		if o.ReturnEvent != "" && e.Name != o.ReturnEvent {
 			continue
 		}
 		id := eventUser[i]
-		if id < 0 {
+		u := &all[id]
+		if u.acq < 0 {
 			continue
 		}
-		u := &users[id]
-		if e.Time.Before(u.first) {
+		s, ns := e.Time.Unix(), int32(e.Time.Nanosecond())
+		if after(s, ns) || s < u.sec || (s == u.sec && (ns < u.nsec || (ns == u.nsec && int32(i) < u.acq))) {
 			continue
 		}
-		var n int64
+		var n int32
 		if o.Window == Calendar {
-			n = cal.index(e.Time) - keys[id]
+			n = int32(b.index(s) - u.key)
 		} else {
-			n = floorDiv(secondsBetween(u.first, e.Time), width)
+			n = int32(secondsBetween(u.sec, u.nsec, s, ns) / width)
 		}
-		if int32(n) > u.max {
-			u.max = int32(n)
+		u.max = max(u.max, n)
+		if n > u.last {
+			continue
 		}
-		if n >= 1 && n <= int64(u.last) {
+		if o.Revenue {
+			r.cell(u.row, n).Revenue += e.Value
+		}
+		switch {
+		case n == 0:
+		case n <= 64:
+			if bit := uint64(1) << (n - 1); u.active&bit == 0 {
+				u.active |= bit
+				r.cell(u.row, n).Active++
+			}
+		default:
 			pairs = append(pairs, uint64(id)<<32|uint64(n))
 		}
 	}
 	slices.Sort(pairs)
-	pairs = slices.Compact(pairs)
-
-	t := Table{Period: o.Period, Window: o.Window, Location: loc.String(), AsOf: asOf}
-	t.Cohorts = make([]Cohort, len(cohortKeys))
-	for c, k := range cohortKeys {
-		t.Cohorts[c].Start = cal.start(k)
+	for _, p := range slices.Compact(pairs) {
+		r.cell(all[p>>32].row, int32(p)).Active++
 	}
-	for i := range users {
-		c := &t.Cohorts[users[i].cohort]
-		c.Users++
-		if n := int(users[i].last) + 1; n > len(c.Cells) {
-			c.Cells = slices.Grow(c.Cells, n-len(c.Cells))[:n]
+	for id := range all {
+		if u := &all[id]; u.acq >= 0 {
+			r.user(u.row, u.last, u.max)
 		}
 	}
-	// Histograms first, then suffix sums: Eligible[N] counts users with last >= N,
-	// Retained[N] users with min(last, max) >= N, AtRisk[N] users with min(last, max+1) >= N.
-	for i := range users {
-		u := &users[i]
-		cells := t.Cohorts[u.cohort].Cells
-		cells[u.last].Eligible++
-		cells[min(u.last, u.max)].Retained++
-		cells[min(u.last, u.max+1)].AtRisk++
-	}
-	for _, p := range pairs {
-		u := &users[p>>32]
-		t.Cohorts[u.cohort].Cells[int32(p)].Active++
-	}
-	for c := range t.Cohorts {
-		cells := t.Cohorts[c].Cells
-		for n := len(cells) - 2; n >= 0; n-- {
-			cells[n].Eligible += cells[n+1].Eligible
-			cells[n].Retained += cells[n+1].Retained
-			cells[n].AtRisk += cells[n+1].AtRisk
-		}
-		cells[0].Active = cells[0].Eligible
-		cells[0].AtRisk = cells[0].Eligible
-		for n := range cells {
-			cells[n].Period = n
-		}
-		if len(cells) > len(t.Overall) {
-			t.Overall = slices.Grow(t.Overall, len(cells)-len(t.Overall))[:len(cells)]
-		}
-		for n, x := range cells {
-			all := &t.Overall[n]
-			all.Period = n
-			all.Eligible += x.Eligible
-			all.Active += x.Active
-			all.Retained += x.Retained
-			all.AtRisk += x.AtRisk
-		}
-	}
-	level := o.Level
-	if level == 0 {
-		level = DefaultLevel
-	}
-	for c := range t.Cohorts {
-		finish(t.Cohorts[c].Cells, level)
-	}
-	finish(t.Overall, level)
-	return t, nil
+	return r.tables(o.table(asOf), cal, g.names(), o.level()), nil
 }
 
-// finish derives the churn counts, the rates and their intervals from the counts. Every
-// cell has Eligible >= 1, and level has been checked.
-func finish(cells []Cell, level float64) {
-	for n := range cells {
-		x := &cells[n]
-		x.Churned = x.AtRisk - x.Retained
-		x.Retention = float64(x.Active) / float64(x.Eligible)
-		x.Unbounded = float64(x.Retained) / float64(x.Eligible)
-		x.RetentionInterval = wilson(x.Active, x.Eligible, level)
-		x.UnboundedInterval = wilson(x.Retained, x.Eligible, level)
-		x.ChurnInterval = wilson(x.Churned, x.AtRisk, level)
-		if x.AtRisk > 0 {
-			x.Churn = float64(x.Churned) / float64(x.AtRisk)
-		}
+// checkEvent validates one event.
+func (o Options) checkEvent(e *journey.Event, i int) error {
+	switch {
+	case e.User == "":
+		return &cxmetrics.InputError{Pkg: pkg, What: "user", Index: i, Value: `""`, Err: cxmetrics.ErrEmpty}
+	case e.Time.IsZero():
+		return &cxmetrics.InputError{Pkg: pkg, What: "time", Index: i, Value: e.Time, Err: cxmetrics.ErrEmpty, Detail: "(the zero time.Time)"}
+	case !inYears(e.Time):
+		return &cxmetrics.InputError{Pkg: pkg, What: "time", Index: i, Value: e.Time, Err: cxmetrics.ErrOutOfRange, Detail: "(years 0000 to 9999)"}
+	case o.Revenue && (math.IsNaN(e.Value) || math.IsInf(e.Value, 0)):
+		return &cxmetrics.InputError{Pkg: pkg, What: "value", Index: i, Value: e.Value, Err: cxmetrics.ErrNotFinite}
 	}
+	return nil
 }
 
-// wilson returns the Wilson score interval (Wilson 1927) for k successes in n trials, in
-// percent:
-//
-//	(p + z²/2n ± z √(p(1-p)/n + z²/4n²)) / (1 + z²/n),  p = k/n,
-//
-// z the (1+level)/2 normal quantile; [0, 100] around 0 when n is 0.
-func wilson(k, n int, level float64) cxmetrics.Interval {
-	iv := cxmetrics.Interval{Lower: 0, Upper: 100, Level: level, Method: cxmetrics.Wilson}
-	if n == 0 {
-		return iv
+// longest returns the last period that has ended by the as-of time (Unix seconds asSec
+// and nanoseconds asNsec, in the calendar period asOfKey) for a user acquired at (sec,
+// nsec) in the calendar period key; -1 when period 0 has not ended.
+func (o Options) longest(key, sec int64, nsec int32, asOfKey, asSec int64, asNsec int32) int64 {
+	if o.Window == Calendar {
+		return asOfKey - key - 1
 	}
-	p := float64(k) / float64(n)
-	// The level is valid and n > 0, the only errors Proportion has.
-	lo, hi, _ := survey.Proportion(pkg, cxmetrics.Wilson, p, float64(n), level)
-	iv.Estimate, iv.Lower, iv.Upper = 100*p, 100*lo, 100*hi
-	return iv
+	return floorDiv(secondsBetween(sec, nsec, asSec, asNsec), o.Period.rollingSeconds()) - 1
+}
+
+func (o Options) calendar() calendar {
+	loc := o.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return calendar{period: o.Period, loc: loc, weekStart: int64(o.WeekStart)}
+}
+
+func (o Options) table(asOf time.Time) Table {
+	return Table{Period: o.Period, Window: o.Window, Location: o.calendar().loc.String(), AsOf: asOf}
+}
+
+func (o Options) level() float64 {
+	if o.Level == 0 {
+		return DefaultLevel
+	}
+	return o.Level
+}
+
+// groups numbers the breakdown values of the acquisition events.
+type groups struct {
+	key    string // Options.BreakdownBy; "" for no breakdown
+	events []journey.Event
+	ids    intern.IDs
+}
+
+func (o Options) newGroups(events []journey.Event) *groups {
+	return &groups{key: o.BreakdownBy, events: events}
+}
+
+// of returns the group of the user acquired by events[acq].
+func (g *groups) of(acq int32) int32 {
+	if g.key == "" {
+		return 0
+	}
+	return g.value(g.events[acq].Props[g.key])
+}
+
+// value returns the group of a breakdown value.
+func (g *groups) value(v string) int32 {
+	id, _ := g.ids.ID(v) // at most one value per user: fewer than 2^31 - 1
+	return id
+}
+
+// names returns the breakdown values by group, or nil without a breakdown.
+func (g *groups) names() []string {
+	if g.key == "" {
+		return nil
+	}
+	names := make([]string, g.ids.Len())
+	for i := range names {
+		names[i] = g.ids.Name(int32(i))
+	}
+	return names
 }
 
 func (o Options) check() error {
@@ -406,79 +406,23 @@ func (o Options) check() error {
 	if o.WeekStart < time.Sunday || o.WeekStart > time.Saturday {
 		return &cxmetrics.InputError{Pkg: pkg, What: "week start", Index: -1, Value: int(o.WeekStart), Err: cxmetrics.ErrUnknownLabel}
 	}
+	if !o.AsOf.IsZero() && !inYears(o.AsOf) {
+		return &cxmetrics.InputError{Pkg: pkg, What: "as-of time", Index: -1, Value: o.AsOf, Err: cxmetrics.ErrOutOfRange, Detail: "(years 0000 to 9999)"}
+	}
 	if o.Level != 0 {
 		return dist.CheckLevel(pkg, o.Level)
 	}
 	return nil
 }
 
-// calendar numbers the calendar periods of a location: consecutive periods have
-// consecutive indexes, and index 0 holds 1970-01-01.
-type calendar struct {
-	period    Period
-	loc       *time.Location
-	weekStart int64
-}
-
-func (c calendar) index(t time.Time) int64 {
-	y, m, d := t.In(c.loc).Date()
-	switch c.period {
-	case Week:
-		// 1970-01-01 was a Thursday (weekday 4).
-		return floorDiv(civilDay(y, m, d)+4-c.weekStart, 7)
-	case Month:
-		return int64(y)*12 + int64(m) - 1
-	}
-	return civilDay(y, m, d)
-}
-
-// start returns the first instant of the period with index i.
-func (c calendar) start(i int64) time.Time {
-	switch c.period {
-	case Week:
-		return time.Date(1970, 1, 1+int(i*7-4+c.weekStart), 0, 0, 0, 0, c.loc)
-	case Month:
-		return time.Date(int(floorDiv(i, 12)), time.Month(i-floorDiv(i, 12)*12+1), 1, 0, 0, 0, 0, c.loc)
-	}
-	return time.Date(1970, 1, 1+int(i), 0, 0, 0, 0, c.loc)
-}
-
-// civilDay returns the number of days from 1970-01-01 to the given date of the proleptic
-// Gregorian calendar (Hinnant's days_from_civil).
-func civilDay(y int, m time.Month, d int) int64 {
-	yy := int64(y)
-	if m <= 2 {
-		yy--
-	}
-	era := floorDiv(yy, 400)
-	yoe := yy - era*400
-	mp := (int64(m) + 9) % 12
-	doy := (153*mp+2)/5 + int64(d) - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
-
-// secondsBetween returns the whole seconds from a to b, rounded down.
-func secondsBetween(a, b time.Time) int64 {
-	s := b.Unix() - a.Unix()
-	if b.Nanosecond() < a.Nanosecond() {
+// secondsBetween returns the whole seconds from (s0, n0) to (s1, n1), Unix seconds and
+// nanoseconds, rounded down.
+func secondsBetween(s0 int64, n0 int32, s1 int64, n1 int32) int64 {
+	s := s1 - s0
+	if n1 < n0 {
 		s--
 	}
 	return s
-}
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if (a%b != 0) && ((a < 0) != (b < 0)) {
-		q--
-	}
-	return q
-}
-
-// inYears reports whether t lies in the years 0000 to 9999 in UTC.
-func inYears(t time.Time) bool {
-	y := t.UTC().Year()
-	return y >= 0 && y <= 9999
 }
 
 // spanError reports a table that would span more than MaxPeriods periods, from the start

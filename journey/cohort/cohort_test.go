@@ -311,15 +311,40 @@ func reference(events []journey.Event, o Options) (Table, bool) {
 		}
 	}
 	first := map[string]time.Time{}
-	for _, e := range events {
+	acq := map[string]int{} // the index of the acquisition event
+	for i, e := range events {
 		if (o.StartEvent == "" || e.Name == o.StartEvent) && !e.Time.After(asOf) {
 			if f, ok := first[e.User]; !ok || e.Time.Before(f) {
 				first[e.User] = e.Time
+				acq[e.User] = i
 			}
 		}
 	}
 	if len(first) == 0 {
 		return Table{}, false
+	}
+	if o.BreakdownBy != "" {
+		// One table per value, each built from the events of its users alone, as of the
+		// whole log's as-of time.
+		sub := o
+		sub.BreakdownBy, sub.AsOf = "", asOf
+		whole, _ := reference(events, sub)
+		whole.Breakdown = map[string]Table{}
+		for u, i := range acq {
+			v := events[i].Props[o.BreakdownBy]
+			if _, done := whole.Breakdown[v]; done {
+				continue
+			}
+			var mine []journey.Event
+			for _, e := range events {
+				if w, ok := acq[e.User]; ok && events[w].Props[o.BreakdownBy] == v {
+					mine = append(mine, e)
+				}
+			}
+			whole.Breakdown[v], _ = reference(mine, sub)
+			_ = u
+		}
+		return whole, true
 	}
 	// cohortStart returns the calendar period that holds t.
 	cohortStart := func(t time.Time) time.Time {
@@ -394,12 +419,23 @@ func reference(events []journey.Event, o Options) (Table, bool) {
 		last[u] = k
 		active[u] = map[int]bool{0: true}
 	}
-	for _, e := range events {
+	revenue := map[string]map[int]float64{}
+	for i, e := range events {
 		f, ok := first[e.User]
 		if !ok || (o.ReturnEvent != "" && e.Name != o.ReturnEvent) || e.Time.After(asOf) || e.Time.Before(f) {
 			continue
 		}
-		active[e.User][periodOf(f, e.Time)] = true
+		if e.Time.Equal(f) && i < acq[e.User] {
+			continue // at the acquisition time but before the acquisition event
+		}
+		k := periodOf(f, e.Time)
+		active[e.User][k] = true
+		if o.Revenue {
+			if revenue[e.User] == nil {
+				revenue[e.User] = map[int]float64{}
+			}
+			revenue[e.User][k] += e.Value
+		}
 	}
 	retainedFrom := func(u string, n int) bool {
 		for k := range active[u] {
@@ -429,6 +465,7 @@ func reference(events []journey.Event, o Options) (Table, bool) {
 				if n == 0 || retainedFrom(u, n-1) {
 					x.AtRisk++
 				}
+				x.Revenue += revenue[u][n]
 			}
 			if x.Eligible == 0 {
 				break
@@ -442,6 +479,7 @@ func reference(events []journey.Event, o Options) (Table, bool) {
 			all.Active += x.Active
 			all.Retained += x.Retained
 			all.AtRisk += x.AtRisk
+			all.Revenue += x.Revenue
 		}
 		finish(c.Cells, level)
 		t.Cohorts = append(t.Cohorts, c)
@@ -483,13 +521,21 @@ func FuzzBuild(f *testing.F) {
 		if flags&0x80 != 0 {
 			o.AsOf = base.Add(time.Duration(rng.Int64N(int64(100 * 24 * time.Hour))))
 		}
+		// Whole values, so that sums do not depend on the order of addition.
+		o.Revenue = seed&1 != 0
+		if seed&2 != 0 {
+			o.BreakdownBy = "plan"
+		}
 		names := []string{"signup", "buy", "view"}
+		plans := []map[string]string{nil, {"plan": "free"}, {"plan": "pro"}, {"plan": ""}}
 		events := make([]journey.Event, int(n)%41)
 		for i := range events {
 			events[i] = journey.Event{
-				User: fmt.Sprint(rng.IntN(6)),
-				Name: names[rng.IntN(3)],
-				Time: base.Add(time.Duration(rng.Int64N(int64(100*24*time.Hour))) / time.Minute * time.Minute),
+				User:  fmt.Sprint(rng.IntN(6)),
+				Name:  names[rng.IntN(3)],
+				Time:  base.Add(time.Duration(rng.Int64N(int64(100*24*time.Hour))) / time.Minute * time.Minute),
+				Value: float64(rng.IntN(200) - 50),
+				Props: plans[rng.IntN(4)],
 			}
 		}
 		if never && len(events) > 0 {
@@ -517,6 +563,12 @@ func FuzzBuild(f *testing.F) {
 			t.Fatalf("as of %v in %s, want %v in %s", got.AsOf, got.Location, want.AsOf, want.Location)
 		}
 		checkTable(t, got, want.Cohorts, want.Overall)
+		if len(got.Breakdown) != len(want.Breakdown) {
+			t.Fatalf("breakdown by %d values, want %d", len(got.Breakdown), len(want.Breakdown))
+		}
+		for v, w := range want.Breakdown {
+			checkTable(t, got.Breakdown[v], w.Cohorts, w.Overall)
+		}
 		if _, err := json.Marshal(got); err != nil {
 			t.Fatal(err)
 		}
@@ -746,5 +798,88 @@ func TestIntervals(t *testing.T) {
 		if _, err := Build(handLog, Options{Level: level}); !errors.Is(err, cxmetrics.ErrInvalidLevel) {
 			t.Errorf("level %v: %v", level, err)
 		}
+	}
+}
+
+// TestBreakdownRevenue works a breakdown by plan with revenue out by hand. Daily
+// calendar cohorts in UTC as of 2024-01-04 00:00, every event a start and a return event.
+//
+//	cohort 01-01: a (pro) spends 0 + 5 on day 0, 7 on day 1, 1 on day 2; b (free) 0, -, 2
+//	cohort 01-02: c (pro) spends 0 + 4 on day 0, 3 on day 1; d (no plan) 1.5 on day 0
+func TestBreakdownRevenue(t *testing.T) {
+	e := func(user, at_ string, value float64, plan string) journey.Event {
+		ev := journey.Event{User: user, Name: "buy", Time: at(at_), Value: value}
+		if plan != "" {
+			ev.Props = map[string]string{"plan": plan}
+		}
+		return ev
+	}
+	events := []journey.Event{
+		e("a", "2024-01-01T12:00:00Z", 5, "free"), // after the acquisition event: a is pro
+		e("a", "2024-01-01T10:00:00Z", 0, "pro"),
+		e("b", "2024-01-01T11:00:00Z", 0, "free"),
+		e("c", "2024-01-02T09:00:00Z", 0, "pro"),
+		e("c", "2024-01-02T10:00:00Z", 4, ""),
+		e("d", "2024-01-02T13:00:00Z", 1.5, ""),
+		e("a", "2024-01-02T08:00:00Z", 7, ""),
+		e("a", "2024-01-03T08:00:00Z", 1, ""),
+		e("b", "2024-01-03T09:00:00Z", 2, ""),
+		e("c", "2024-01-03T23:59:59Z", 3, ""),
+		e("c", "2024-01-04T00:00:01Z", 1000, ""), // after AsOf
+	}
+	tab, err := Build(events, Options{AsOf: at("2024-01-04T00:00:00Z"), BreakdownBy: "plan", Revenue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	revenue := func(cells []Cell) []float64 {
+		var r []float64
+		for _, c := range cells {
+			r = append(r, c.Revenue)
+		}
+		return r
+	}
+	for _, c := range []struct {
+		name  string
+		table Table
+		users []int
+		rev   [][]float64
+	}{
+		{"all", tab, []int{2, 2}, [][]float64{{5, 7, 3}, {5.5, 3}}},
+		{"pro", tab.Breakdown["pro"], []int{1, 1}, [][]float64{{5, 7, 1}, {4, 3}}},
+		{"free", tab.Breakdown["free"], []int{1}, [][]float64{{0, 0, 2}}},
+		{"none", tab.Breakdown[""], []int{1}, [][]float64{{1.5, 0}}},
+	} {
+		if len(c.table.Cohorts) != len(c.users) {
+			t.Fatalf("%s: %d cohorts, want %d", c.name, len(c.table.Cohorts), len(c.users))
+		}
+		for i, row := range c.table.Cohorts {
+			if row.Users != c.users[i] || fmt.Sprint(revenue(row.Cells)) != fmt.Sprint(c.rev[i]) {
+				t.Errorf("%s, cohort %d: %d users, revenue %v; want %d, %v", c.name, i, row.Users, revenue(row.Cells), c.users[i], c.rev[i])
+			}
+		}
+		if c.table.Breakdown != nil && c.name != "all" {
+			t.Errorf("%s: a breakdown table with a breakdown", c.name)
+		}
+	}
+	if len(tab.Breakdown) != 3 {
+		t.Errorf("%d breakdown values, want 3", len(tab.Breakdown))
+	}
+	// Overall revenue on day 1: a's 7 and c's 3; on day 2, cohort 01-01 alone: 3.
+	if got := revenue(tab.Overall); fmt.Sprint(got) != fmt.Sprint([]float64{10.5, 10, 3}) {
+		t.Errorf("overall revenue %v", got)
+	}
+	// The pro table counts a and c: on day 1 both are back.
+	if x := tab.Breakdown["pro"].Overall[1]; x.Eligible != 2 || x.Active != 2 {
+		t.Errorf("pro, day 1: %+v", x)
+	}
+	// Without Options.Revenue the values are not summed, and a NaN is not an error.
+	events[3].Value = math.NaN()
+	plain, err := Build(events, Options{AsOf: at("2024-01-04T00:00:00Z")})
+	if err != nil || plain.Overall[0].Revenue != 0 || plain.Breakdown != nil {
+		t.Errorf("without revenue: %v, %+v", err, plain.Overall[0])
+	}
+	var ie *cxmetrics.InputError
+	if _, err := Build(events, Options{Revenue: true}); !errors.Is(err, cxmetrics.ErrNotFinite) || !errors.As(err, &ie) || ie.Index != 3 {
+		t.Errorf("NaN value: %v", err)
 	}
 }

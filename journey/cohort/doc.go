@@ -31,6 +31,24 @@
 // for period X is the users who have completed that period; the numerator the users who
 // returned in period X or later.
 //
+// # Breakdown and revenue
+//
+// With [Options.BreakdownBy], [Table.Breakdown] holds one table per value of that
+// Event.Props key. A user belongs to the value that their acquisition event carries: the
+// first start event (by time, then input order), the event that puts them in a cohort;
+// later events do not move them, and a user whose acquisition event lacks the key, or
+// has it empty, is under "". Each breakdown table is the table of its users alone, read
+// at the same as-of time; summing the breakdown tables' counts gives the main table.
+//
+// With [Options.Revenue], [Cell.Revenue] is the sum of Event.Value over the return
+// events that fall in period N of the cell's eligible users (for period 0, from the
+// acquisition event on, that event included when it is a return event): revenue "on
+// period N", counted over exactly the users and periods that make Active. Revenue has no
+// "on or after" form: a sum over period N and every later one would add the revenue of
+// periods that have not ended, and grow with the time a cohort has been watched, so it
+// would not compare across cohorts; the revenue up to period N is the sum of a row's
+// cells 0 to N. Values may be negative (refunds); NaN or infinite ones are errors.
+//
 // # Intervals
 //
 // Every cell, of a cohort and of the pooled row, carries a Wilson score interval for each

@@ -58,3 +58,42 @@ eve,open,2024-01-04T00:00:00Z
 	// 2024-01-03      1    0.0%
 	// all             5    0.0%   25.0%    0.0%
 }
+
+// A breakdown by the plan of each user's first event, with the revenue of each cohort
+// and day.
+func ExampleBuild_breakdown() {
+	const events = `user,event,time,value,plan
+ann,buy,2024-01-01T09:00:00Z,20,pro
+ann,buy,2024-01-02T09:00:00Z,15,
+bob,buy,2024-01-01T18:00:00Z,5,free
+bob,buy,2024-01-03T08:00:00Z,5,
+cid,buy,2024-01-01T20:00:00Z,30,pro
+eve,buy,2024-01-03T12:00:00Z,0,free
+`
+	log_, err := journey.ReadEventsCSV(strings.NewReader(events))
+	if err != nil {
+		log.Fatal(err)
+	}
+	t, err := cohort.Build(log_, cohort.Options{BreakdownBy: "plan", Revenue: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, plan := range []string{"free", "pro"} {
+		fmt.Println(plan + ":")
+		for _, c := range t.Breakdown[plan].Cohorts {
+			fmt.Print(c.Start.Format("01-02"), " users ", c.Users, ":")
+			for _, x := range c.Cells {
+				fmt.Printf(" day %d %d/%d back, revenue %g;", x.Period, x.Active, x.Eligible, x.Revenue)
+			}
+			fmt.Println()
+		}
+	}
+	fmt.Printf("day 1, all plans: %.0f%% back %v\n", 100*t.Overall[1].Retention, t.Overall[1].RetentionInterval)
+	// Output:
+	// free:
+	// 01-01 users 1: day 0 1/1 back, revenue 5; day 1 0/1 back, revenue 0;
+	// 01-03 users 1: day 0 1/1 back, revenue 0;
+	// pro:
+	// 01-01 users 2: day 0 2/2 back, revenue 50; day 1 1/2 back, revenue 15;
+	// day 1, all plans: 33% back 33.33 [6.149, 79.23] (95% Wilson)
+}

@@ -22,6 +22,10 @@ type Table struct {
 	// cell, so each rate is the average of the cohorts' rates weighted by their eligible
 	// users, as Amplitude's overall row.
 	Overall []Cell `json:"overall"`
+	// Breakdown holds, with Options.BreakdownBy, one table per value of that property,
+	// each over the users acquired with that value; the breakdown tables have no
+	// Breakdown of their own.
+	Breakdown map[string]Table `json:"breakdown,omitempty"`
 }
 
 // Cohort is the row of the users whose first start event fell in one period.
@@ -48,6 +52,11 @@ type Cell struct {
 	Retention float64 `json:"retention"`           // Active / Eligible: "return on period N"
 	Unbounded float64 `json:"unbounded_retention"` // Retained / Eligible: "return on or after period N"
 	Churn     float64 `json:"churn"`               // Churned / AtRisk; 0 when AtRisk is 0
+
+	// Revenue is, with Options.Revenue, the sum of Event.Value over the return events in
+	// period N of the eligible users: the cohort's revenue "on period N". It has no "on
+	// or after" form; see the package doc.
+	Revenue float64 `json:"revenue,omitempty"`
 
 	// Wilson score intervals for the three rates at Options.Level, in percent (0 to 100)
 	// as every cxmetrics.Interval of a share: RetentionInterval for Active of Eligible,
