@@ -51,3 +51,23 @@ func BenchmarkLifetimeValue(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkFitParetoNBDCDNOW(b *testing.B) {
+	cs := readCDNOW(b, "cdnow_summary.csv")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := FitParetoNBD(cs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFitShiftedBetaGeometric fits the "regular" cohort of Fader & Hardie (2007).
+func BenchmarkFitShiftedBetaGeometric(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := FitShiftedBetaGeometric(sbgRegular); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

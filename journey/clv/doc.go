@@ -37,6 +37,26 @@
 // [BGNBD.ConditionalExpectedPurchases] for a customer with a history,
 // [BGNBD.ProbabilityAlive] and [BGNBD.ProbabilityOfPurchases] P(X(t) = x).
 //
+// # Pareto/NBD
+//
+// [FitParetoNBD] fits the Pareto/NBD model (Schmittlein, Morrison & Colombo 1987), in
+// which a customer may drop out at any time (exponential lifetimes with Gamma(s, β)
+// rates) rather than only after a purchase; [ParetoNBD.ProbabilityAlive] and
+// [ParetoNBD.ConditionalExpectedPurchases] predict from it. Its likelihood contains the
+// difference of two Gauss hypergeometric functions; it is written around the larger of
+// α and β so that their argument lies in [0, 1), summed after Euler's transformation as
+// a series of positive terms, and combined in logarithms (see FitParetoNBD). The
+// gradient is taken by central differences, since the derivatives of 2F1 in its
+// parameters have no closed form.
+//
+// # Contractual churn
+//
+// [FitShiftedBetaGeometric] fits the shifted-beta-geometric model (Fader & Hardie 2007)
+// to the counts of a subscription cohort still active at the start of each period;
+// [ShiftedBetaGeometric.Survival], [ShiftedBetaGeometric.RetentionRate] and
+// [ShiftedBetaGeometric.DERL] (the discounted expected residual lifetime, Fader & Hardie
+// 2010) project it.
+//
 // # The hypergeometric function
 //
 // The paper's expressions for E[X(t)] and the conditional expectation contain the Gauss

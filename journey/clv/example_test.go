@@ -143,3 +143,20 @@ func ExampleFitShiftedBetaGeometric() {
 	// year 12: 17.0% still subscribed, retention rate 0.945
 	// a new subscriber pays 2.96 more times, discounted at 10%
 }
+
+func ExampleFitParetoNBD() {
+	customers := simulate(rand.New(rand.NewPCG(1, 1)), 300)
+	m, err := clv.FitParetoNBD(customers)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("r = %.2f (± %.2f), alpha = %.2f weeks (± %.2f)\n", m.R, m.StdErr[0], m.Alpha, m.StdErr[1])
+	c := clv.Customer{Frequency: 4, Recency: 30, T: 39}
+	alive, _ := m.ProbabilityAlive(c)
+	e, _ := m.ConditionalExpectedPurchases(13, c)
+	fmt.Printf("P(alive) = %.2f, expected purchases in the next 13 weeks %.2f\n", alive, e)
+	// Output:
+	// r = 1.57 (± 0.19), alpha = 7.72 weeks (± 1.10)
+	// P(alive) = 0.74, expected purchases in the next 13 weeks 1.03
+}

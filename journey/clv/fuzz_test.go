@@ -251,3 +251,38 @@ func FuzzFitShiftedBetaGeometric(f *testing.F) {
 		}
 	})
 }
+
+func FuzzFitParetoNBD(f *testing.F) {
+	seed := binary.LittleEndian.AppendUint64(nil, math.Float64bits(38.86))
+	for range 4 {
+		seed = append(seed, 2, 200, 255, 30, 1, 10, 255, 12, 0, 0, 255, 0, 3, 90, 200, 20, 5, 100, 128, 40)
+	}
+	f.Add(seed)
+	f.Add(binary.LittleEndian.AppendUint64(nil, math.Float64bits(math.NaN())))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cs := fuzzCustomers(data)
+		m, err := FitParetoNBD(cs)
+		if err != nil {
+			if !knownError(err) {
+				t.Fatalf("unknown error %v", err)
+			}
+			return
+		}
+		if !allFinite(m.R, m.Alpha, m.S, m.Beta, m.LogLikelihood) || !allFinite(m.StdErr[:]...) {
+			t.Fatalf("fit %+v", m)
+		}
+		for _, c := range cs {
+			p, err := m.ProbabilityAlive(c)
+			if err == nil && !(p >= 0 && p <= 1) {
+				t.Fatalf("%+v: P(alive | %+v) = %v", m, c, p)
+			}
+			if err != nil && !knownError(err) {
+				t.Fatalf("unknown error %v", err)
+			}
+			e, err := m.ConditionalExpectedPurchases(10, c)
+			if (err == nil && !(e >= 0 && stats.Finite(e))) || (err != nil && !knownError(err)) {
+				t.Fatalf("%+v: E[Y(10) | %+v] = %v, %v", m, c, e, err)
+			}
+		}
+	})
+}
