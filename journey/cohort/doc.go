@@ -71,6 +71,19 @@
 // periods and windows by name; [Period], [Window] and [Measure] have one text form for
 // String, MarshalText and UnmarshalText.
 //
+// # Streaming
+//
+// [BuildSeq] builds the same table from an iter.Seq2[journey.Event, error] sorted by time,
+// such as journey.ScanEventsCSV yields, for logs larger than memory: it reads each event
+// once and keeps only the state of each user with a start event (the acquisition, the
+// latest period with a return and that period's revenue) and the cells, O(users +
+// cells) in all. A user's returns come in time order, so each new period is counted when
+// its first return arrives; since the as-of time is known only at the end when
+// [Options.AsOf] is zero, the one period per user that may still be running then is
+// taken back at the end. The first event earlier than the one before it is an error
+// wrapping [cxmetrics.ErrOutOfRange] that names its index, its time and the previous
+// time.
+//
 // # Bounds and errors
 //
 // A row spans at most [MaxPeriods] periods (over 27 years of days): a log whose earliest

@@ -97,3 +97,27 @@ eve,buy,2024-01-03T12:00:00Z,0,free
 	// 01-01 users 2: day 0 2/2 back, revenue 50; day 1 1/2 back, revenue 15;
 	// day 1, all plans: 33% back 33.33 [6.149, 79.23] (95% Wilson)
 }
+
+// A log sorted by time, streamed from its CSV text without holding the events.
+func ExampleBuildSeq() {
+	const events = `user,event,time
+ann,open,2024-01-01T09:00:00Z
+bob,open,2024-01-01T18:00:00Z
+ann,open,2024-01-02T09:00:00Z
+bob,open,2024-01-03T08:00:00Z
+ann,open,2024-01-03T09:00:00Z
+`
+	t, err := cohort.BuildSeq(cohort.Options{}, journey.ScanEventsCSV(strings.NewReader(events)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print(t)
+	// An unsorted log is refused at its first event out of order.
+	_, err = cohort.BuildSeq(cohort.Options{}, journey.ScanEventsCSV(strings.NewReader("user,event,time\nann,open,2024-01-02T00:00:00Z\nbob,open,2024-01-01T00:00:00Z\n")))
+	fmt.Println(err)
+	// Output:
+	// cohort      users       0       1
+	// 2024-01-01      2  100.0%   50.0%
+	// all             2  100.0%   50.0%
+	// cohort: time 2024-01-01 00:00:00 +0000 UTC at index 1: out of range (before 2024-01-02 00:00:00 +0000 UTC, the time of event 0: the events must be sorted by time)
+}
