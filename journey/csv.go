@@ -194,17 +194,10 @@ func parseRecord(cr *csv.Reader, rec []string, h csvfile.Header) (Event, error) 
 		e.Channel = rec[col]
 	}
 	if col = h.At[atValue]; col >= 0 {
-		if s := strings.TrimSpace(rec[col]); s != "" {
-			v, err := strconv.ParseFloat(s, 64)
-			switch {
-			case errors.Is(err, strconv.ErrRange) && math.IsInf(v, 0):
-				return e, bad(col, cxmetrics.ErrNotFinite, "(overflows float64)")
-			case err != nil && !errors.Is(err, strconv.ErrRange):
-				return e, bad(col, cxmetrics.ErrCorrupt, "(want a number)")
-			case !stats.Finite(v):
-				return e, bad(col, cxmetrics.ErrNotFinite, "")
-			}
-			e.Value = v
+		var sentinel error
+		var detail string
+		if e.Value, detail, sentinel = parseValue(rec[col]); sentinel != nil {
+			return e, bad(col, sentinel, detail)
 		}
 	}
 	for _, col := range h.Extra {
@@ -216,6 +209,26 @@ func parseRecord(cr *csv.Reader, rec []string, h csvfile.Header) (Event, error) 
 		}
 	}
 	return e, nil
+}
+
+// parseValue parses an event's value: surrounding spaces are ignored and an empty field
+// is 0. A value that does not parse or is not finite returns a detail for the message
+// and the sentinel of the error.
+func parseValue(field string) (v float64, detail string, sentinel error) {
+	s := strings.TrimSpace(field)
+	if s == "" {
+		return 0, "", nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange) && math.IsInf(v, 0):
+		return 0, "(overflows float64)", cxmetrics.ErrNotFinite
+	case err != nil && !errors.Is(err, strconv.ErrRange):
+		return 0, "(want a number)", cxmetrics.ErrCorrupt
+	case !stats.Finite(v):
+		return 0, "", cxmetrics.ErrNotFinite
+	}
+	return v, "", nil
 }
 
 // ParseTime parses an event time as [ReadEventsCSV] does: RFC 3339 with optional

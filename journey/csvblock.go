@@ -130,7 +130,9 @@ func readEventsParallel(blocks [][]byte) (events []Event, done bool, err error) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p := blockParser{h: h, users: make(map[string]string), names: make(map[string]string), fields: make([][]byte, len(h.Names))}
+			// The table of user ids is sized for a log of ten events per user, so that
+			// it seldom grows while it is filled.
+			p := blockParser{h: h, users: make(map[string]string, min(total/10, 1<<20)), names: make(map[string]string), fields: make([][]byte, len(h.Names))}
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(parts) || int64(i) > failed.Load() {

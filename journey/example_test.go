@@ -146,3 +146,23 @@ func ExampleWriteEventsCSV() {
 	// u1,purchase,2024-03-01T09:30:00Z,email,49.9,FR
 	// u2,page_view,2024-03-01T10:00:00.5Z,,0,
 }
+
+func ExampleSummarizeEventSessions() {
+	start := time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC)
+	events := []journey.Event{
+		{User: "ann", Name: "page_view", Time: start},
+		{User: "bob", Name: "page_view", Time: start.Add(time.Minute)},
+		{User: "ann", Name: "page_view", Time: start.Add(2 * time.Minute)},
+		{User: "ann", Name: "page_view", Time: start.Add(3 * time.Hour)}, // a new session
+		{User: "bob", Name: "purchase", Time: start.Add(5 * time.Minute)},
+	}
+	st, err := journey.SummarizeEventSessions(events, 0, journey.Engagement{PageViews: []string{"page_view"}, Conversions: []string{"purchase"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	bounce, _ := st.BounceRate()
+	engaged, _ := st.EngagementRate()
+	fmt.Printf("%d sessions, %d single-page (bounce rate %.2f), %d engaged (%.2f)\n", st.Sessions, st.SinglePage, bounce, st.Engaged, engaged)
+	// Output: 3 sessions, 2 single-page (bounce rate 0.67), 2 engaged (0.67)
+}

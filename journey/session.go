@@ -174,39 +174,18 @@ func SummarizeSessions(sessions []Session, e Engagement) (SessionStats, error) {
 	if len(sessions) == 0 {
 		return st, inputErr("sessions", -1, "[]", cxmetrics.ErrEmpty, "")
 	}
-	if e.MinDuration < 0 {
-		return st, inputErr("minimum duration", -1, e.MinDuration, cxmetrics.ErrOutOfRange, "(must be >= 0)")
+	rules, err := newEngagementRules(e)
+	if err != nil {
+		return st, err
 	}
-	if e.MinPageViews < 0 {
-		return st, inputErr("minimum page views", -1, e.MinPageViews, cxmetrics.ErrOutOfRange, "(must be >= 0)")
-	}
-	minDur, minViews := e.MinDuration, e.MinPageViews
-	if minDur == 0 {
-		minDur = 10 * time.Second
-	}
-	if minViews == 0 {
-		minViews = 2
-	}
-	pageView := nameSet(e.PageViews)
-	conversion := nameSet(e.Conversions)
-	st.Sessions = len(sessions)
 	for _, s := range sessions {
 		views, converted := 0, false
 		for i := range s.Events {
-			name := s.Events[i].Name
-			if pageView == nil || pageView[name] {
-				views++
-			}
-			if conversion[name] {
-				converted = true
-			}
+			c := rules.class(s.Events[i].Name)
+			views += int(c & classView)
+			converted = converted || c&classConversion != 0
 		}
-		if views < 2 {
-			st.SinglePage++
-		}
-		if s.Duration() >= minDur || views >= minViews || converted {
-			st.Engaged++
-		}
+		rules.tally(&st, views, s.Duration(), converted)
 	}
 	return st, nil
 }
