@@ -101,3 +101,28 @@ func BenchmarkReadPathsCSV(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBootstrap times 100 resamples of each model on ChannelAttribution's 10,000
+// paths (88,387 journeys).
+func BenchmarkBootstrap(b *testing.B) {
+	paths := channelAttributionPaths(b)
+	models := []Model{{Kind: FirstTouchModel}, {Kind: LinearModel}, {Kind: PositionBasedModel, First: UShapedFirst, Last: UShapedLast}, {Kind: ShapleyModel}}
+	for order := 1; order <= MaxMarkovOrder; order++ {
+		models = append(models, Model{Kind: MarkovModel, Order: order})
+	}
+	for _, m := range models {
+		name := m.Kind.String()
+		if m.Kind == MarkovModel {
+			name += fmt.Sprintf("/order=%d", m.Order)
+		}
+		b.Run(name+"/resamples=100", func(b *testing.B) {
+			b.ReportAllocs()
+			rng := rand.New(rand.NewPCG(1, 1))
+			for b.Loop() {
+				if _, err := Bootstrap(paths, m, rng, 100, 0.95); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

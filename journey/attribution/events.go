@@ -25,7 +25,7 @@ func PathsFromEvents(events []journey.Event, conversionEvent string, lookback ti
 	if err != nil {
 		return nil, err
 	}
-	agg, err := aggregate(events, timed, last, false)
+	agg, _, err := aggregate(events, timed, last, false)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,8 @@ func TimedPathsFromEvents(events []journey.Event, conversionEvent string, lookba
 	if err != nil {
 		return nil, err
 	}
-	return aggregate(events, timed, last, true)
+	paths, _, err := aggregate(events, timed, last, true)
+	return paths, err
 }
 
 // pathSums accumulates the numbers of one aggregated path.
@@ -75,11 +76,12 @@ type pathSums struct {
 }
 
 // aggregate merges the paths of timed whose channels (and, with times, Before times) are
-// equal, in order of first appearance. last[k] is the index of the event that closes
-// timed[k]. A value that sums beyond the float64 range is an error naming the user of the
+// equal, in order of first appearance, and returns with them the aggregated path of each
+// path of timed. last[k] is the index of the event that closes timed[k]. A value that sums beyond the float64 range is an error naming the user of the
 // last path added to it; the counts cannot overflow, being at most the number of events.
-func aggregate(events []journey.Event, timed []TimedPath, last []int, times bool) ([]TimedPath, error) {
+func aggregate(events []journey.Event, timed []TimedPath, last []int, times bool) ([]TimedPath, []int, error) {
 	index := make(map[string]int)
+	of := make([]int, len(timed))
 	var paths []TimedPath
 	var sums []pathSums
 	var key strings.Builder
@@ -101,6 +103,7 @@ func aggregate(events []journey.Event, timed []TimedPath, last []int, times bool
 			paths = append(paths, t)
 			sums = append(sums, pathSums{})
 		}
+		of[k] = i
 		s := &sums[i]
 		s.conversions.add(t.Conversions)
 		s.value.add(t.Value)
@@ -113,11 +116,11 @@ func aggregate(events []journey.Event, timed []TimedPath, last []int, times bool
 		p.Conversions, p.Value, p.Nulls = s.conversions.value(), s.value.value(), s.nulls.value()
 		if !stats.Finite(p.Value) {
 			e := &events[s.last]
-			return nil, &cxmetrics.InputError{Pkg: "attribution", What: "conversion value of user " + strconv.Quote(e.User), Index: s.last, Value: e.Value, Err: cxmetrics.ErrNotFinite,
+			return nil, nil, &cxmetrics.InputError{Pkg: "attribution", What: "conversion value of user " + strconv.Quote(e.User), Index: s.last, Value: e.Value, Err: cxmetrics.ErrNotFinite,
 				Detail: "(the conversion values of its path sum beyond the float64 range)"}
 		}
 	}
-	return paths, nil
+	return paths, of, nil
 }
 
 // timedPaths builds one path per conversion and one per trailing run of touchpoints, and

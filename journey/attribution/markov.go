@@ -73,38 +73,38 @@ type MarkovResult struct {
 // Mapping the customer journey: Lessons learned from graph-based online attribution
 // modeling. International Journal of Research in Marketing 33(3), 457-474.
 func Markov(paths []Path, order int) (MarkovResult, error) {
-	switch {
-	case order < 1:
-		return MarkovResult{}, &cxmetrics.InputError{Pkg: "attribution", What: "markov order", Index: -1, Value: order, Err: cxmetrics.ErrOutOfRange, Detail: fmt.Sprintf("[1, %d]", MaxMarkovOrder)}
-	case order > MaxMarkovOrder:
-		return MarkovResult{}, &cxmetrics.InputError{Pkg: "attribution", What: "markov order", Index: -1, Value: order, Err: cxmetrics.ErrTooLarge, Detail: fmt.Sprintf("(at most %d)", MaxMarkovOrder)}
+	if err := checkOrder(order); err != nil {
+		return MarkovResult{}, err
 	}
 	c, err := compile(paths)
 	if err != nil {
 		return MarkovResult{}, err
 	}
+	return markov(c, order)
+}
+
+// checkOrder validates a Markov order.
+func checkOrder(order int) error {
+	switch {
+	case order < 1:
+		return &cxmetrics.InputError{Pkg: "attribution", What: "markov order", Index: -1, Value: order, Err: cxmetrics.ErrOutOfRange, Detail: fmt.Sprintf("[1, %d]", MaxMarkovOrder)}
+	case order > MaxMarkovOrder:
+		return &cxmetrics.InputError{Pkg: "attribution", What: "markov order", Index: -1, Value: order, Err: cxmetrics.ErrTooLarge, Detail: fmt.Sprintf("(at most %d)", MaxMarkovOrder)}
+	}
+	return nil
+}
+
+// markov is Markov on compiled paths.
+func markov(c *compiled, order int) (MarkovResult, error) {
 	if !(c.totals.conversions.value() > 0) {
 		return MarkovResult{}, fmt.Errorf("attribution: markov: no conversions to attribute: %w", cxmetrics.ErrEmpty)
 	}
 	ch := buildChain(c, order)
-	p, removed, err := ch.removalProbabilities(len(c.names))
+	effects, total, err := removalEffects(ch, len(c.names))
 	if err != nil {
 		return MarkovResult{}, err
 	}
-	if !(p > 0) {
-		return MarkovResult{}, fmt.Errorf("attribution: markov: conversion probability is zero: %w", cxmetrics.ErrEmpty)
-	}
-	effects := make([]float64, len(c.names))
-	var sum stats.Sum
-	for k, pk := range removed {
-		effects[k] = min(1, max(0, 1-pk/p))
-		sum.Add(effects[k])
-	}
-	total := sum.Value()
-	if !(total > 0) {
-		return MarkovResult{}, fmt.Errorf("attribution: markov: every removal effect is zero: %w", cxmetrics.ErrEmpty)
-	}
-	res := MarkovResult{ConversionProbability: p, RemovalEffects: make(map[string]float64, len(c.names))}
+	res := MarkovResult{ConversionProbability: ch.conversion, RemovalEffects: make(map[string]float64, len(c.names))}
 	credits := make([]Credit, len(c.names))
 	for k, name := range c.names {
 		share := effects[k] / total
@@ -117,6 +117,32 @@ func Markov(paths []Path, order int) (MarkovResult, error) {
 	sortCredits(credits)
 	res.Credits = credits
 	return res, nil
+}
+
+// removalEffects solves the chain and returns the removal effect of each of the channels
+// 0..channels-1, clipped to [0, 1], and their sum; it records the probability of
+// conversion in ch.conversion. A chain that never converts, or in which every effect is
+// zero, is an error wrapping cxmetrics.ErrEmpty.
+func removalEffects(ch *chain, channels int) ([]float64, float64, error) {
+	p, removed, err := ch.removalProbabilities(channels)
+	if err != nil {
+		return nil, 0, err
+	}
+	ch.conversion = p
+	if !(p > 0) {
+		return nil, 0, fmt.Errorf("attribution: markov: conversion probability is zero: %w", cxmetrics.ErrEmpty)
+	}
+	effects := removed // reused
+	var sum stats.Sum
+	for k, pk := range removed {
+		effects[k] = min(1, max(0, 1-pk/p))
+		sum.Add(effects[k])
+	}
+	total := sum.Value()
+	if !(total > 0) {
+		return nil, 0, fmt.Errorf("attribution: markov: every removal effect is zero: %w", cxmetrics.ErrEmpty)
+	}
+	return effects, total, nil
 }
 
 // Solver limits. Chains up to denseStates states are solved by LU; larger ones by
@@ -137,8 +163,13 @@ type chain struct {
 	col    []int32
 	prob   []float64
 	r      []float64 // probability of going to conversion from each state
+	null   []float64 // probability of going to null from each state
 	sweep  []int32   // the order of a Gauss-Seidel sweep; see sweepOrder
 	sweeps int       // the most Gauss-Seidel sweeps before the LU fallback; 0 for gsWork
+
+	conversion float64 // the probability of conversion, once removalEffects has run
+
+	edgeWeight []float64 // scratch of chainShape.weigh: the weight of every edge
 }
 
 // sweepOrder returns the states in the post-order of a depth-first search from the start:
@@ -200,11 +231,9 @@ type chainBuilder struct {
 	tuples          map[tupleKey]int32 // the state of each tuple of channels
 	keys            []tupleKey         // the tuple of each state
 	last            []int32            // the last channel of each state
-	conv, absorb    []float64          // weight into conversion, and into either end
 	table           []int32            // edge of (from+1)*channels + channel, or -1
 	edges           map[uint64]int32   // the same, once the table is too large
 	from, to        []int32            // from -1 is the start state
-	weight          []float64
 }
 
 // edge returns the edge from state from (-1 for the start) on channel ch.
@@ -232,8 +261,6 @@ func (b *chainBuilder) newEdge(from, ch int32) int32 {
 		b.tuples[key] = to
 		b.keys = append(b.keys, key)
 		b.last = append(b.last, ch)
-		b.conv = append(b.conv, 0)
-		b.absorb = append(b.absorb, 0)
 		if b.table != nil {
 			if (len(b.last)+1)*b.channels > b.tableLimit {
 				b.edges = make(map[uint64]int32, len(b.to))
@@ -253,13 +280,47 @@ func (b *chainBuilder) newEdge(from, ch int32) int32 {
 	e := int32(len(b.to))
 	b.from = append(b.from, from)
 	b.to = append(b.to, to)
-	b.weight = append(b.weight, 0)
 	if b.table != nil {
 		b.table[int(from+1)*b.channels+int(ch)] = e
 	} else {
 		b.edges[uint64(from+1)<<32|uint64(ch)] = e
 	}
 	return e
+}
+
+// chainShape is what a chain built from paths owes to their touchpoints alone: its
+// states, its transitions (edges) and the edges each path walks. The weights of the paths
+// turn it into a chain (weigh); a bootstrap builds the shape once and weighs it again for
+// every resample.
+type chainShape struct {
+	keys     []tupleKey // the channels of each state
+	last     []int32    // the last channel of each state
+	from, to []int32    // the edges; from -1 is the start state
+	rowEnd   []int      // rows of Q in compressed sparse rows, as in chain
+	col      []int32
+	slot     []int   // the position in col of each edge from a state; -1 from the start
+	walk     []int32 // the edges the paths walk, path after path
+	walkEnd  []int   // path i walks walk[walkEnd[i-1]:walkEnd[i]], with walkEnd[-1] = 0
+	final    []int32 // the state path i ends in; -1 for a path left out
+}
+
+// chainWeights returns the conversions and nulls of every path of c, scaled exactly by a
+// power of two when their total is extreme, so that their total lies in [0.5, 1) and
+// sums over many visits neither overflow nor underflow. A path whose weight then
+// underflows to 0 is below the resolution of the total and adds nothing, like a path
+// without conversions and nulls.
+func chainWeights(c *compiled) (conv, nulls []float64) {
+	exp := c.totals.weight.exponent()
+	rescale := exp < -500 || exp > 500 // otherwise no sum can overflow or underflow
+	conv, nulls = make([]float64, len(c.paths)), make([]float64, len(c.paths))
+	for i := range c.paths {
+		p := &c.paths[i]
+		conv[i], nulls[i] = p.Conversions, p.Nulls
+		if rescale {
+			conv[i], nulls[i] = math.Ldexp(p.Conversions, -exp), math.Ldexp(p.Nulls, -exp)
+		}
+	}
+	return conv, nulls
 }
 
 // buildChain turns compiled paths into the chain of the given order.
@@ -269,6 +330,14 @@ func buildChain(c *compiled, order int) *chain {
 
 // buildChainLimit is buildChain with a given bound on the dense table of edges.
 func buildChainLimit(c *compiled, order, tableLimit int) *chain {
+	conv, nulls := chainWeights(c)
+	return newChainShape(c, conv, nulls, order, tableLimit).weigh(nil, conv, nulls)
+}
+
+// newChainShape discovers the states and edges of the chain of the given order in one
+// pass over the paths of c. Paths with conv[i] + nulls[i] == 0 are left out: they add no
+// weight, and no state only they would reach.
+func newChainShape(c *compiled, conv, nulls []float64, order, tableLimit int) *chainShape {
 	b := &chainBuilder{order: order, channels: len(c.names), tableLimit: tableLimit, tuples: make(map[tupleKey]int32)}
 	if b.channels <= tableLimit {
 		b.table = make([]int32, b.channels)
@@ -278,73 +347,124 @@ func buildChainLimit(c *compiled, order, tableLimit int) *chain {
 	} else {
 		b.edges = make(map[uint64]int32)
 	}
-	// Extreme weights are scaled exactly by a power of two so that their total lies in
-	// [0.5, 1) and sums over many visits neither overflow nor underflow. A path whose
-	// weight then underflows to 0 is below the resolution of the total and adds nothing,
-	// like a path without conversions and nulls.
-	exp := c.totals.weight.exponent()
-	rescale := exp < -500 || exp > 500 // otherwise no sum can overflow or underflow
+	sh := &chainShape{walkEnd: make([]int, len(c.ends)), final: make([]int32, len(c.ends))}
 	for i := range c.ends {
-		p := &c.paths[i]
-		w, conv := p.Conversions+p.Nulls, p.Conversions
-		if rescale {
-			conv = math.Ldexp(p.Conversions, -exp)
-			w = conv + math.Ldexp(p.Nulls, -exp)
-		}
-		if w == 0 {
-			continue
-		}
-		s, prev := int32(-1), int32(-1)
-		for _, id := range c.path(i) {
-			if id == prev {
-				continue // repeats collapse
+		sh.final[i] = -1
+		if conv[i]+nulls[i] != 0 {
+			s, prev := int32(-1), int32(-1)
+			for _, id := range c.path(i) {
+				if id == prev {
+					continue // repeats collapse
+				}
+				prev = id
+				e := b.edge(s, id)
+				sh.walk = append(sh.walk, e)
+				s = b.to[e]
 			}
-			prev = id
-			e := b.edge(s, id)
-			b.weight[e] += w
-			s = b.to[e]
+			sh.final[i] = s
 		}
-		b.conv[s] += conv
-		b.absorb[s] += w
+		sh.walkEnd[i] = len(sh.walk)
 	}
+	sh.keys, sh.last, sh.from, sh.to = b.keys, b.last, b.from, b.to
 
-	// Probabilities in compressed sparse rows.
+	// The rows of Q in compressed sparse rows, edges in order of discovery within a row.
 	n := len(b.last)
-	out := b.absorb // every weight leaving a state
-	count := make([]int, n)
-	var totalStart stats.Sum
-	for e, from := range b.from {
-		if from < 0 {
-			totalStart.Add(b.weight[e])
-			continue
-		}
-		out[from] += b.weight[e]
-		count[from]++
-	}
-	ch := &chain{n: n, last: b.last, start: make([]float64, n), r: b.conv, rowEnd: make([]int, n)}
 	pos := make([]int, n)
+	for _, from := range b.from {
+		if from >= 0 {
+			pos[from]++
+		}
+	}
+	sh.rowEnd = make([]int, n)
 	total := 0
-	for s, k := range count {
+	for s, k := range pos {
 		pos[s] = total
 		total += k
-		ch.rowEnd[s] = total
+		sh.rowEnd[s] = total
 	}
-	ch.col = make([]int32, total)
-	ch.prob = make([]float64, total)
-	ts := totalStart.Value()
+	sh.col = make([]int32, total)
+	sh.slot = make([]int, len(b.from))
 	for e, from := range b.from {
 		if from < 0 {
-			ch.start[b.to[e]] = b.weight[e] / ts
+			sh.slot[e] = -1
 			continue
 		}
-		ch.col[pos[from]] = b.to[e]
-		ch.prob[pos[from]] = b.weight[e] / out[from]
+		sh.slot[e] = pos[from]
+		sh.col[pos[from]] = b.to[e]
 		pos[from]++
 	}
-	for s := range ch.r {
-		ch.r[s] /= out[s]
+	return sh
+}
+
+// weigh returns the chain in which path i carries conv[i] journeys that convert and
+// nulls[i] that do not (paths the shape left out carry nothing), reusing the slices of
+// ch when it is not nil and comes from the same shape. Transition probabilities are the
+// weights of the edges over the total weight leaving their state; a state that no weight
+// reaches has none leaving it either, and gets probabilities 0.
+func (sh *chainShape) weigh(ch *chain, conv, nulls []float64) *chain {
+	n := len(sh.last)
+	if ch == nil || ch.n != n || len(ch.edgeWeight) != len(sh.from) {
+		ch = &chain{n: n, last: sh.last, rowEnd: sh.rowEnd, col: sh.col,
+			start: make([]float64, n), prob: make([]float64, len(sh.col)),
+			r: make([]float64, n), null: make([]float64, n), edgeWeight: make([]float64, len(sh.from))}
+	} else {
+		clear(ch.start)
+		clear(ch.r)
+		clear(ch.null)
+		clear(ch.edgeWeight)
+	}
+	ew := ch.edgeWeight
+	from := 0
+	for i, s := range sh.final {
+		to := sh.walkEnd[i]
+		if s >= 0 {
+			if w := conv[i] + nulls[i]; w != 0 {
+				for _, e := range sh.walk[from:to] {
+					ew[e] += w
+				}
+				ch.r[s] += conv[i]
+				ch.null[s] += nulls[i]
+			}
+		}
+		from = to
+	}
+	// The weight leaving each state, in ch.start until the start distribution is known.
+	out := ch.start
+	var totalStart stats.Sum
+	for s := range out {
+		out[s] = ch.r[s] + ch.null[s]
+	}
+	for e, f := range sh.from {
+		if f < 0 {
+			totalStart.Add(ew[e])
+		} else {
+			out[f] += ew[e]
+		}
+	}
+	for e, f := range sh.from {
+		if f >= 0 {
+			ch.prob[sh.slot[e]] = ratio(ew[e], out[f])
+		}
+	}
+	for s, o := range out {
+		ch.r[s], ch.null[s] = ratio(ch.r[s], o), ratio(ch.null[s], o)
+	}
+	ts := totalStart.Value()
+	clear(ch.start)
+	for e, f := range sh.from {
+		if f < 0 {
+			ch.start[sh.to[e]] = ratio(ew[e], ts)
+		}
 	}
 	return ch
+}
+
+// ratio returns a / b, and 0 when b is 0.
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
 }
 
 // row returns the columns and probabilities of row s of Q.

@@ -155,9 +155,10 @@ func checkCounts(i int, conversions, value, nulls float64) error {
 
 // compiled is a validated set of paths with every channel replaced by a dense id.
 type compiled struct {
-	names  []string // channel names by id, in order of first appearance
-	ids    []int32  // the touchpoints of every path, concatenated
-	ends   []int    // path i is ids[ends[i-1]:ends[i]], with ends[-1] = 0
+	names  []string        // channel names by id, in order of first appearance
+	ids    []int32         // the touchpoints of every path, concatenated
+	ends   []int           // path i is ids[ends[i-1]:ends[i]], with ends[-1] = 0
+	before []time.Duration // for timed paths: the Before of every touchpoint, as ids
 	paths  []Path
 	totals totals
 }

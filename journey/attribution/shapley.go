@@ -27,9 +27,15 @@ func Shapley(paths []Path) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	l := newLedger(len(c.names))
-	seen := make([]int, len(c.names)) // seen[id] == i+1 when path i has touched id
-	for i := range c.ends {
+	return attribute(c, shapley(len(c.names)))
+}
+
+// shapley returns the rule of Shapley for paths over the given number of channels: each
+// distinct channel of a path earns 1 / (number of distinct channels), credited at its
+// first touch.
+func shapley(channels int) rule {
+	seen := make([]int, channels) // seen[id] == i+1 when path i has touched id
+	return func(c *compiled, i int, buf []share) []share {
 		p := c.path(i)
 		distinct := 0
 		for _, id := range p {
@@ -38,14 +44,13 @@ func Shapley(paths []Path) (Result, error) {
 				distinct++
 			}
 		}
-		share := 1 / float64(distinct)
-		conv, value := share*c.paths[i].Conversions, share*c.paths[i].Value
+		f := 1 / float64(distinct)
 		for _, id := range p {
 			if seen[id] == i+1 {
 				seen[id] = -(i + 1) // credited
-				l.add(id, conv, value)
+				buf = append(buf, share{id, f})
 			}
 		}
+		return buf
 	}
-	return l.result(c.names)
 }
