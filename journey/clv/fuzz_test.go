@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/big"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -282,6 +283,54 @@ func FuzzFitParetoNBD(f *testing.F) {
 			e, err := m.ConditionalExpectedPurchases(10, c)
 			if (err == nil && !(e >= 0 && stats.Finite(e))) || (err != nil && !knownError(err)) {
 				t.Fatalf("%+v: E[Y(10) | %+v] = %v, %v", m, c, e, err)
+			}
+		}
+	})
+}
+
+// FuzzLifetimeValueInterval fits both models to fuzzed customers, sometimes perturbs a
+// parameter (so that the model no longer fits them), draws parameters and checks that
+// every interval is finite, ordered and non-negative, and every error a documented one.
+func FuzzLifetimeValueInterval(f *testing.F) {
+	seed := binary.LittleEndian.AppendUint64(nil, math.Float64bits(38.86))
+	for range 4 {
+		seed = append(seed, 2, 200, 255, 30, 1, 10, 255, 12, 0, 0, 255, 0, 3, 90, 200, 20, 5, 100, 128, 40)
+	}
+	f.Add(seed, uint8(0))
+	f.Add(seed, uint8(7))
+	f.Fuzz(func(t *testing.T, data []byte, perturb uint8) {
+		cs := fuzzCustomers(data)
+		b, err := FitBGNBD(cs)
+		if err != nil {
+			return
+		}
+		g, err := FitGammaGamma(cs)
+		if err != nil {
+			return
+		}
+		switch perturb % 4 {
+		case 1:
+			b.R *= 1 + float64(perturb)/64
+		case 2:
+			g.Gamma *= 1 + float64(perturb)/64
+		}
+		d, err := DrawParameters(b, g, cs, rand.New(rand.NewPCG(uint64(perturb), uint64(len(data)))), 20)
+		if err != nil {
+			if !knownError(err) {
+				t.Fatalf("unknown error %v", err)
+			}
+			return
+		}
+		for _, c := range cs {
+			iv, err := d.LifetimeValueInterval(c, 6, 1, 0.01, 0.8)
+			if err != nil {
+				if !knownError(err) {
+					t.Fatalf("unknown error %v", err)
+				}
+				continue
+			}
+			if !allFinite(iv.Estimate, iv.Lower, iv.Upper) || !(0 <= iv.Lower && iv.Lower <= iv.Upper) {
+				t.Fatalf("%+v: interval %v", c, iv)
 			}
 		}
 	})

@@ -56,39 +56,11 @@ func FitGammaGamma(customers []Customer) (GammaGamma, error) {
 	if len(customers) == 0 {
 		return GammaGamma{}, fmt.Errorf("clv: no customers: %w", cxmetrics.ErrEmpty)
 	}
-	d := &ggData{}
-	for i, c := range customers {
-		if err := checkCustomer(c, i); err != nil {
-			return GammaGamma{}, err
-		}
-		if c.Frequency == 0 {
-			continue
-		}
-		if c.MonetaryValue <= 0 {
-			return GammaGamma{}, &cxmetrics.InputError{Pkg: "clv", What: "customer monetary value", Index: i, Value: c.MonetaryValue, Err: cxmetrics.ErrOutOfRange, Detail: "(must be positive for a customer with repeat purchases)"}
-		}
-		d.x = append(d.x, c.Frequency)
-		d.z = append(d.z, c.MonetaryValue)
-	}
-	if err := checkRepeaters("Gamma-Gamma", customers); err != nil {
+	d, scale, err := newGGData(customers)
+	if err != nil {
 		return GammaGamma{}, err
 	}
-	if slices.Min(d.z) == slices.Max(d.z) {
-		return GammaGamma{}, fmt.Errorf("clv: every repeat customer has the same mean spend %v, so the Gamma-Gamma likelihood has no maximum: %w", d.z[0], cxmetrics.ErrNoVariation)
-	}
 	n := len(d.x)
-	// Spends are divided by their mean, so gamma is fitted as gamma/scale; the likelihood
-	// of the original spends is the scaled one times scale^-n. The logarithms of the
-	// scaled spends are taken from the original ones, which a spend far below the mean
-	// would lose by underflow.
-	scale := meanOf(d.z)
-	d.lnZ = make([]float64, n)
-	lnScale := math.Log(scale)
-	for i := range d.z {
-		d.lnZ[i] = math.Log(d.z[i]) - lnScale
-		d.z[i] /= scale
-	}
-	d.prepare()
 	sc := scaled{scale: []float64{1, 1, scale}, llOffset: -float64(n) * math.Log(scale)}
 	x0 := []float64{0, math.Log(2), 0}
 	x, err := fitMaxLikelihood("Gamma-Gamma", x0, d.negLL, n, sc)
@@ -109,6 +81,44 @@ func FitGammaGamma(customers []Customer) (GammaGamma, error) {
 		return GammaGamma{}, err
 	}
 	return m, nil
+}
+
+// newGGData checks customers and returns the repeat customers' data with spends divided
+// by their mean, and that mean. Its errors are those of [FitGammaGamma] before fitting.
+func newGGData(customers []Customer) (*ggData, float64, error) {
+	d := &ggData{}
+	for i, c := range customers {
+		if err := checkCustomer(c, i); err != nil {
+			return nil, 0, err
+		}
+		if c.Frequency == 0 {
+			continue
+		}
+		if c.MonetaryValue <= 0 {
+			return nil, 0, &cxmetrics.InputError{Pkg: "clv", What: "customer monetary value", Index: i, Value: c.MonetaryValue, Err: cxmetrics.ErrOutOfRange, Detail: "(must be positive for a customer with repeat purchases)"}
+		}
+		d.x = append(d.x, c.Frequency)
+		d.z = append(d.z, c.MonetaryValue)
+	}
+	if err := checkRepeaters("Gamma-Gamma", customers); err != nil {
+		return nil, 0, err
+	}
+	if slices.Min(d.z) == slices.Max(d.z) {
+		return nil, 0, fmt.Errorf("clv: every repeat customer has the same mean spend %v, so the Gamma-Gamma likelihood has no maximum: %w", d.z[0], cxmetrics.ErrNoVariation)
+	}
+	// Spends are divided by their mean, so gamma is fitted as gamma/scale; the likelihood
+	// of the original spends is the scaled one times scale^-n. The logarithms of the
+	// scaled spends are taken from the original ones, which a spend far below the mean
+	// would lose by underflow.
+	scale := meanOf(d.z)
+	d.lnZ = make([]float64, len(d.z))
+	lnScale := math.Log(scale)
+	for i := range d.z {
+		d.lnZ[i] = math.Log(d.z[i]) - lnScale
+		d.z[i] /= scale
+	}
+	d.prepare()
+	return d, scale, nil
 }
 
 // ggData holds the repeat customers and the sums that do not depend on the parameters.
@@ -203,7 +213,7 @@ func (d *ggData) negLL(grad, x []float64) float64 {
 // customer that fails the checks of [Customer] or has x > 0 and a MonetaryValue that is
 // not positive.
 func (m GammaGamma) ExpectedSpend(c Customer) (float64, error) {
-	if err := checkPositive("Gamma-Gamma", param{"p", m.P}, param{"q", m.Q}, param{"gamma", m.Gamma}); err != nil {
+	if err := m.check(); err != nil {
 		return 0, err
 	}
 	if err := checkCustomer(c, -1); err != nil {
@@ -226,6 +236,10 @@ func (m GammaGamma) ExpectedSpend(c Customer) (float64, error) {
 		return 0, fmt.Errorf("clv: expected spend for %+v and %+v lies beyond the float64 range: %w", m, c, cxmetrics.ErrNotFinite)
 	}
 	return e, nil
+}
+
+func (m GammaGamma) check() error {
+	return checkPositive("Gamma-Gamma", param{"p", m.P}, param{"q", m.Q}, param{"gamma", m.Gamma})
 }
 
 // logExpectedSpend returns ln E[Z | x, z̄] = ln p + ln(γ + x z̄) - ln(p x + q - 1) for
