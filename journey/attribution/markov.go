@@ -24,8 +24,11 @@ type MarkovResult struct {
 	ConversionProbability float64 `json:"conversion_probability"`
 	// RemovalEffects holds, for every channel,
 	//	1 - P(conversion with the channel removed) / P(conversion)
-	// in [0, 1].
+	// in [0, 1]: the share of the chain's conversions that would be lost without the
+	// channel. The credits are proportional to them.
 	RemovalEffects map[string]float64 `json:"removal_effects"`
+	// Transitions is the chain itself, with named states.
+	Transitions TransitionMatrix `json:"transitions"`
 }
 
 // Markov attributes conversions with an absorbing Markov chain of the given order (1 to
@@ -99,7 +102,9 @@ func markov(c *compiled, order int) (MarkovResult, error) {
 	if !(c.totals.conversions.value() > 0) {
 		return MarkovResult{}, fmt.Errorf("attribution: markov: no conversions to attribute: %w", cxmetrics.ErrEmpty)
 	}
-	ch := buildChain(c, order)
+	conv, nulls := chainWeights(c)
+	shape := newChainShape(c, conv, nulls, order, edgeTableLimit)
+	ch := shape.weigh(nil, conv, nulls)
 	effects, total, err := removalEffects(ch, len(c.names))
 	if err != nil {
 		return MarkovResult{}, err
@@ -116,6 +121,7 @@ func markov(c *compiled, order int) (MarkovResult, error) {
 	}
 	sortCredits(credits)
 	res.Credits = credits
+	res.Transitions = transitionMatrix(ch, shape.keys, c.names)
 	return res, nil
 }
 
