@@ -57,6 +57,19 @@
 // [ShiftedBetaGeometric.DERL] (the discounted expected residual lifetime, Fader & Hardie
 // 2010) project it.
 //
+// # Holdout validation
+//
+// A model that fits its data may still predict badly. [SplitHoldout] splits a
+// transaction log at a date into the calibration customers (summarized as by
+// [CustomersFromEvents], with the split as the end of observation) and the number of
+// distinct purchase times each of them made between the split and the end; users whose
+// first purchase is after the split are left out. [CompareHoldout] predicts each
+// calibration customer's holdout purchases with a fitted [BGNBD] or [ParetoNBD] and
+// tabulates mean predicted against mean actual purchases by calibration frequency, the
+// last row pooling the frequent buyers (lifetimes' calibration_and_holdout_data and
+// plot_calibration_purchases_vs_holdout_purchases), with the mean absolute error per
+// customer and the ratio of total predicted to total actual purchases as summaries.
+//
 // # The hypergeometric function
 //
 // The paper's expressions for E[X(t)] and the conditional expectation contain the Gauss

@@ -335,3 +335,113 @@ func FuzzLifetimeValueInterval(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHoldout splits a fuzzed log (3 bytes a transaction: user, hour, value) at a fuzzed
+// hour and checks SplitHoldout against a direct count of each user's distinct purchase
+// times on either side of the split, then CompareHoldout's table against its totals.
+func FuzzHoldout(f *testing.F) {
+	f.Add([]byte{0, 1, 10, 0, 2, 20, 1, 1, 5, 0, 100, 7, 1, 150, 3, 2, 120, 9}, uint8(50), uint8(3))
+	f.Add([]byte{0, 0, 0}, uint8(0), uint8(0))
+	f.Add([]byte{0, 10, 1, 0, 10, 2, 0, 200, 1, 0, 200, 1}, uint8(199), uint8(255))
+	f.Fuzz(func(t *testing.T, data []byte, splitHour, censor uint8) {
+		start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+		end := start.Add(250 * time.Hour)
+		split := start.Add(time.Duration(splitHour) * time.Hour)
+		var events []journey.Event
+		for len(data) >= 3 && len(events) < 100 {
+			events = append(events, journey.Event{User: string('a' + rune(data[0]%6)), Time: start.Add(time.Duration(data[1]) * time.Hour), Value: float64(data[2])})
+			data = data[3:]
+		}
+		h, err := SplitHoldout(events, split, end, 24*time.Hour)
+		if err != nil {
+			if !knownError(err) {
+				t.Fatalf("unknown error %v", err)
+			}
+			return
+		}
+		// The reference: distinct hours per user before (inclusive) and after the split.
+		before, after := map[string]map[time.Time]bool{}, map[string]map[time.Time]bool{}
+		for _, e := range events {
+			side := before
+			if e.Time.After(split) {
+				side = after
+			}
+			if side[e.User] == nil {
+				side[e.User] = map[time.Time]bool{}
+			}
+			side[e.User][e.Time] = true
+		}
+		if len(h.IDs) != len(before) || len(h.Calibration) != len(h.IDs) || len(h.Purchases) != len(h.IDs) {
+			t.Fatalf("%d users before the split, holdout %+v", len(before), h)
+		}
+		if want := float64(end.Sub(split)) / float64(24*time.Hour); h.Duration != want {
+			t.Fatalf("duration %v, want %v", h.Duration, want)
+		}
+		for i, id := range h.IDs {
+			if got, want := h.Purchases[i], float64(len(after[id])); got != want {
+				t.Fatalf("user %q: %v holdout purchases, want %v", id, got, want)
+			}
+			if got, want := h.Calibration[i].Frequency, float64(len(before[id])-1); got != want {
+				t.Fatalf("user %q: frequency %v, want %v", id, got, want)
+			}
+		}
+		cmp, err := CompareHoldout(constPredictor{}, h, int(censor%8))
+		if err != nil {
+			t.Fatalf("CompareHoldout: %v", err)
+		}
+		var n int
+		var pred, act float64
+		for _, r := range cmp.Rows {
+			n += r.Customers
+			pred += r.Predicted * float64(r.Customers)
+			act += r.Actual * float64(r.Customers)
+		}
+		if n != len(h.IDs) || !scalar.EqualWithinAbsOrRel(pred, cmp.Predicted, 1e-9, 1e-12) || !scalar.EqualWithinAbsOrRel(act, cmp.Actual, 1e-9, 1e-12) ||
+			!allFinite(cmp.MAE, cmp.Ratio) || cmp.MAE < 0 {
+			t.Fatalf("table %+v", cmp)
+		}
+	})
+}
+
+// FuzzDERL checks the discounted expected residual lifetime against the sum of its
+// definition, Σ_k S(n-1+k)/S(n-1)·(1+d)^-(k-1), with the survival ratios built from
+// RetentionRate, for discounts of at least 5% (so that 1,000 terms reach 1e-17).
+func FuzzDERL(f *testing.F) {
+	f.Add(0.704, 1.182, 0.1, uint16(0))
+	f.Add(0.668, 3.806, 0.1, uint16(4))
+	f.Add(1e-300, 1e300, 0.05, uint16(65535))
+	f.Add(math.NaN(), 1.0, 0.0, uint16(1))
+	f.Fuzz(func(t *testing.T, alpha, beta, discount float64, renewals uint16) {
+		m := ShiftedBetaGeometric{Alpha: alpha, Beta: beta}
+		d, err := m.DERL(discount, int(renewals))
+		if err != nil {
+			if !knownError(err) {
+				t.Fatalf("unknown error %v", err)
+			}
+			return
+		}
+		// DERL <= Σ_k (1+d)^-(k-1) = (1+d)/d; its up to 40/d terms are built by repeated
+		// multiplication, whose rounding reaches about 1e-11 of the sum at d = 1e-4.
+		if !stats.Finite(d) || d < 0 || d > (1+discount)/discount*(1+1e-9) {
+			t.Fatalf("%+v: DERL(%v, %d) = %v", m, discount, renewals, d)
+		}
+		if !(discount >= 0.05) || discount > 1e6 {
+			return
+		}
+		var sum stats.Sum
+		ratio, disc := 1.0, 1.0
+		n := int(renewals) + 1
+		for k := 1; k <= 1000 && ratio*disc > 0; k++ {
+			r, err := m.RetentionRate(n - 1 + k)
+			if err != nil {
+				t.Fatalf("RetentionRate(%d): %v", n-1+k, err)
+			}
+			ratio *= r
+			sum.Add(ratio * disc)
+			disc /= 1 + discount
+		}
+		if !scalar.EqualWithinAbsOrRel(d, sum.Value(), 1e-300, 1e-10) {
+			t.Fatalf("%+v: DERL(%v, %d) = %v, sum of the definition %v", m, discount, renewals, d, sum.Value())
+		}
+	})
+}
