@@ -36,6 +36,23 @@
 // its credits sum to the total conversions and the total value of the paths (up to
 // rounding). Nulls matter only to Markov.
 //
+// # Uncertainty
+//
+// [Bootstrap], [BootstrapTimed] and [BootstrapEvents] give every model's credits
+// percentile bootstrap intervals ([Intervals]); a [Model] names the model and its
+// parameters. On paths the bootstrap resamples journeys, the unit a Path counts:
+// the converting and non-converting journeys of all paths are one multinomial draw per
+// resample, so its cost depends on the number of paths, not of journeys. On an event log
+// it resamples users, with all of their journeys, since a user's journeys are not
+// independent. The Markov model re-weighs one chain per resample; its removal effects
+// get intervals too. Resamples are at most [MaxResamples], resamples x channels at most
+// [MaxBootstrapCells]; the caller's *rand.Rand seeds the resamples, and the result does
+// not depend on GOMAXPROCS.
+//
+// [MarkovResult] carries the chain it solved: [TransitionMatrix] names its states
+// (start, the channel tuples, conversion, null) and lists the row-stochastic matrix's
+// non-zero entries; [TransitionMatrix.Dense] gives it as a gonum matrix.
+//
 // # Errors and bounds
 //
 // Paths are validated before any work: an empty path or touchpoint, a negative or

@@ -3,6 +3,7 @@ package attribution_test
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -210,4 +211,91 @@ func ExampleTimedPathsFromEvents() {
 	// [{display 336h0m0s} {email 168h0m0s}]
 	// email      0.67 conversions    40.00 value
 	// display    0.33 conversions    20.00 value
+}
+
+func ExampleBootstrap() {
+	// 95% intervals for the last-touch and the Markov credits, from 2,000 resamples of
+	// the 257 journeys behind the paths.
+	for _, m := range []attribution.Model{
+		{Kind: attribution.LastTouchModel},
+		{Kind: attribution.MarkovModel, Order: 1},
+	} {
+		iv, err := attribution.Bootstrap(journeys, m, rand.New(rand.NewPCG(1, 1)), 2000, 0.95)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(m.Kind)
+		for _, c := range iv.Credits {
+			fmt.Printf("  %-8s %5.1f [%4.1f, %4.1f] conversions\n", c.Channel, c.Conversions.Estimate, c.Conversions.Lower, c.Conversions.Upper)
+		}
+	}
+	// Output:
+	// LastTouch
+	//   search    45.0 [33.0, 57.0] conversions
+	//   email      5.0 [ 1.0, 10.0] conversions
+	//   display    2.0 [ 0.0,  5.0] conversions
+	// Markov
+	//   search    31.1 [23.0, 39.2] conversions
+	//   display   14.2 [ 9.9, 18.6] conversions
+	//   email      6.7 [ 3.7, 10.5] conversions
+}
+
+func ExampleBootstrapEvents() {
+	// Resampling customers: each drawn customer brings all of their journeys.
+	day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	var events []journey.Event
+	for i := range 60 {
+		user := fmt.Sprintf("c%02d", i)
+		channel := []string{"search", "email", "display"}[i%3]
+		events = append(events, journey.Event{User: user, Name: "visit", Channel: channel, Time: day})
+		if i%2 == 0 {
+			events = append(events, journey.Event{User: user, Name: "purchase", Time: day.Add(time.Hour), Value: 20})
+		}
+	}
+	iv, err := attribution.BootstrapEvents(events, "purchase", 30*24*time.Hour,
+		attribution.Model{Kind: attribution.LinearModel}, rand.New(rand.NewPCG(1, 1)), 2000, 0.9)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range iv.Credits {
+		fmt.Printf("%-8s %4.1f [%4.1f, %4.1f]\n", c.Channel, c.Conversions.Estimate, c.Conversions.Lower, c.Conversions.Upper)
+	}
+	// Output:
+	// display  10.0 [ 5.0, 15.0]
+	// email    10.0 [ 5.0, 15.0]
+	// search   10.0 [ 5.0, 15.0]
+}
+
+func ExampleMarkovResult_transitions() {
+	res, err := attribution.Markov(journeys, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	tm := res.Transitions
+	for _, t := range tm.Transitions {
+		fmt.Printf("%-12s -> %-12s %.3f\n", tm.States[t.From], tm.States[t.To], t.Probability)
+	}
+	for _, ch := range []string{"display", "email", "search"} {
+		fmt.Printf("removal effect of %-7s %.3f\n", ch, res.RemovalEffects[ch])
+	}
+	// Output:
+	// (start)      -> search       0.389
+	// (start)      -> display      0.397
+	// (start)      -> email        0.214
+	// search       -> (conversion) 0.265
+	// search       -> (null)       0.735
+	// display      -> search       0.530
+	// display      -> (conversion) 0.015
+	// display      -> (null)       0.455
+	// email        -> display      0.545
+	// email        -> (conversion) 0.091
+	// email        -> (null)       0.364
+	// (conversion) -> (conversion) 1.000
+	// (null)       -> (null)       1.000
+	// removal effect of display 0.395
+	// removal effect of email   0.186
+	// removal effect of search  0.865
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ import (
 
 var sentinels = []error{
 	cxmetrics.ErrEmpty, cxmetrics.ErrOutOfRange, cxmetrics.ErrNotFinite, cxmetrics.ErrCorrupt,
-	cxmetrics.ErrUnknownLabel,
+	cxmetrics.ErrUnknownLabel, cxmetrics.ErrInvalidLevel, cxmetrics.ErrTooLarge, cxmetrics.ErrUnsupportedMethod,
 }
 
 func isSentinel(err error) bool {
@@ -345,6 +346,56 @@ func FuzzPathsCSV(f *testing.F) {
 		}
 		if _, err := compile(paths); err != nil {
 			t.Fatalf("paths read but invalid: %v", err)
+		}
+	})
+}
+
+func FuzzBootstrap(f *testing.F) {
+	f.Add([]byte{2, 0, 1, 2, 3, 4, 0, 3, 5, 1, 0, 0}, uint8(0), uint64(1), 0.95)
+	f.Add([]byte{6, 1, 2, 1, 2, 1, 2, 1, 9, 0, 200, 1, 3, 0, 1, 255}, uint8(5), uint64(2), 0.5)
+	f.Add([]byte{0, 0, 0, 9, 0, 1, 1, 7, 0}, uint8(3), uint64(3), 0.99)
+	f.Fuzz(func(t *testing.T, data []byte, kind uint8, seed uint64, level float64) {
+		// Every error wraps a known sentinel; every result has one interval per channel of
+		// the model's result, with finite bounds in order, conversions within
+		// [0, conversions + nulls], and its estimate the model's credit.
+		paths := decodePaths(data)
+		m := Model{Kind: ModelKind(kind % 8), First: UShapedFirst, Last: UShapedLast, Order: 1 + int(kind/8)%MaxMarkovOrder}
+		var iv Intervals
+		var err error
+		if m.Kind == TimeDecayModel {
+			timed := make([]TimedPath, len(paths))
+			for i, p := range paths {
+				for k, ch := range p.Touchpoints {
+					timed[i].Touches = append(timed[i].Touches, Touch{Channel: ch, Before: time.Duration(len(p.Touchpoints)-k) * time.Hour})
+				}
+				timed[i].Conversions, timed[i].Value, timed[i].Nulls = p.Conversions, p.Value, p.Nulls
+			}
+			iv, err = BootstrapTimed(timed, m, rand.New(rand.NewPCG(seed, 1)), 16, level)
+		} else {
+			iv, err = Bootstrap(paths, m, rand.New(rand.NewPCG(seed, 1)), 16, level)
+		}
+		if err != nil {
+			if !isSentinel(err) {
+				t.Fatalf("%v: error %v wraps no known sentinel", m.Kind, err)
+			}
+			return
+		}
+		var total float64
+		for _, p := range paths {
+			total += p.Conversions + p.Nulls
+		}
+		if len(iv.Credits) == 0 || iv.Resamples+iv.Skipped != 16 {
+			t.Fatalf("%v: %+v", m.Kind, iv)
+		}
+		for _, c := range iv.Credits {
+			for _, x := range []cxmetrics.Interval{c.Conversions, c.Value} {
+				if !stats.Finite(x.Lower) || !stats.Finite(x.Upper) || x.Lower > x.Upper || !stats.Finite(x.Estimate) {
+					t.Fatalf("%v: %s: %+v", m.Kind, c.Channel, x)
+				}
+			}
+			if c.Conversions.Lower < -1e-9*total || c.Conversions.Upper > total*(1+1e-9) {
+				t.Fatalf("%v: %s: %+v beyond [0, %v]", m.Kind, c.Channel, c.Conversions, total)
+			}
 		}
 	})
 }
