@@ -93,88 +93,35 @@
 // unknown Order or Anchor, an exclusion with bad step indexes or the event of a step, and
 // an event without a user, with a zero time or a time outside the years 1678 to 2262 are
 // reported as an *[cxmetrics.InputError] with the position of the offending step,
-// exclusion or event. A funnel has at most [MaxSteps] steps.
+// exclusion or event. A funnel has at most [MaxSteps] steps; Workers lies in [0,
+// MaxWorkers] (beyond: [cxmetrics.ErrTooLarge]), and a log at most 2³²-1 events.
 //
-// # Performance
+// # Input order, workers and memory
 //
-// Run first tries to stream the events: it reads them once, in input order, keeping only
-// a small state per user, and finishes if the events turn out to be sorted by time
-// (equal times allowed), as an event store exports them. If they are not, Run starts
-// over and streams again, requiring only that each user's events be in time order, as
-// in a log sorted by user and time, or merged from per-user sources; this pass gives
-// every user a block, with one more word for the time of the user's latest event.
-// Streaming covers every order and anchor, exclusions and breakdowns. Memory is then the
-// number of users times a size that depends on the steps alone, besides the input,
-// whatever the number of events per user. Per user,
-// Run keeps an 8-byte entry in a hash table that is at most half full, the user's id (a
-// string header: 16 bytes), and a block of int64 words: 2 words for the best attempt so
-// far (steps reached, anchor) plus its s step times, and the attempts in progress: in
-// Ordered order with [LatestStart], for each level, the attempt with the latest anchor
-// that reached it, (s² + s)/2 - 1 words for s >= 2 (21 words in all for 5 steps); s + 2
-// words with [FirstStart]; 2s + 1 words in Strict order with LatestStart (the times of
-// the user's last s events). Users are told apart by their exact id strings.
+// Any input order gives the same result. Run picks its way by the order of the log: a
+// log sorted by time is read once, keeping a small state per user; a log sorted by user
+// and then by time (users in increasing byte order) is walked user by user; any other
+// log is grouped by user, in parts that hold at most a few records per user and step.
+// Memory beyond the input is therefore proportional to the users times the steps,
+// whatever the number of events.
 //
-// In [Any] order whether steps 0 to k-1 can be given distinct events of a span depends
-// only on which steps each event matches, and an event that matches step j can be
-// swapped for a later one in the span that matches j whenever at least c(j) later ones
-// do, c(j) being the number of steps with the event name of step j: those events can
-// serve only those steps. So Run keeps, per user, only the events inside the window that
-// are among the latest c(j) for some step j they match: one per step when every step
-// has its own event name (c events for a name shared by c steps, c² if Where filters
-// tell its events apart). With [LatestStart] each kept event anchors an attempt and
-// records the steps its span covers and when each was completed; an event that is no
-// longer kept drops its attempt, which the next step event matches at least as well and
-// later. With [FirstStart] the kept events are those since the anchor of the one
-// attempt. For 5 steps with distinct event names a block has 63 words with LatestStart
-// and 35 with FirstStart.
+// With Workers other than 1, Run splits the users among goroutines by a hash of their
+// id (or, for a log sorted by user, by position), so the result is the same for any
+// number of workers. A log of fewer than 65,536 events per worker uses fewer workers.
 //
-// Exclusions are streamed with one flag per attempt, kept in a high bit of the word
-// that holds its anchor: an exclusion event drops the best attempt so far and each
-// attempt in progress whose last completed step lies in [From, To) of one of its
-// exclusions, when the event is inside the attempt's window. A flagged attempt keeps
-// its place: the counted attempt is chosen before exclusions apply.
+// Where filters are called exactly once for each event that has their step's event
+// name, whatever the input order; with Workers other than 1 possibly from several
+// goroutines at once, so a filter must be safe for concurrent use and should have no
+// side effects. The events must not change while Run reads them. [Funnel.Run] is safe
+// for concurrent use; a [Runner], which reuses its buffers from one run to the next, is
+// not.
 //
-// Events are handled in batches of 256, in stages that each prefetch the memory the next
-// one reads (the users' ids, their table entries, their blocks), so that the cache
-// misses of a batch overlap instead of following each other; on amd64 and arm64 with
-// the processor's prefetch instructions, elsewhere without prefetching. Before those
-// stages, a small direct-mapped cache (at most 16,384 entries, 256 KB) maps the address
-// and length of an id string to the user: when the events of a user share one string,
-// as in a log built in memory, most events find their user there without hashing the
-// id or reading the table. Two strings with the same address and length are equal, and
-// the strings of the events do not move while Run reads them, so a hit is exact; the
-// cache only compares addresses, never reads through them. While the cache is on, users
-// who have not reached the first step get an entry too, so that their later events hit
-// it. When fewer than one event in eight hits (a CSV reader gives every event its own
-// copy of the id), the cache turns itself off for a million events and tries again.
+// Users are told apart by their exact id strings, except when a log in no order is
+// grouped: then by a 128-bit keyed hash of the id, with keys drawn afresh for every run,
+// so that two different users are merged only if their hashes collide, with a
+// probability below n²/2¹²⁹ for n users (about 10⁻²¹ for a billion users).
 //
-// A log in which some user's events are out of time order is not streamed (Run notices
-// at the first such event and starts over). Run then groups the events by user. A first
-// pass validates the events, counts those the funnel may need (in Strict order every
-// event; otherwise those whose name is the event of a step or an exclusion) by the top
-// bits of a hash of their user, and estimates the number of users with a HyperLogLog
-// sketch (Flajolet et al. 2007, 4,096 registers, about 2% error). The users are then split
-// by hash into as few parts as keep each part at most 4 records per user and step (and
-// at least 65,536), and each part is grouped in one more pass: so memory is bounded by
-// the users times the steps, 32-byte records in two arrays of at most 4·users·steps
-// records, whatever the number of events; a part cannot split one user, so a single
-// user with more records than that takes them all at once. Each pass keeps a record of
-// each event of its part the funnel needs, groups the records by user with a radix sort
-// on a hash of the user that works bucket by bucket in the cache, sorts each user's
-// records by time only when they are out of order, and walks each user once: Ordered
-// and Strict order in time linear in the user's events and memory linear in the steps,
-// Any order in time linear in the user's events times a small matching cost per event.
-// On this path users are told apart by a 128-bit keyed hash of their id, with keys drawn
-// afresh for every run, as ClickHouse's uniqExact does for strings; this spares reading
-// every id twice. Two different users are merged only if their hashes collide, with a
-// probability below n²/2¹²⁹ for n users: about 10⁻²¹ for a billion users.
-//
-// Run keeps its large buffers in a [sync.Pool], so that repeated runs reuse memory
-// instead of asking the operating system for hundreds of megabytes each time: on some
-// machines the page faults of fresh memory cost more than the computation itself. The
-// pool keeps no reference to the caller's data between runs. Where filters are called
-// once per event with a matching name, in input order, from the calling goroutine; on a
-// log that is not sorted by time, up to three times for some events (once in each pass
-// that reads them), so they should not have side effects. The events must not change while Run
-// reads them. Run is safe for concurrent use.
+// How it is made fast (a hash table with batched prefetching, a cache of id addresses,
+// a radix sort by user hash, a HyperLogLog estimate of the users that sizes the parts)
+// is described in the code that does it.
 package funnel

@@ -95,7 +95,13 @@ type Funnel struct {
 	Anchor      Anchor
 	Exclusions  []Exclusion
 	BreakdownBy string // an Event.Props key read from the anchoring event; empty for none
+	// Workers is the number of goroutines that Run uses, 0 for runtime.GOMAXPROCS(0), at
+	// most MaxWorkers. The result does not depend on it.
+	Workers int
 }
+
+// MaxWorkers is the largest value of Funnel.Workers.
+const MaxWorkers = 1024
 
 // Result is the outcome of [Funnel.Run]: the users who entered the funnel and, per step,
 // how many of them got that far.
@@ -127,7 +133,7 @@ type StepResult struct {
 }
 
 // validate checks the funnel definition.
-func (f Funnel) validate() error {
+func (f *Funnel) validate() error {
 	if len(f.Steps) == 0 {
 		return fmt.Errorf("funnel: no steps: %w", cxmetrics.ErrEmpty)
 	}
@@ -152,6 +158,14 @@ func (f Funnel) validate() error {
 	if f.Anchor < LatestStart || f.Anchor > FirstStart {
 		return &cxmetrics.InputError{Pkg: pkg, What: "anchor", Index: -1, Value: int(f.Anchor),
 			Err: cxmetrics.ErrUnknownLabel}
+	}
+	if f.Workers < 0 || f.Workers > MaxWorkers {
+		err := cxmetrics.ErrOutOfRange
+		if f.Workers > MaxWorkers {
+			err = cxmetrics.ErrTooLarge
+		}
+		return &cxmetrics.InputError{Pkg: pkg, What: "workers", Index: -1, Value: f.Workers,
+			Err: err, Detail: "[0, " + strconv.Itoa(MaxWorkers) + "]"}
 	}
 	for i, x := range f.Exclusions {
 		if x.Event == "" {

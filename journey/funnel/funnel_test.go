@@ -3,6 +3,11 @@ package funnel
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -314,6 +319,8 @@ func TestErrors(t *testing.T) {
 		{"negative window", Funnel{Steps: steps("A"), Window: -1}, good, cxmetrics.ErrOutOfRange, -1},
 		{"unknown order", Funnel{Steps: steps("A"), Order: 3}, good, cxmetrics.ErrUnknownLabel, -1},
 		{"unknown anchor", Funnel{Steps: steps("A"), Anchor: -1}, good, cxmetrics.ErrUnknownLabel, -1},
+		{"negative workers", Funnel{Steps: steps("A"), Workers: -1}, good, cxmetrics.ErrOutOfRange, -1},
+		{"too many workers", Funnel{Steps: steps("A"), Workers: MaxWorkers + 1}, good, cxmetrics.ErrTooLarge, -1},
 		{"exclusion to out of range", Funnel{Steps: steps("A", "B"), Exclusions: []Exclusion{{"X", 0, 1}, {"X", 0, 2}}}, good, cxmetrics.ErrOutOfRange, 1},
 		{"exclusion from after to", Funnel{Steps: steps("A", "B"), Exclusions: []Exclusion{{"X", 1, 1}}}, good, cxmetrics.ErrOutOfRange, 0},
 		{"exclusion negative", Funnel{Steps: steps("A", "B"), Exclusions: []Exclusion{{"X", -1, 1}}}, good, cxmetrics.ErrOutOfRange, 0},
@@ -380,6 +387,75 @@ func TestMaxSteps(t *testing.T) {
 			}
 			if r.Steps[MaxSteps-1].MedianTimeToConvert != time.Minute {
 				t.Errorf("%v, %v: time to the last step %v, want 1m", o, a, r.Steps[MaxSteps-1].MedianTimeToConvert)
+			}
+		}
+	}
+}
+
+// TestWhereOnce checks that every Where filter is called exactly once for each event
+// with its step's name, whatever the order of the log and the number of workers: on a
+// log sorted by time, one sorted by user and one in no order.
+func TestWhereOnce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 1))
+	var events []journey.Event
+	for i := range 3000 {
+		events = append(events, journey.Event{
+			User:  "u" + strconv.Itoa(rng.IntN(200)),
+			Name:  []string{"A", "B", "C", "X"}[rng.IntN(4)],
+			Time:  at(1, 0).Add(time.Duration(rng.IntN(100_000)) * time.Second),
+			Props: map[string]string{"i": strconv.Itoa(i)},
+		})
+	}
+	byTime := sortedByTime(events)
+	byUser := slices.Clone(byTime)
+	slices.SortStableFunc(byUser, func(a, b journey.Event) int { return strings.Compare(a.User, b.User) })
+	for name, log := range map[string][]journey.Event{"by time": byTime, "by user": byUser, "no order": events} {
+		for _, workers := range []int{1, 2, 3} {
+			var mu sync.Mutex
+			calls := map[string]int{}
+			filter := func(step int) func(journey.Event) bool {
+				return func(e journey.Event) bool {
+					mu.Lock()
+					calls[strconv.Itoa(step)+"/"+e.Props["i"]]++
+					mu.Unlock()
+					return e.Props["i"][0]%3 != 0
+				}
+			}
+			f := Funnel{
+				Steps:      []Step{{Event: "A", Where: filter(0)}, {Event: "B"}, {Event: "A", Where: filter(2)}, {Event: "C", Where: filter(3)}},
+				Window:     3 * time.Hour,
+				Exclusions: []Exclusion{{Event: "X", From: 1, To: 2}},
+				Workers:    workers,
+			}
+			var r Runner
+			r.tune.minEventsPerWorker = 1
+			r.tune.sliceEvents = 100
+			got, err := r.Run(f, log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := refRun(f, log); !equalResults(want, got) {
+				t.Fatalf("%s, %d workers: Run and the reference disagree", name, workers)
+			}
+			// refRun called the filters too: count Run's calls alone.
+			mu.Lock()
+			clear(calls)
+			mu.Unlock()
+			if _, err := r.Run(f, log); err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range log {
+				for k, s := range f.Steps {
+					if s.Where == nil || s.Event != e.Name {
+						continue
+					}
+					if n := calls[strconv.Itoa(k)+"/"+e.Props["i"]]; n != 1 {
+						t.Fatalf("%s, %d workers: filter of step %d called %d times for event %s", name, workers, k, n, e.Props["i"])
+					}
+				}
+			}
+			if len(calls) == 0 {
+				t.Fatalf("%s: no filter called", name)
 			}
 		}
 	}

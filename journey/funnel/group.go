@@ -17,161 +17,34 @@ type record struct {
 	h, h2 uint64 // 128-bit keyed hash of the user
 	t     int64  // time in Unix nanoseconds
 	idx   uint32 // index of the event in the input
-	bits  uint32 // mask of matching steps, or exclBit | exclusion name id
+	bits  uint32 // mask of matching steps, or exclBit | the exclusion levels of its name
 }
+
+// exclBit marks the record of an exclusion event.
+const exclBit = 1 << 31
 
 // sameUser reports whether two records belong to the same user: whether their 128-bit
 // keyed hashes are equal.
 func sameUser(a, b *record) bool { return a.h == b.h && a.h2 == b.h2 }
 
-// exclBit marks a record of an excluded event; the low bits hold the exclusion name id.
-const exclBit = 1 << 31
-
-// Unix nanoseconds cover the years 1678 to 2262; event times must lie inside, in seconds.
-const (
-	minTime = math.MinInt64 / 1_000_000_000
-	maxTime = math.MaxInt64 / 1_000_000_000
-)
-
-// eventTime returns the time of an event in nanoseconds since 1970, and false when it
-// is the zero time or outside the years 1678 to 2262, which nanoseconds cannot hold.
-func eventTime(e *journey.Event) (int64, bool) {
-	sec := e.Time.Unix()
-	return sec*1e9 + int64(e.Time.Nanosecond()), sec > minTime && sec < maxTime
-}
-
-// timeError returns the error for event i, whose time eventTime rejected.
-func timeError(e *journey.Event, i int) error {
-	if e.Time.IsZero() {
-		return &cxmetrics.InputError{Pkg: pkg, What: "event time", Index: i, Value: e.Time,
-			Err: cxmetrics.ErrEmpty, Detail: "(zero time)"}
-	}
-	return &cxmetrics.InputError{Pkg: pkg, What: "event time", Index: i, Value: e.Time,
-		Err: cxmetrics.ErrOutOfRange, Detail: "(years 1678 to 2262)"}
-}
-
-// nameMatch is one event name of a funnel with the steps and the exclusion it matches.
-type nameMatch struct {
-	name  string
-	steps []int // steps with this event name
-	mask  uint32
-	where bool   // some of the steps have a Where filter
-	excl  uint32 // exclBit | id for an exclusion name, 0 otherwise
-	// levels has bit j set when an attempt that completed step j, and not the next, is
-	// excluded by an event of this exclusion name: the steps From to To-1 of its
-	// exclusions.
-	levels uint32
-}
-
-// names finds the nameMatch of an event name. Most names of a log match nothing, and
-// comparing each with every name of the funnel costs more than the rest of a streaming
-// pass, so names first looks up the length and first byte of the event name in a table,
-// which leaves at most one candidate in most funnels.
-type names struct {
-	ms []nameMatch
-	// by holds, for key(name), 0 when no name has that key, k+1 when only ms[k] has it,
-	// and several when more than one has.
-	by [1 << 11]uint8
-}
-
-const several = 0xff
-
-// key returns the table key of a non-empty name: its length modulo 8 and its first byte.
-func key(name string) int { return len(name)&7<<8 | int(name[0]) }
-
-// lookup returns the nameMatch of name, or nil when name is no event of the funnel.
-func (n *names) lookup(name string) *nameMatch {
-	if name == "" {
-		return nil
-	}
-	switch c := n.by[key(name)]; c {
-	case 0:
-		return nil
-	case several:
-		for k := range n.ms {
-			if n.ms[k].name == name {
-				return &n.ms[k]
+// groupPart computes the counted attempts of the users of one part: it feeds each
+// user's records, in time order, to the engine, and adds the user's best attempt to u.
+func (f *Funnel) groupPart(events []journey.Event, ns *names, ws *workspace, eng *engine, seed maphash.Seed, pt part, u *users) {
+	recs, ends := f.records(events, ns, ws, seed, pt)
+	b := ws.block(eng.width)
+	start := 0
+	for _, end := range ends {
+		eng.init(b)
+		for _, r := range recs[start:end] {
+			if r.bits&exclBit != 0 {
+				eng.step(b, 0, r.bits&^exclBit, r.t, int64(r.idx))
+			} else {
+				eng.step(b, r.bits, 0, r.t, int64(r.idx))
 			}
 		}
-		return nil
-	default:
-		if m := &n.ms[c-1]; m.name == name {
-			return m
-		}
-		return nil
+		u.add(eng, b)
+		start = end
 	}
-}
-
-// compile lists the distinct event names of the funnel.
-func (f Funnel) compile() *names {
-	ms := f.nameMatches()
-	n := &names{ms: ms}
-	for k, m := range ms {
-		c := &n.by[key(m.name)]
-		if *c == 0 && k+1 < several {
-			*c = uint8(k + 1)
-		} else {
-			*c = several
-		}
-	}
-	return n
-}
-
-// nameMatches lists the distinct event names of the funnel.
-func (f Funnel) nameMatches() []nameMatch {
-	var ms []nameMatch
-	find := func(name string) int {
-		for i := range ms {
-			if ms[i].name == name {
-				return i
-			}
-		}
-		ms = append(ms, nameMatch{name: name})
-		return len(ms) - 1
-	}
-	for k, s := range f.Steps {
-		i := find(s.Event)
-		ms[i].steps = append(ms[i].steps, k)
-		ms[i].mask |= 1 << k
-		ms[i].where = ms[i].where || s.Where != nil
-	}
-	nsteps := len(ms)
-	for _, x := range f.Exclusions {
-		i := find(x.Event)
-		if ms[i].excl == 0 {
-			ms[i].excl = exclBit | uint32(i-nsteps)
-		}
-		ms[i].levels |= (1<<x.To - 1) &^ (1<<x.From - 1)
-	}
-	return ms
-}
-
-// match returns the step bits of an event whose name is m.name: the exclusion id for an
-// exclusion name, else the steps whose Where filter, if any, accepts the event.
-func (f Funnel) match(m *nameMatch, e *journey.Event) uint32 {
-	if m.excl != 0 {
-		return m.excl
-	}
-	if !m.where {
-		return m.mask
-	}
-	var bits uint32
-	for _, s := range m.steps {
-		if w := f.Steps[s].Where; w == nil || w(*e) {
-			bits |= 1 << s
-		}
-	}
-	return bits
-}
-
-// exclID returns the exclusion name id of x, as stored in records.
-func exclID(ns *names, x Exclusion) uint32 {
-	for _, m := range ns.ms {
-		if m.name == x.Event {
-			return m.excl
-		}
-	}
-	return 0
 }
 
 // part is one part of the users, those whose hash has its top partBits bits in [lo, hi),
@@ -189,11 +62,12 @@ const partBits = 8
 const recordsPerUserStep = 4
 
 // plan validates the events and splits the users into parts of at most partSize
-// records, or by the users' number when partSize is 0. It counts the events the
+// records, or, when partSize is 0, by the users' number and into at least as many parts
+// as workers (as far as the hashes allow). It counts the events the
 // funnel may need (in Strict order every event; otherwise those whose name is the event
 // of a step or an exclusion: Where filters are not called) by the top bits of the hash
 // of their user, and estimates the number of users with a HyperLogLog sketch.
-func (f Funnel) plan(events []journey.Event, ns *names, seed maphash.Seed, partSize int) ([]part, error) {
+func (f *Funnel) plan(events []journey.Event, ns *names, seed maphash.Seed, partSize, workers int) ([]part, error) {
 	keepAll := f.Order == Strict
 	var counts [1 << partBits]int
 	var sketch hll
@@ -216,6 +90,9 @@ func (f Funnel) plan(events []journey.Event, ns *names, seed maphash.Seed, partS
 		n++
 	}
 	limit := max(int(recordsPerUserStep*sketch.estimate()*float64(len(f.Steps))), 1<<16)
+	if workers > 1 {
+		limit = min(limit, (n+workers-1)/workers)
+	}
 	if partSize > 0 {
 		limit = partSize
 	}
@@ -277,7 +154,7 @@ func (s *hll) estimate() float64 {
 // and, within a user, sorted by time with ties in input order, and the end of each
 // user's run of records. The events have been validated by plan, with the same seed.
 // The buffers come from ws.
-func (f Funnel) records(events []journey.Event, ns *names, ws *workspace, seed maphash.Seed, pt part) ([]record, []int) {
+func (f *Funnel) records(events []journey.Event, ns *names, ws *workspace, seed maphash.Seed, pt part) ([]record, []int) {
 	keepAll := f.Order == Strict
 	a := reuse(ws.recs, pt.size)
 	ws.recs = a
@@ -285,8 +162,8 @@ func (f Funnel) records(events []journey.Event, ns *names, ws *workspace, seed m
 	seed2 := maphash.MakeSeed()
 	for i := range events {
 		e := &events[i]
-		m := ns.lookup(e.Name)
-		if m == nil && !keepAll {
+		nm := ns.lookup(e.Name)
+		if nm == nil && !keepAll {
 			continue
 		}
 		h := maphash.String(seed, e.User)
@@ -294,8 +171,12 @@ func (f Funnel) records(events []journey.Event, ns *names, ws *workspace, seed m
 			continue
 		}
 		var bits uint32
-		if m != nil {
-			bits = f.match(m, e)
+		switch {
+		case nm == nil:
+		case nm.levels != 0:
+			bits = exclBit | nm.levels
+		default:
+			bits = f.match(nm, e)
 		}
 		if bits == 0 && !keepAll {
 			continue

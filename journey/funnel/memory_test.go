@@ -15,6 +15,9 @@ import (
 // users may not cost more than 64 KB more, where keeping a record per event would cost
 // about 10 MB more.
 func TestStreamMemoryIndependentOfEvents(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes what is allocated")
+	}
 	names := []string{"visit", "view", "cart", "help", "buy"}
 	logOf := func(perUser int) []journey.Event {
 		base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -40,7 +43,7 @@ func TestStreamMemoryIndependentOfEvents(t *testing.T) {
 				var before, after runtime.MemStats
 				runtime.GC()
 				runtime.ReadMemStats(&before)
-				if _, ok, err := stream(f, events, false, true); !ok || err != nil {
+				if _, ok, err := stream(f, events, 1, true); !ok || err != nil {
 					t.Fatalf("%v %v: not streamed (%v)", order, anchor, err)
 				}
 				runtime.ReadMemStats(&after)
@@ -59,6 +62,9 @@ func TestStreamMemoryIndependentOfEvents(t *testing.T) {
 // of 200 users may not cost more than 1 MB more, where holding every record would cost
 // about 30 MB more.
 func TestGroupMemoryIndependentOfEvents(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes what is allocated")
+	}
 	logOf := func(perUser int) []journey.Event {
 		base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 		names := []string{"visit", "view", "cart", "help", "buy"}
@@ -79,7 +85,7 @@ func TestGroupMemoryIndependentOfEvents(t *testing.T) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		if _, err := f.group(events, f.compile(), new(workspace), 0); err != nil {
+		if _, err := group(f, events, 1, 0); err != nil {
 			t.Fatal(err)
 		}
 		runtime.ReadMemStats(&after)

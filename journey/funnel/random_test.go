@@ -84,7 +84,7 @@ func randomCase(c chooser) (Funnel, []journey.Event) {
 func TestRunMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	c := func(n int) int { return rng.IntN(n) }
-	for i := range 20000 {
+	for i := range randomCases {
 		f, events := randomCase(c)
 		got, err := f.Run(events)
 		if err != nil {
@@ -95,18 +95,24 @@ func TestRunMatchesReference(t *testing.T) {
 			t.Fatalf("case %d: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, f, events, want, got)
 		}
 		// The one-pass paths either notice that the events are out of order or get the
-		// same result, with the recent cache on or off.
-		for _, perUser := range []bool{false, true} {
-			for _, cache := range []bool{true, false} {
-				got, ok, err := stream(f, events, perUser, cache)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if ok && !equalResults(want, got) {
-					t.Fatalf("case %d, per user %v, cache %v: funnel %+v\nevents %v\nwant %+v\ngot  %+v",
-						i, perUser, cache, f, events, want, got)
-				}
-			}
+		// same result, with the recent cache on or off and with any number of workers;
+		// the grouping path gets the same result with any number of workers.
+		workers, cache := 1+c(3), c(2) == 0
+		got, ok, err := stream(f, events, workers, cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok && !equalResults(want, got) {
+			t.Fatalf("case %d, workers %d, cache %v: funnel %+v\nevents %v\nwant %+v\ngot  %+v",
+				i, workers, cache, f, events, want, got)
+		}
+		got, err = group(f, events, workers, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !equalResults(want, got) {
+			t.Fatalf("case %d, grouped by %d workers: funnel %+v\nevents %v\nwant %+v\ngot  %+v",
+				i, workers, f, events, want, got)
 		}
 	}
 }
@@ -116,11 +122,11 @@ func TestRunMatchesReference(t *testing.T) {
 func TestGroupInPartsMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(6, 1))
 	c := func(n int) int { return rng.IntN(n) }
-	for i := range 20000 {
+	for i := range randomCases {
 		f, events := randomCase(c)
 		want := refRun(f, events)
 		size := 1 + c(8)
-		got, err := f.group(events, f.compile(), new(workspace), size)
+		got, err := group(f, events, 1+c(3), size)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -159,14 +165,14 @@ func sortedByTime(events []journey.Event) []journey.Event {
 func TestRunSortedMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 1))
 	c := func(n int) int { return rng.IntN(n) }
-	checkStreamed(t, c, false, func(events []journey.Event) []journey.Event { return sortedByTime(events) })
+	checkStreamed(t, c, func(events []journey.Event) []journey.Event { return sortedByTime(events) })
 }
 
-// checkStreamed compares Run and the one-pass path, with the recent cache on and off,
-// with the reference on 20,000 random logs put in order by arrange.
-func checkStreamed(t *testing.T, c func(int) int, perUser bool, arrange func([]journey.Event) []journey.Event) {
+// checkStreamed compares Run and the one-pass path, with the recent cache on and off and
+// with one to three workers, with the reference on randomCases random logs sorted by time.
+func checkStreamed(t *testing.T, c func(int) int, arrange func([]journey.Event) []journey.Event) {
 	t.Helper()
-	for i := range 20000 {
+	for i := range randomCases {
 		f, events := randomCase(c)
 		events = arrange(events)
 		got, err := f.Run(events)
@@ -177,32 +183,45 @@ func checkStreamed(t *testing.T, c func(int) int, perUser bool, arrange func([]j
 		if !equalResults(want, got) {
 			t.Fatalf("case %d: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, f, events, want, got)
 		}
-		for _, cache := range []bool{true, false} {
-			got, ok, err := stream(f, events, perUser, cache)
-			if !ok || err != nil {
-				t.Fatalf("case %d: events not streamed (%v)", i, err)
-			}
-			if !equalResults(want, got) {
-				t.Fatalf("case %d, cache %v: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, cache, f, events, want, got)
-			}
+		workers, cache := 1+c(3), c(2) == 0
+		got, ok, err := stream(f, events, workers, cache)
+		if !ok || err != nil {
+			t.Fatalf("case %d: events not streamed (%v)", i, err)
+		}
+		if !equalResults(want, got) {
+			t.Fatalf("case %d, workers %d, cache %v: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, workers, cache, f, events, want, got)
 		}
 	}
 }
 
-// stream runs the one-pass path alone, with the recent cache on or off.
-func stream(f Funnel, events []journey.Event, perUser, cache bool) (Result, bool, error) {
-	st := newStreamer(f, new(workspace), perUser)
-	if !cache {
-		st.recent.off = math.MaxInt
-	}
-	acc, ok, err := st.run(events, f.compile())
+// stream runs the one-pass path alone, with the recent cache on or off, and with
+// several workers on slices of one to four events.
+func stream(f Funnel, events []journey.Event, workers int, cache bool) (Result, bool, error) {
+	var r Runner
+	r.tune.noRecent = !cache
+	r.tune.sliceEvents = 1 + len(events)%4
+	u, ok, err := r.stream(&f, events, f.compile(), workers)
 	if !ok || err != nil {
 		return Result{}, ok, err
 	}
 	if f.BreakdownBy != "" {
-		acc.breakdown(events, f.BreakdownBy)
+		u.breakdown(events, f.BreakdownBy)
 	}
-	return acc.result(f), true, nil
+	return u.result(&f), true, nil
+}
+
+// group runs the grouping path alone, with parts of at most partSize records (0: the
+// default).
+func group(f Funnel, events []journey.Event, workers, partSize int) (Result, error) {
+	var r Runner
+	u, err := r.group(&f, events, f.compile(), workers, partSize)
+	if err != nil {
+		return Result{}, err
+	}
+	if f.BreakdownBy != "" {
+		u.breakdown(events, f.BreakdownBy)
+	}
+	return u.result(&f), nil
 }
 
 // interleaveUsers returns the events with each user's events in time order (ties in
@@ -232,12 +251,30 @@ func interleaveUsers(events []journey.Event, c func(int) int) []journey.Event {
 	return out
 }
 
-// TestRunUserSortedMatchesReference checks the one-pass path over logs in which only each
-// user's events are in time order, and that every funnel takes it.
+// TestRunUserSortedMatchesReference checks Run with one to three workers over logs in
+// which only each user's events are in time order (the grouping path), and over logs
+// sorted by user and time (the walk user by user).
 func TestRunUserSortedMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 1))
 	c := func(n int) int { return rng.IntN(n) }
-	checkStreamed(t, c, true, func(events []journey.Event) []journey.Event { return interleaveUsers(events, c) })
+	for i := range randomCases {
+		f, events := randomCase(c)
+		events = interleaveUsers(events, c)
+		if c(2) == 0 {
+			slices.SortStableFunc(events, func(a, b journey.Event) int { return strings.Compare(a.User, b.User) })
+		}
+		want := refRun(f, events)
+		var r Runner
+		r.tune.minEventsPerWorker = 1
+		f.Workers = 1 + c(3)
+		got, err := r.Run(f, events)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !equalResults(want, got) {
+			t.Fatalf("case %d: funnel %+v\nevents %v\nwant %+v\ngot  %+v", i, f, events, want, got)
+		}
+	}
 }
 
 func FuzzRun(f *testing.F) {
@@ -329,7 +366,7 @@ func TestConcurrentRuns(t *testing.T) {
 		go func() {
 			rng := rand.New(rand.NewPCG(2, uint64(g)))
 			c := func(n int) int { return rng.IntN(n) }
-			for range 500 {
+			for range randomCases / 40 {
 				f, events := randomCase(c)
 				got, err := f.Run(events)
 				if err == nil && !equalResults(refRun(f, events), got) {
@@ -355,6 +392,9 @@ func TestConcurrentRuns(t *testing.T) {
 // memory, and compares with the reference.
 func TestRunSortedManyUsers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 1))
+	if raceEnabled {
+		t.Skip("too slow under the race detector; the random comparisons cover these paths")
+	}
 	const users = chunkUsers + 3000
 	var events []journey.Event
 	for i := range 4 * users {
@@ -383,30 +423,41 @@ func TestRunSortedManyUsers(t *testing.T) {
 }
 
 // TestStreamReleasesUsers checks that the buffers a run leaves for the next one hold no
-// user ids, whether the run finishes, fails or meets unsorted events.
+// user ids, whether the run finishes, fails or meets unsorted events, with one worker or
+// two.
 func TestStreamReleasesUsers(t *testing.T) {
 	f := Funnel{Steps: steps("A", "B")}
 	sorted := []journey.Event{ev("u", "A", at(1, 0)), ev("v", "A", at(1, 1)), ev("u", "B", at(1, 2))}
 	unsorted := append(slices.Clone(sorted), ev("v", "B", at(0, 0)))
 	bad := append(slices.Clone(sorted), ev("", "B", at(2, 0)))
-	for i, events := range [][]journey.Event{sorted, unsorted, bad} {
-		ws := new(workspace)
-		_, ok, err := newStreamer(f, ws, false).run(events, f.compile())
-		if ok != (i == 0) || (err != nil) != (i == 2) {
-			t.Fatalf("case %d: ok %v, err %v", i, ok, err)
-		}
-		if len(ws.stream.table) == 0 {
-			t.Fatalf("case %d: no buffers kept", i)
-		}
-		for _, e := range ws.stream.table {
-			if e != 0 {
-				t.Fatalf("case %d: table entry %#x kept", i, e)
+	for _, workers := range []int{1, 2} {
+		for i, events := range [][]journey.Event{sorted, unsorted, bad} {
+			var r Runner
+			r.tune.sliceEvents = 1
+			_, ok, err := r.stream(&f, events, f.compile(), workers)
+			if ok != (i == 0) || (err != nil) != (i == 2) {
+				t.Fatalf("case %d: ok %v, err %v", i, ok, err)
 			}
-		}
-		for _, c := range ws.stream.chunks {
-			for _, u := range c.users {
-				if u != "" {
-					t.Fatalf("case %d: user %q kept", i, u)
+			for _, ws := range r.ws {
+				if len(ws.table.entries) == 0 {
+					t.Fatalf("case %d: no buffers kept", i)
+				}
+				for _, e := range ws.table.entries {
+					if e != 0 {
+						t.Fatalf("case %d: table entry %#x kept", i, e)
+					}
+				}
+				for _, c := range ws.table.chunks {
+					for _, u := range c.users {
+						if u != "" {
+							t.Fatalf("case %d: user %q kept", i, u)
+						}
+					}
+				}
+				for _, it := range append(ws.batch[:cap(ws.batch)], slices.Concat(ws.items...)...) {
+					if it.user != "" {
+						t.Fatalf("case %d: user %q kept in a batch", i, it.user)
+					}
 				}
 			}
 		}

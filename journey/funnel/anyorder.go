@@ -2,7 +2,7 @@ package funnel
 
 import "math/bits"
 
-// Streaming in Any order.
+// Any order.
 //
 // Whether steps 0 to k-1 can be given distinct events of a span depends only on the step
 // masks of those events, and not every event is needed: an event that matches step j
@@ -34,8 +34,8 @@ type anyLayout struct {
 	marks  []bool
 }
 
-// anyEvent is the layout of one kept event: time, step mask, input index of the event
-// (with the flagged bit for LatestStart), then, with LatestStart, the steps its attempt
+// anyEvent is the layout of one kept event: time, step mask, id of the event (with the
+// flagged bit for LatestStart), then, with LatestStart, the steps its attempt
 // reached and their completion times.
 const (
 	evTime = iota
@@ -46,10 +46,9 @@ const (
 )
 
 // newAnyLayout lays out the Any-order state from word w on and returns the block width.
-func (st *streamer) newAnyLayout(w int) int {
-	f := st.f
-	s := st.nsteps
-	l := &st.any
+func (e *engine) newAnyLayout(f *Funnel, w int) int {
+	s := e.nsteps
+	l := &e.any
 	l.caps = make([]int, s)
 	l.single = true
 	room := 0
@@ -92,39 +91,32 @@ func (st *streamer) newAnyLayout(w int) int {
 	l.events = w + 1
 	l.max = room + 1 // an arriving event before pruning
 	l.marks = make([]bool, l.max)
-	st.mt.init(s)
+	e.mt.init(s)
 	return l.events + l.max*l.size
 }
 
-// initAny prepares the Any-order state of a new user.
-func (st *streamer) initAny(b []int64) {
-	if st.f.Anchor == FirstStart {
-		b[st.any.head] = -1
-	}
-}
-
 // kept returns the kept events of block b.
-func (st *streamer) kept(b []int64) []int64 {
-	l := &st.any
+func (e *engine) kept(b []int64) []int64 {
+	l := &e.any
 	return b[l.events : l.events+int(b[l.count])*l.size]
 }
 
 // keep appends an event to the kept events of block b and drops those no longer needed:
 // with expire, those outside the window of an event at time t, and those that are not
 // among the latest caps[j] events matching some step j of theirs.
-func (st *streamer) keep(b []int64, m uint32, t int64, idx int, expire bool) {
-	l := &st.any
+func (e *engine) keep(b []int64, m uint32, t int64, id int64, expire bool) {
+	l := &e.any
 	n := int(b[l.count])
 	ev := b[l.events : l.events+l.max*l.size]
 	start := 0
-	if expire && st.window != 0 {
-		for start < n && !st.within(ev[start*l.size+evTime], t) {
+	if expire && e.window != 0 {
+		for start < n && !e.within(ev[start*l.size+evTime], t) {
 			start++
 		}
 	}
-	e := ev[n*l.size : (n+1)*l.size]
-	clear(e)
-	e[evTime], e[evMask], e[evIdx] = t, int64(m), int64(idx)
+	ke := ev[n*l.size : (n+1)*l.size]
+	clear(ke)
+	ke[evTime], ke[evMask], ke[evIdx] = t, int64(m), id
 	n++
 	// Mark, newest first, the events among the latest caps[j] for some step j.
 	var seen [MaxSteps]int
@@ -154,10 +146,10 @@ func (st *streamer) keep(b []int64, m uint32, t int64, idx int, expire bool) {
 	b[l.count] = int64(out)
 }
 
-// reach returns how many leading steps the kept events from position p on can cover.
-func (st *streamer) reach(ev []int64, p int) int {
-	l := &st.any
-	s := st.nsteps
+// coverage returns how many leading steps the kept events from position p on can cover.
+func (e *engine) coverage(ev []int64, p int) int {
+	l := &e.any
+	s := e.nsteps
 	if l.single {
 		var or uint32
 		for q := p; q < len(ev)/l.size; q++ {
@@ -165,7 +157,7 @@ func (st *streamer) reach(ev []int64, p int) int {
 		}
 		return bits.TrailingZeros32(^or)
 	}
-	mt := &st.mt
+	mt := &e.mt
 	mt.reset()
 	for q := p; q < len(ev)/l.size; q++ {
 		mt.add(uint32(ev[q*l.size+evMask]))
@@ -173,26 +165,26 @@ func (st *streamer) reach(ev []int64, p int) int {
 	return mt.prefix(s)
 }
 
-// anyLatest is walker.anyLatest for one event with step mask m at time t.
-func (st *streamer) anyLatest(b []int64, m uint32, t int64, idx int) {
-	l := &st.any
-	s := st.nsteps
-	st.keep(b, m, t, idx, true)
-	ev := st.kept(b)
+// anyLatest applies an event in Any order when every step event starts an attempt.
+func (e *engine) anyLatest(b []int64, m uint32, t, id int64) {
+	l := &e.any
+	s := e.nsteps
+	e.keep(b, m, t, id, true)
+	ev := e.kept(b)
 	n := len(ev) / l.size
-	best, at := int(b[0]), -1
+	best, at := reach(b), -1
 	if l.single {
 		// The steps covered from each kept event on, newest first.
 		var or uint32
 		for p := n - 1; p >= 0; p-- {
-			e := ev[p*l.size : (p+1)*l.size]
-			or |= uint32(e[evMask])
+			ke := ev[p*l.size : (p+1)*l.size]
+			or |= uint32(ke[evMask])
 			r := bits.TrailingZeros32(^or)
-			if r = min(r, s); r > int(e[evLevel]) {
-				for k := int(e[evLevel]); k < r; k++ {
-					e[evComp+k] = t
+			if r = min(r, s); r > int(ke[evLevel]) {
+				for k := int(ke[evLevel]); k < r; k++ {
+					ke[evComp+k] = t
 				}
-				e[evLevel] = int64(r)
+				ke[evLevel] = int64(r)
 				if r > best {
 					best, at = r, p
 				}
@@ -200,15 +192,15 @@ func (st *streamer) anyLatest(b []int64, m uint32, t int64, idx int) {
 		}
 	} else {
 		for p := n - 1; p >= 0; p-- {
-			e := ev[p*l.size : (p+1)*l.size]
-			if int(e[evLevel]) == s {
+			ke := ev[p*l.size : (p+1)*l.size]
+			if int(ke[evLevel]) == s {
 				continue
 			}
-			if r := st.reach(ev, p); r > int(e[evLevel]) {
-				for k := int(e[evLevel]); k < r; k++ {
-					e[evComp+k] = t
+			if r := e.coverage(ev, p); r > int(ke[evLevel]) {
+				for k := int(ke[evLevel]); k < r; k++ {
+					ke[evComp+k] = t
 				}
-				e[evLevel] = int64(r)
+				ke[evLevel] = int64(r)
 				if r > best {
 					best, at = r, p
 				}
@@ -217,35 +209,36 @@ func (st *streamer) anyLatest(b []int64, m uint32, t int64, idx int) {
 	}
 	if at >= 0 {
 		// The latest anchor among those that reached the most steps at this event.
-		e := ev[at*l.size : (at+1)*l.size]
-		b[0] = int64(best)
-		b[1] = e[evIdx]
-		b[l.bestAt] = e[evTime]
-		copy(b[blockHead:blockHead+best], e[evComp:evComp+best])
+		ke := ev[at*l.size : (at+1)*l.size]
+		b[wordReach] = int64(best)
+		b[wordAnchor] = ke[evIdx]
+		b[l.bestAt] = ke[evTime]
+		copy(b[wordTimes:wordTimes+best], ke[evComp:evComp+best])
 	}
 }
 
-// anyFirst is walker.anyFirst for one event with step mask m at time t.
-func (st *streamer) anyFirst(b []int64, m uint32, t int64, idx int) {
-	l := &st.any
-	s := st.nsteps
+// anyFirst applies an event in Any order when one attempt holds until it converts or its
+// window expires.
+func (e *engine) anyFirst(b []int64, m uint32, t, id int64) {
+	l := &e.any
+	s := e.nsteps
 	at := b[l.head:][: 3+s : 3+s]
 	comp := at[3:]
-	if at[0] >= 0 && !st.within(at[1], t) {
+	if at[0] >= 0 && !e.within(at[1], t) {
 		at[0] = -1 // the window expired: the next step event starts an attempt
 		b[l.count] = 0
 	}
 	if at[0] < 0 {
-		at[0], at[1], at[2] = int64(idx), t, 0
+		at[0], at[1], at[2] = id, t, 0
 	}
-	st.keep(b, m, t, idx, false)
-	r := st.reach(st.kept(b), 0)
+	e.keep(b, m, t, id, false)
+	r := e.coverage(e.kept(b), 0)
 	if lvl := int(at[2]); r > lvl {
 		for k := lvl; k < r; k++ {
 			comp[k] = t
 		}
 		at[2] = int64(r)
-		if int64(r) > b[0] {
+		if r > reach(b) {
 			improve(b, r, at[0], comp)
 			b[l.bestAt] = at[1]
 		}
@@ -254,20 +247,97 @@ func (st *streamer) anyFirst(b []int64, m uint32, t int64, idx int) {
 
 // excludeAny flags the attempts in progress in Any order that an exclusion event at time
 // t drops; see exclude.
-func (st *streamer) excludeAny(b []int64, x uint32, t int64) {
-	l := &st.any
-	if st.f.Anchor == FirstStart {
+func (e *engine) excludeAny(b []int64, x uint32, t int64) {
+	l := &e.any
+	if e.anchor == FirstStart {
 		at := b[l.head:][:3:3]
-		if at[0] >= 0 && at[2] > 0 && x&(1<<(at[2]-1)) != 0 && st.within(at[1], t) {
+		if at[0] >= 0 && at[2] > 0 && x&(1<<(at[2]-1)) != 0 && e.within(at[1], t) {
 			at[0] |= flagged
 		}
 		return
 	}
-	ev := st.kept(b)
+	ev := e.kept(b)
 	for p := 0; p < len(ev)/l.size; p++ {
-		e := ev[p*l.size : (p+1)*l.size]
-		if lvl := e[evLevel]; lvl > 0 && x&(1<<(lvl-1)) != 0 && st.within(e[evTime], t) {
-			e[evIdx] |= flagged
+		ke := ev[p*l.size : (p+1)*l.size]
+		if lvl := ke[evLevel]; lvl > 0 && x&(1<<(lvl-1)) != 0 && e.within(ke[evTime], t) {
+			ke[evIdx] |= flagged
 		}
 	}
+}
+
+// matcher decides which prefixes of the steps a multiset of events can cover, one event
+// per step. Events are grouped by their step mask; the steps are matched one at a time
+// by augmenting paths, so the first step that cannot be added ends the prefix (the sets
+// of steps that can be covered form a transversal matroid).
+type matcher struct {
+	masks  []uint32
+	counts []int32
+	used   []int32
+	seen   []int32
+	owner  []int32 // group of each matched step
+	epoch  int32
+}
+
+func (m *matcher) init(nsteps int) {
+	m.owner = make([]int32, nsteps)
+}
+
+func (m *matcher) reset() {
+	m.masks = m.masks[:0]
+	m.counts = m.counts[:0]
+}
+
+func (m *matcher) add(mask uint32) {
+	for g, x := range m.masks {
+		if x == mask {
+			m.counts[g]++
+			return
+		}
+	}
+	m.masks = append(m.masks, mask)
+	m.counts = append(m.counts, 1)
+	m.used = append(m.used, 0)
+	m.seen = append(m.seen, 0)
+}
+
+// prefix returns the largest k <= limit such that steps 0 to k-1 can each be given a
+// distinct event.
+func (m *matcher) prefix(limit int) int {
+	m.used = m.used[:len(m.masks)]
+	m.seen = m.seen[:len(m.masks)]
+	for g := range m.used {
+		m.used[g] = 0
+		m.seen[g] = 0
+	}
+	m.epoch = 0
+	for k := 0; k < limit; k++ {
+		m.epoch++
+		if !m.augment(k, k) {
+			return k
+		}
+	}
+	return limit
+}
+
+// augment finds a group for step s, moving steps below k to other groups if needed.
+func (m *matcher) augment(s, k int) bool {
+	bit := uint32(1) << s
+	for g, x := range m.masks {
+		if x&bit == 0 || m.counts[g] == 0 || m.seen[g] == m.epoch {
+			continue
+		}
+		m.seen[g] = m.epoch
+		if m.used[g] < m.counts[g] {
+			m.used[g]++
+			m.owner[s] = int32(g)
+			return true
+		}
+		for s2 := 0; s2 < k; s2++ {
+			if s2 != s && m.owner[s2] == int32(g) && m.augment(s2, k) {
+				m.owner[s] = int32(g)
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -1,0 +1,466 @@
+package funnel
+
+import (
+	"fmt"
+	"hash/maphash"
+	"math"
+	"runtime"
+	"sync"
+
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/journey"
+)
+
+// Runner computes funnels and keeps its large buffers from one run to the next, so that
+// repeated runs over large logs reuse memory instead of asking the operating system for
+// hundreds of megabytes each time (on some machines the page faults of fresh memory cost
+// more than the computation). Its zero value is ready to use. A Runner keeps no
+// reference to the caller's events between runs. It is not safe for concurrent use: give
+// each goroutine its own.
+type Runner struct {
+	ws  []*workspace // one per worker
+	res resultBuffers
+	// Settings that tests change to reach every path with small logs; 0 or false for
+	// the defaults.
+	tune struct {
+		sliceEvents        int  // events per slice of streamParallel
+		minEventsPerWorker int  // events per worker
+		noRecent           bool // keep the recent cache off
+	}
+}
+
+// workspace holds the buffers of one worker.
+type workspace struct {
+	recs    []record
+	recs2   []record
+	ends    []int
+	scratch []int64
+	table   tableBuffers
+	items   [][]item // per destination worker
+	batch   []item
+}
+
+// block returns a block of the given width, for one user at a time.
+func (ws *workspace) block(width int) []int64 {
+	if cap(ws.scratch) < width {
+		ws.scratch = make([]int64, width)
+	}
+	return ws.scratch[:width]
+}
+
+// workspaces returns n workspaces.
+func (r *Runner) workspaces(n int) []*workspace {
+	for len(r.ws) < n {
+		r.ws = append(r.ws, new(workspace))
+	}
+	return r.ws[:n]
+}
+
+// Run computes the funnel over an event log; see [Runner.Run].
+func (f Funnel) Run(events []journey.Event) (Result, error) {
+	var r Runner
+	return r.Run(f, events)
+}
+
+// minEventsPerWorker is the smallest number of events for which Run starts another
+// worker: below, the goroutines cost more than they save.
+const minEventsPerWorker = 1 << 16
+
+// Run computes the funnel f over an event log. The events may come in any order; events
+// with equal times keep their input order. Each user counts once, with their best
+// attempt (see the package documentation). Run returns an *[cxmetrics.InputError] for an
+// invalid funnel definition or for an event without a user or a time, and an error
+// wrapping [cxmetrics.ErrEmpty] when there are no steps or no events. A log in which
+// nobody reaches the first step gives a Result with zero counts.
+func (r *Runner) Run(f Funnel, events []journey.Event) (Result, error) {
+	if err := f.validate(); err != nil {
+		return Result{}, err
+	}
+	if len(events) == 0 {
+		return Result{}, fmt.Errorf("funnel: no events: %w", cxmetrics.ErrEmpty)
+	}
+	if uint64(len(events)) > math.MaxUint32 {
+		return Result{}, &cxmetrics.InputError{Pkg: pkg, What: "event count", Index: -1,
+			Value: len(events), Err: cxmetrics.ErrTooLarge, Detail: "(at most 2^32-1)"}
+	}
+	workers := f.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	perWorker := minEventsPerWorker
+	if r.tune.minEventsPerWorker > 0 {
+		perWorker = r.tune.minEventsPerWorker
+	}
+	workers = max(1, min(workers, len(events)/perWorker))
+	ns := f.compile()
+	// Stream a log sorted by time, walk one sorted by user and time user by user, and
+	// group any other. Where filters must see each event once, so with filters the order
+	// is checked before anything is matched.
+	byTime, byUser := true, false
+	if f.hasWhere() {
+		var err error
+		if byTime, byUser, err = checkOrder(events); err != nil {
+			return Result{}, err
+		}
+	}
+	var u users
+	var err error
+	if byTime {
+		if u, byTime, err = r.stream(&f, events, ns, workers); err != nil {
+			return Result{}, err
+		}
+		if !byTime && !f.hasWhere() {
+			if _, byUser, err = checkOrder(events); err != nil {
+				return Result{}, err
+			}
+		}
+	}
+	switch {
+	case byTime:
+	case byUser:
+		u = r.walk(&f, events, ns, workers)
+	default:
+		if u, err = r.group(&f, events, ns, workers, 0); err != nil {
+			return Result{}, err
+		}
+	}
+	if f.BreakdownBy != "" {
+		u.breakdown(events, f.BreakdownBy)
+	}
+	return u.result(&f), nil
+}
+
+// hasWhere reports whether some step has a Where filter.
+func (f *Funnel) hasWhere() bool {
+	for _, s := range f.Steps {
+		if s.Where != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// checkEvent validates one event and returns its time.
+func checkEvent(e *journey.Event, i int) (int64, error) {
+	if e.User == "" {
+		return 0, &cxmetrics.InputError{Pkg: pkg, What: "event user", Index: i, Value: `""`,
+			Err: cxmetrics.ErrEmpty}
+	}
+	t, ok := eventTime(e)
+	if !ok {
+		return 0, timeError(e, i)
+	}
+	return t, nil
+}
+
+// checkOrder validates the events and reports whether they are sorted by time, and
+// whether they are sorted by user and then by time (users in increasing byte order).
+func checkOrder(events []journey.Event) (byTime, byUser bool, err error) {
+	byTime, byUser = true, true
+	prev := int64(math.MinInt64)
+	for i := range events {
+		e := &events[i]
+		t, err := checkEvent(e, i)
+		if err != nil {
+			return false, false, err
+		}
+		byTime = byTime && t >= prev
+		if i > 0 && byUser {
+			if u := events[i-1].User; e.User == u {
+				byUser = t >= prev
+			} else {
+				byUser = e.User > u
+			}
+		}
+		prev = t
+	}
+	return byTime, byUser, nil
+}
+
+// walk computes the counted attempts of a valid log sorted by user and then by time: it
+// feeds each user's run of events to the engine with one block, so that its memory
+// beyond the result is that of one user. Workers take consecutive users.
+func (r *Runner) walk(f *Funnel, events []journey.Event, ns *names, workers int) users {
+	// Split the log at the first user boundary after each share.
+	cuts := []int{0}
+	for w := 1; w < workers; w++ {
+		c := max(w*len(events)/workers, cuts[len(cuts)-1])
+		for c > 0 && c < len(events) && events[c].User == events[c-1].User {
+			c++
+		}
+		cuts = append(cuts, c)
+	}
+	cuts = append(cuts, len(events))
+	walkRange := func(ws *workspace, lo, hi int, u *users) {
+		eng := newEngine(f)
+		b := ws.block(eng.width)
+		strict := f.Order == Strict
+		for i := lo; i < hi; {
+			eng.init(b)
+			j := i
+			for ; j < hi && events[j].User == events[i].User; j++ {
+				e := &events[j]
+				m, x := f.classify(ns, e)
+				if m|x == 0 && !strict {
+					continue
+				}
+				t, _ := eventTime(e)
+				eng.step(b, m, x, t, int64(j))
+			}
+			u.add(eng, b)
+			i = j
+		}
+	}
+	wss := r.workspaces(workers)
+	if workers == 1 {
+		u := r.newUsers(f, 0)
+		walkRange(wss[0], 0, len(events), &u)
+		return u
+	}
+	us := make([]users, workers)
+	var wg sync.WaitGroup
+	for w, ws := range wss {
+		us[w] = users{nsteps: len(f.Steps)}
+		if f.BreakdownBy != "" {
+			us[w].keys = map[string]int32{}
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			walkRange(ws, cuts[w], cuts[w+1], &us[w])
+		}()
+	}
+	wg.Wait()
+	return r.mergeUsers(f, us)
+}
+
+// stream computes the counted attempts of a log sorted by time in one pass, keeping a
+// block per user. It returns ok false, and no error, when the events turn out not to be
+// sorted; it validates every event up to that point.
+func (r *Runner) stream(f *Funnel, events []journey.Event, ns *names, workers int) (u users, ok bool, err error) {
+	u = r.newUsers(f, 0)
+	if workers == 1 {
+		ws := r.workspaces(1)[0]
+		eng := newEngine(f)
+		tb := newTable(eng, ws.table, len(events), maphash.MakeSeed(), false)
+		if r.tune.noRecent {
+			tb.recent.off = math.MaxInt
+		}
+		buf := reuse(ws.batch, batchSize)
+		defer func() {
+			ws.table = tb.release()
+			clear(buf[:cap(buf)]) // drop the caller's strings
+			ws.batch = buf[:0]
+		}()
+		strict := f.Order == Strict
+		prev := int64(math.MinInt64)
+		for i := range events {
+			e := &events[i]
+			t, err := checkEvent(e, i)
+			if err != nil {
+				return u, false, err
+			}
+			if t < prev {
+				return u, false, nil
+			}
+			prev = t
+			m, x := f.classify(ns, e)
+			if m|x == 0 && !strict {
+				continue
+			}
+			buf = append(buf, item{user: e.User, t: t, id: int64(i), m: m, x: x})
+			if len(buf) == batchSize {
+				tb.apply(buf)
+				buf = buf[:0]
+			}
+		}
+		tb.apply(buf)
+		tb.collect(&u)
+		return u, true, nil
+	}
+	return r.streamParallel(f, events, ns, workers)
+}
+
+// sliceEvents is the number of events that one worker reads in one round of
+// streamParallel.
+const sliceEvents = 1 << 14
+
+// slice is what one worker found in its slice of a round of streamParallel.
+type slice struct {
+	err         error
+	sorted      bool
+	first, last int64 // times of the first and last events
+}
+
+// streamParallel is stream with several workers, each of which owns the users whose
+// hash falls in its share. The log is read in rounds of workers slices of sliceEvents
+// events: first each worker validates and matches one slice and sorts its events by the
+// worker that owns their user; then each worker applies, slice by slice, the events of
+// its users, which therefore reach it in time order. Memory is the users' blocks and
+// the events of one round.
+func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, workers int) (u users, ok bool, err error) {
+	u = r.newUsers(f, 0)
+	wss := r.workspaces(workers)
+	seed := maphash.MakeSeed()
+	tables := make([]*table, workers)
+	for w, ws := range wss {
+		tables[w] = newTable(newEngine(f), ws.table, len(events), seed, true)
+		if len(ws.items) < workers {
+			ws.items = make([][]item, workers)
+		}
+	}
+	defer func() {
+		for w, ws := range wss {
+			ws.table = tables[w].release()
+			for d := range ws.items {
+				clear(ws.items[d][:cap(ws.items[d])]) // drop the caller's strings
+				ws.items[d] = ws.items[d][:0]
+			}
+		}
+	}()
+	strict := f.Order == Strict
+	size := sliceEvents
+	if r.tune.sliceEvents > 0 {
+		size = r.tune.sliceEvents
+	}
+	sls := make([]slice, workers)
+	prev := int64(math.MinInt64)
+	var wg sync.WaitGroup
+	for start := 0; start < len(events); start += workers * size {
+		for w, ws := range wss {
+			lo := min(start+w*size, len(events))
+			hi := min(lo+size, len(events))
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				out := ws.items[:workers]
+				for d := range out {
+					out[d] = reuse(out[d], min(2*size/workers, hi-lo))
+				}
+				sl := slice{sorted: true, first: math.MaxInt64, last: math.MinInt64}
+				p := int64(math.MinInt64)
+				for i := lo; i < hi; i++ {
+					e := &events[i]
+					t, err := checkEvent(e, i)
+					if err != nil {
+						sl.err = err
+						break
+					}
+					if i == lo {
+						sl.first = t
+					}
+					if t < p {
+						sl.sorted = false
+					}
+					p = t
+					if !sl.sorted {
+						continue // only validate the rest
+					}
+					m, x := f.classify(ns, e)
+					if m|x == 0 && !strict {
+						continue
+					}
+					h := maphash.String(seed, e.User)
+					d := int(uint64(uint32(h>>32)) * uint64(workers) >> 32)
+					out[d] = append(out[d], item{user: e.User, h: h, t: t, id: int64(i), m: m, x: x})
+				}
+				sl.last = p
+				sls[w] = sl
+			}()
+		}
+		wg.Wait()
+		for _, sl := range sls {
+			if sl.err != nil {
+				return u, false, sl.err
+			}
+		}
+		for _, sl := range sls {
+			if !sl.sorted || (sl.first != math.MaxInt64 && sl.first < prev) {
+				return u, false, nil
+			}
+			if sl.first != math.MaxInt64 {
+				prev = sl.last
+			}
+		}
+		for d := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tb := tables[d]
+				for _, ws := range wss {
+					its := ws.items[d]
+					for len(its) > 0 {
+						k := min(len(its), batchSize)
+						tb.apply(its[:k])
+						its = its[k:]
+					}
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	for _, tb := range tables {
+		tb.collect(&u)
+	}
+	return u, true, nil
+}
+
+// newUsers returns an empty accumulator of counted attempts with room for n users.
+func (r *Runner) newUsers(f *Funnel, n int) users {
+	u := users{ws: &r.res}
+	u.init(len(f.Steps), n, f.BreakdownBy != "")
+	return u
+}
+
+// group computes the counted attempts by grouping the events by user. It splits the
+// users into parts of at most partSize records, or, when partSize is 0, of as many as
+// keep the records proportional to the users times the steps, and at least one part per
+// worker; the workers take the parts in turn.
+func (r *Runner) group(f *Funnel, events []journey.Event, ns *names, workers, partSize int) (users, error) {
+	seed := maphash.MakeSeed()
+	parts, err := f.plan(events, ns, seed, partSize, workers)
+	if err != nil {
+		return users{}, err
+	}
+	workers = min(workers, len(parts))
+	wss := r.workspaces(workers)
+	if workers == 1 {
+		u := r.newUsers(f, 0)
+		eng := newEngine(f)
+		for _, pt := range parts {
+			f.groupPart(events, ns, wss[0], eng, seed, pt, &u)
+		}
+		return u, nil
+	}
+	us := make([]users, workers)
+	var wg sync.WaitGroup
+	for w, ws := range wss {
+		us[w] = users{nsteps: len(f.Steps)}
+		if f.BreakdownBy != "" {
+			us[w].keys = map[string]int32{}
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			eng := newEngine(f)
+			for p := w; p < len(parts); p += workers {
+				f.groupPart(events, ns, ws, eng, seed, parts[p], &us[w])
+			}
+		}()
+	}
+	wg.Wait()
+	return r.mergeUsers(f, us), nil
+}
+
+// mergeUsers returns the counted attempts of all workers in one accumulator.
+func (r *Runner) mergeUsers(f *Funnel, us []users) users {
+	n := 0
+	for _, v := range us {
+		n += len(v.reach)
+	}
+	u := r.newUsers(f, n)
+	for w := range us {
+		u.merge(&us[w])
+	}
+	return u
+}
