@@ -39,6 +39,9 @@ func SummarizeEventSessions(events []Event, gap time.Duration, e Engagement) (Se
 	if len(events) > maxSessionEvents {
 		return SessionStats{}, inputErr("events", -1, len(events), cxmetrics.ErrTooLarge, "(at most 2^31 - 1)")
 	}
+	if st, ok := countSessions(events, gap, rules); ok {
+		return st, nil
+	}
 	for i := range events {
 		switch e := &events[i]; {
 		case e.User == "":
@@ -47,7 +50,7 @@ func SummarizeEventSessions(events []Event, gap time.Duration, e Engagement) (Se
 			return SessionStats{}, inputErr("time", i, e.Time, cxmetrics.ErrOutOfRange, "(more than 2^63 seconds before 1970)")
 		}
 	}
-	return countSessions(events, gap, rules), nil
+	panic("unreachable") // countSessions fails only on the events above
 }
 
 // maxSessionEvents is the most events that Sessions and SummarizeEventSessions take.
@@ -139,42 +142,46 @@ type countKey struct {
 }
 
 // countSessions counts sessions in three parallel passes. The first hashes each user and
-// sends the event's key to one of 2^k partitions by the hash's top bits, keeping input
-// order within a partition; the second scatters the keys; the third walks each partition
-// in time order (sorting it when the input was not sorted) with a small open-addressing
-// table of the session open for each user. A partition holds about 4096 events, so that
-// its table stays in the processor's cache, where one table for every user would miss it
-// on almost every event.
-func countSessions(events []Event, gap time.Duration, rules *engagementRules) SessionStats {
+// counts the events of each of 2^k partitions, chosen by the hash's top bits; the second
+// scatters the events' keys into their partitions, keeping input order within each; the
+// third walks each partition in time order (sorting it when the input was not sorted)
+// with a small open-addressing table of the session open for each user. A partition
+// holds about 4096 events, so that its table stays in the processor's cache, where one
+// table for every user would miss it on almost every event. The first pass also checks
+// the events, and ok is false when one has an empty user or a time before minSortable.
+func countSessions(events []Event, gap time.Duration, rules *engagementRules) (st SessionStats, ok bool) {
 	n := len(events)
-	k := max(0, bits.Len(uint(n/4096)))
-	k = min(k, 12)
+	k := min(12, bits.Len(uint(n/4096)))
 	parts := 1 << k
 	workers := min(runtime.GOMAXPROCS(0), max(1, n/65536))
-	seed := maphash.MakeSeed()
-	keys := make([]countKey, n)
-	partOf := make([]uint16, n)
-	counts := make([][]int, workers) // counts[w][p]: events of worker w in partition p
 	chunk := (n + workers - 1) / workers
+	seed := maphash.MakeSeed()
+	hashes := make([]uint64, n)
+	counts := make([][]int, workers) // counts[w][p]: events of worker w in partition p
+	var bad atomic.Bool
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := *rules
 			c := make([]int, parts)
+			counts[w] = c
 			for i := w * chunk; i < min(n, (w+1)*chunk); i++ {
 				e := &events[i]
+				if e.User == "" || e.Time.Before(minSortable) {
+					bad.Store(true)
+					return
+				}
 				h := maphash.String(seed, e.User)
-				p := uint16(h >> (64 - k)) // 0 when k is 0
-				partOf[i] = p
-				c[p]++
-				keys[i] = countKey{user: e.User, sec: e.Time.Unix(), nsec: uint32(e.Time.Nanosecond()) | uint32(r.class(e.Name))<<30, hash: uint32(h)}
+				hashes[i] = h
+				c[h>>(64-k)]++ // 0 when k is 0
 			}
-			counts[w] = c
 		}()
 	}
 	wg.Wait()
+	if bad.Load() {
+		return SessionStats{}, false
+	}
 	// start[w][p]: where worker w's events of partition p go; partitions in order, and
 	// within one the workers in input order.
 	bounds := make([]int, parts+1)
@@ -191,21 +198,23 @@ func countSessions(events []Event, gap time.Duration, rules *engagementRules) Se
 		}
 	}
 	bounds[parts] = pos
-	sorted := make([]countKey, n)
+	keys := make([]countKey, n)
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			r := *rules // its own cache of name classes
 			at := start[w]
 			for i := w * chunk; i < min(n, (w+1)*chunk); i++ {
-				p := partOf[i]
-				sorted[at[p]] = keys[i]
+				e, h := &events[i], hashes[i]
+				p := h >> (64 - k)
+				keys[at[p]] = countKey{user: e.User, sec: e.Time.Unix(), nsec: uint32(e.Time.Nanosecond()) | uint32(r.class(e.Name))<<30, hash: uint32(h)}
 				at[p]++
 			}
 		}()
 	}
 	wg.Wait()
-	keys, partOf = nil, nil
+	hashes = nil
 	var next atomic.Int64
 	results := make([]SessionStats, workers)
 	for w := range workers {
@@ -218,18 +227,17 @@ func countSessions(events []Event, gap time.Duration, rules *engagementRules) Se
 				if p >= parts {
 					return
 				}
-				t.count(sorted[bounds[p]:bounds[p+1]], gap, rules, &results[w])
+				t.count(keys[bounds[p]:bounds[p+1]], gap, rules, &results[w])
 			}
 		}()
 	}
 	wg.Wait()
-	var st SessionStats
 	for _, r := range results {
 		st.Sessions += r.Sessions
 		st.SinglePage += r.SinglePage
 		st.Engaged += r.Engaged
 	}
-	return st
+	return st, true
 }
 
 // openSession is the session open for one user in a sessionTable.
@@ -238,6 +246,7 @@ type openSession struct {
 	startSec, lastSec   int64
 	startNsec, lastNsec uint32
 	views               int32
+	hash                uint32
 	used, converted     bool
 }
 
@@ -268,13 +277,13 @@ func (t *sessionTable) count(keys []countKey, gap time.Duration, rules *engageme
 		view, conv := int32(k.nsec>>30&1), k.nsec>>31 == 1
 		nsec := k.nsec & (1<<30 - 1)
 		j := k.hash & mask
-		for t.slots[j].used && t.slots[j].user != k.user {
+		for t.slots[j].used && (t.slots[j].hash != k.hash || t.slots[j].user != k.user) {
 			j = (j + 1) & mask
 		}
 		s := &t.slots[j]
 		switch {
 		case !s.used:
-			*s = openSession{user: k.user, startSec: k.sec, lastSec: k.sec, startNsec: nsec, lastNsec: nsec, views: view, used: true, converted: conv}
+			*s = openSession{user: k.user, hash: k.hash, startSec: k.sec, lastSec: k.sec, startNsec: nsec, lastNsec: nsec, views: view, used: true, converted: conv}
 			continue
 		case since(k.sec, nsec, s.lastSec, s.lastNsec) >= gap:
 			rules.tally(st, int(s.views), since(s.lastSec, s.lastNsec, s.startSec, s.startNsec), s.converted)
