@@ -30,6 +30,7 @@ type binomialP struct {
 	flip bool    // p > 0.5: draw with 1-p and return n - k
 	lpq  float64 // log(p/q)
 	s    float64 // p/q, for inversion
+	lq   float64 // log(q), for inversion: exp(n·log q) is q^n at half the cost of math.Pow
 }
 
 func newBinomialP(p float64) binomialP {
@@ -40,6 +41,7 @@ func newBinomialP(p float64) binomialP {
 	b.q = 1 - b.p
 	b.lpq = math.Log(b.p / b.q)
 	b.s = b.p / b.q
+	b.lq = math.Log1p(-b.p)
 	return b
 }
 
@@ -62,7 +64,7 @@ func (b binomialP) draw(rng *rand.Rand, n int) int {
 
 // inversion walks the CDF from 0 with the recurrence P(k+1) = P(k)·(n-k)/(k+1)·p/q.
 func (b binomialP) inversion(rng *rand.Rand, n int) int {
-	f := math.Pow(b.q, float64(n))
+	f := math.Exp(float64(n) * b.lq)
 	u := rng.Float64()
 	k := 0
 	for u > f && k < n {
