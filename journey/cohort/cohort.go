@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/cxmetrics/cxmetrics"
@@ -189,34 +188,16 @@ func Build(events []journey.Event, o Options) (Table, error) {
 	asSec, asNsec := asOf.Unix(), int32(asOf.Nanosecond())
 	after := func(s int64, ns int32) bool { return s > asSec || (s == asSec && ns > asNsec) }
 
-	// Pass 1: intern the users, and find each one's acquisition event: the first start
-	// event, the first in input order among equal times.
-	var ids intern.IDs
-	eventUser := make([]int32, len(events))
-	var all []member
+	// Pass 1: number the users, and find each one's acquisition event.
+	us, ok := numberUsers(events, o, after)
+	if !ok {
+		return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "users", Index: -1, Value: "more than 2^31 - 2", Err: cxmetrics.ErrTooLarge}
+	}
+	all := us.all
 	started := 0
-	for i := range events {
-		e := &events[i]
-		id, ok := ids.ID(e.User)
-		if !ok {
-			return Table{}, &cxmetrics.InputError{Pkg: pkg, What: "user", Index: i, Value: strconv.Quote(e.User), Err: cxmetrics.ErrTooLarge, Detail: "(more than 2^31 - 1 distinct users)"}
-		}
-		if int(id) == len(all) {
-			all = append(all, member{acq: -1})
-		}
-		eventUser[i] = id
-		if o.StartEvent != "" && e.Name != o.StartEvent {
-			continue
-		}
-		s, ns := e.Time.Unix(), int32(e.Time.Nanosecond())
-		if after(s, ns) {
-			continue
-		}
-		if u := &all[id]; u.acq < 0 || s < u.sec || (s == u.sec && ns < u.nsec) {
-			if u.acq < 0 {
-				started++
-			}
-			u.sec, u.nsec, u.acq = s, ns, int32(i)
+	for id := range all {
+		if all[id].acq >= 0 {
+			started++
 		}
 	}
 	if started == 0 {
@@ -270,7 +251,7 @@ func Build(events []journey.Event, o Options) (Table, error) {
 		if o.ReturnEvent != "" && e.Name != o.ReturnEvent {
 			continue
 		}
-		id := eventUser[i]
+		id := us.id(i)
 		u := &all[id]
 		if u.acq < 0 {
 			continue

@@ -84,6 +84,15 @@
 // wrapping [cxmetrics.ErrOutOfRange] that names its index, its time and the previous
 // time.
 //
+// # Performance
+//
+// [Build] numbers the users on every core (GOMAXPROCS goroutines), in a fixed number of
+// shards by a hash of the user id, so that its tables, revenue sums included, are the
+// same for any GOMAXPROCS; it then reads the events once more to count the returns,
+// finding each event's period from its Unix seconds in a table of the periods' first
+// seconds in the location. bench/cohort.sh times it against DuckDB on a log of 2.9
+// million events by 1 million users.
+//
 // # Bounds and errors
 //
 // A row spans at most [MaxPeriods] periods (over 27 years of days): a log whose earliest

@@ -1,6 +1,7 @@
 package cohort
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -284,4 +285,40 @@ func FuzzBuildSeq(f *testing.F) {
 		}
 		sameTable(t, got, want)
 	})
+}
+
+// TestBuildAnyGOMAXPROCS checks that Build gives the same table, to the last bit of every
+// revenue sum, with one goroutine and with several: the users are numbered in shards
+// whose number does not depend on GOMAXPROCS.
+func TestBuildAnyGOMAXPROCS(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 11))
+	events := randomSorted(rng, 140_000, 20_000, 90, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC))
+	rng.Shuffle(len(events), func(i, j int) { events[i], events[j] = events[j], events[i] })
+	o := Options{Location: mustLoad("Europe/Berlin"), Revenue: true, BreakdownBy: "plan"}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	one, err := Build(events, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GOMAXPROCS(4)
+	four, err := Build(events, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(one)
+	b, _ := json.Marshal(four)
+	if string(a) != string(b) {
+		t.Error("the tables differ between GOMAXPROCS 1 and 4")
+	}
+	// And BuildSeq agrees on the sorted log.
+	slices.SortStableFunc(events, func(a, b journey.Event) int { return a.Time.Compare(b.Time) })
+	want, err := Build(events, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := BuildSeq(o, seq(events))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameTable(t, got, want)
 }
