@@ -151,7 +151,7 @@ c,purchase,2026-02-03T11:10:00Z,,50
 	}
 	text := strings.Join(strings.Fields(out.String()), " ")
 	for _, want := range []string{
-		"Customer lifetime value: not available: the Gamma-Gamma model cannot be fitted to 2 customers of whom 1 bought more than once",
+		"Customer lifetime value: not available: the BG/NBD model needs at least 10 customers who bought more than once, and 1 of these 2 customers did",
 		"cart abandonment rate 33.3%", "Purchase funnel", "Attribution", "Cohort retention",
 		"NPS 33.3 points", "NPS by month: not available: the responses have no date column",
 		"Peak-end rule: not available: no moments file given (-moments)", "Key drivers: not available",

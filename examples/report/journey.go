@@ -503,6 +503,10 @@ func clvSection(events []journey.Event, o options) (*CLVSection, error) {
 		}
 	}
 	why := func(model string, err error) error {
+		if errors.Is(err, cxmetrics.ErrTooFew) {
+			return fmt.Errorf("the %s model needs at least %d customers who bought more than once, and %s of these %s customers did",
+				model, clv.MinRepeatCustomers, count(s.Repeaters), count(s.Customers))
+		}
 		return fmt.Errorf("the %s model cannot be fitted to %s customers of whom %s bought more than once: %w",
 			model, count(s.Customers), count(s.Repeaters), err)
 	}
