@@ -41,8 +41,14 @@
 // property columns) and rejects the first bad field with a [*cxmetrics.ParseError] naming
 // its line and column, the one error type of every file reader in the module;
 // [WriteEventsCSV] writes a log that reads back to the same events, each time the same
-// instant. [Sessions] splits
-// each user's events at gaps of inactivity (30 minutes by default), and
-// [SummarizeSessions] counts single-page and engaged sessions, so that both bounce rates
-// come from raw events.
+// instant. ReadEventsCSV parses on every core and holds the file while it parses;
+// [ScanEventsCSV] yields the same events one at a time in constant memory, for logs
+// larger than memory. [ReadEventsJSON], [ScanEventsJSON] and [WriteEventsJSON] do the
+// same for JSON Lines, one object per event with the CSV columns' names as fields; their
+// ParseError's Column is the field's ordinal in its object, or 0.
+//
+// [Sessions] splits each user's events at gaps of inactivity (30 minutes by default),
+// and [SummarizeSessions] counts single-page and engaged sessions, so that both bounce
+// rates come from raw events. [SummarizeEventSessions] gives the same counts straight
+// from the events without building a slice per session.
 package journey
