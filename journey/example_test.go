@@ -166,3 +166,39 @@ func ExampleSummarizeEventSessions() {
 	fmt.Printf("%d sessions, %d single-page (bounce rate %.2f), %d engaged (%.2f)\n", st.Sessions, st.SinglePage, bounce, st.Engaged, engaged)
 	// Output: 3 sessions, 2 single-page (bounce rate 0.67), 2 engaged (0.67)
 }
+
+func ExampleScanEventsCSV() {
+	const log = "user,event,time\nann,view,1709285400\nbob,view,1709285460\nann,purchase,1709285520\n"
+	purchases := 0
+	for e, err := range journey.ScanEventsCSV(strings.NewReader(log)) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		if e.Name == "purchase" {
+			purchases++
+		}
+	}
+	fmt.Println(purchases, "purchase")
+	// Output: 1 purchase
+}
+
+func ExampleReadEventsJSON() {
+	const log = `{"user":"ann","event":"view","time":"2024-03-01T09:30:00Z","country":"FR"}
+{"user":"ann","event":"purchase","time":1709285520,"value":19.99}
+`
+	events, err := journey.ReadEventsJSON(strings.NewReader(log))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := journey.WriteEventsJSON(os.Stdout, events); err != nil {
+		fmt.Println(err)
+	}
+	_, err = journey.ReadEventsJSON(strings.NewReader(`{"user":"ann","event":"view","time":"soon"}`))
+	fmt.Println(err)
+	// Output:
+	// {"user":"ann","event":"view","time":"2024-03-01T09:30:00Z","country":"FR"}
+	// {"user":"ann","event":"purchase","time":"2024-03-01T09:32:00Z","value":19.99}
+	// line 1, column 3 (time): value "soon": corrupt data (want RFC 3339 or Unix seconds)
+}
