@@ -110,8 +110,13 @@ func readEventsCSV(r io.Reader, size int) ([]Event, error) {
 	if rerr != nil {
 		in = append(in, errReader{rerr})
 	}
+	return collect(ScanEventsCSV(io.MultiReader(in...)))
+}
+
+// collect returns the events of seq, or nil and its error.
+func collect(seq iter.Seq2[Event, error]) ([]Event, error) {
 	var events []Event
-	for e, err := range ScanEventsCSV(io.MultiReader(in...)) {
+	for e, err := range seq {
 		if err != nil {
 			return nil, err
 		}

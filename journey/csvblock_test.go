@@ -13,16 +13,7 @@ import (
 )
 
 // scanAll collects ScanEventsCSV, the sequential reference of ReadEventsCSV.
-func scanAll(r io.Reader) ([]Event, error) {
-	var events []Event
-	for e, err := range ScanEventsCSV(r) {
-		if err != nil {
-			return nil, err
-		}
-		events = append(events, e)
-	}
-	return events, nil
-}
+func scanAll(r io.Reader) ([]Event, error) { return collect(ScanEventsCSV(r)) }
 
 // sameRead reports how the parallel read of in, in blocks of about size bytes, differs
 // from the sequential reference: in its events, or in its error's message, line,

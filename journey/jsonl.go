@@ -50,16 +50,7 @@ import (
 //     or time field (Column 0).
 //
 // Text that is not valid UTF-8 reads as U+FFFD, as encoding/json reads it.
-func ReadEventsJSON(r io.Reader) ([]Event, error) {
-	var events []Event
-	for e, err := range ScanEventsJSON(r) {
-		if err != nil {
-			return nil, err
-		}
-		events = append(events, e)
-	}
-	return events, nil
-}
+func ReadEventsJSON(r io.Reader) ([]Event, error) { return collect(ScanEventsJSON(r)) }
 
 // ScanEventsJSON reads events from JSON Lines one at a time, in file order, as
 // [ReadEventsJSON] reads them: the same events and the same errors. It holds one line at
