@@ -86,6 +86,21 @@
 // Users whose anchoring event lacks the property, or has it empty, are under the key "".
 // The breakdown Results have no Breakdown of their own.
 //
+// # What else a Result tells
+//
+// Every share comes with its Wilson score interval at Funnel.Level (95% by default).
+// Times to convert are summarised by their mean, median and the percentiles 10, 25, 50,
+// 75 and 90 (R's type 7), per step and for the whole funnel (first step to last, over
+// the users who converted), and counted in a histogram with the caller's Bins. With a
+// breakdown, each value's overall conversion is compared with that of all other users
+// by a pooled two-proportion z-test, with Holm-adjusted p-values ([BreakdownTest]).
+// With Trend, the counted attempts are put in the day, week (from Monday) or month of
+// Location in which their anchoring event lies, and each period gets its conversion
+// (users who converted of those whose attempt started in it) with its interval: the
+// attempt counted for a user is the same as without a trend, so a user counts in one
+// period only. With ListUsers the Result names the users who converted and, per step,
+// those who dropped after it. These never change which attempt counts.
+//
 // # Errors
 //
 // Run validates the funnel and the events before computing anything: no steps or no
@@ -94,7 +109,11 @@
 // an event without a user, with a zero time or a time outside the years 1678 to 2262 are
 // reported as an *[cxmetrics.InputError] with the position of the offending step,
 // exclusion or event. A funnel has at most [MaxSteps] steps; Workers lies in [0,
-// MaxWorkers] (beyond: [cxmetrics.ErrTooLarge]), and a log at most 2³²-1 events.
+// MaxWorkers] (beyond: [cxmetrics.ErrTooLarge]), and a log at most 2³²-1 events. A Level
+// outside (0, 1) wraps [cxmetrics.ErrInvalidLevel]; Bins that do not increase wrap
+// [cxmetrics.ErrOutOfRange], and more than [MaxBins] of them, or a trend over more than
+// [MaxPeriods] periods, [cxmetrics.ErrTooLarge]; an unknown Period wraps
+// [cxmetrics.ErrUnknownLabel].
 //
 // # Input order, workers and memory
 //

@@ -21,6 +21,16 @@ func TestOrderAnchorText(t *testing.T) {
 			t.Errorf("%v: UnmarshalText gives %v, %v", o, back, err)
 		}
 	}
+	for _, p := range []Period{NoTrend, Day, Week, Month} {
+		b, err := p.MarshalText()
+		if err != nil || string(b) != p.String() {
+			t.Errorf("%v: MarshalText %q, %v", p, b, err)
+		}
+		var back Period = -1
+		if err := back.UnmarshalText(b); err != nil || back != p {
+			t.Errorf("%v: UnmarshalText gives %v, %v", p, back, err)
+		}
+	}
 	for _, a := range []Anchor{LatestStart, FirstStart} {
 		b, err := a.MarshalText()
 		if err != nil || string(b) != a.String() {

@@ -69,3 +69,57 @@ func ExampleAnchor() {
 	// latest start: converted 1 of 1
 	// first start: converted 0 of 1
 }
+
+// Intervals, times to convert as percentiles and a histogram, breakdown values compared
+// with the rest, a weekly trend and the users who dropped out.
+func ExampleFunnel_analysis() {
+	day := func(d, h int) time.Time { return time.Date(2024, 3, d, h, 0, 0, 0, time.UTC) }
+	var events []journey.Event
+	add := func(user, country string, d int, steps int) {
+		for i, name := range []string{"visit", "cart", "purchase"}[:steps] {
+			events = append(events, journey.Event{User: user, Name: name, Time: day(d, 9+i),
+				Props: map[string]string{"country": country}})
+		}
+	}
+	for i := range 40 {
+		add(fmt.Sprint("fr", i), "fr", 4+i%7, 1+i%3)  // 13 of 40 convert
+		add(fmt.Sprint("us", i), "us", 11+i%7, 2+i%2) // 20 of 40 convert
+	}
+	add("zoe", "us", 12, 1)
+	f := funnel.Funnel{
+		Steps:       []funnel.Step{{Event: "visit"}, {Event: "cart"}, {Event: "purchase"}},
+		Window:      24 * time.Hour,
+		BreakdownBy: "country",
+		Bins:        []time.Duration{30 * time.Minute, 90 * time.Minute},
+		Trend:       funnel.Week,
+		ListUsers:   true,
+	}
+	res, err := f.Run(events)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// R: prop.test(33, 81, correct = FALSE)$conf.int = [0.3070, 0.5162];
+	// prop.test(c(13, 20), c(40, 41), correct = FALSE)$p.value = 0.136, doubled by Holm.
+	last := res.Steps[2]
+	fmt.Printf("converted %d of %d: %.1f%%, 95%% Wilson [%.1f%%, %.1f%%]\n", last.Reached, res.Users,
+		100*last.FromStart, 100*last.FromStartInterval.Lower, 100*last.FromStartInterval.Upper)
+	fmt.Println("time to convert: median", res.TimeToConvert.P50, "p90", res.TimeToConvert.P90)
+	fmt.Println("cart to purchase histogram (<30m, 30m-90m, >=90m):", last.Histogram)
+	for _, t := range res.BreakdownTests {
+		fmt.Printf("%s: %.1f%% vs %.1f%% for the rest, Holm p = %.3f\n", t.Value, 100*t.Rate, 100*t.RestRate, t.PHolm)
+	}
+	for _, p := range res.Trend {
+		fmt.Printf("week of %s: %d of %d\n", p.Start.Format("Jan 2"), p.Converted, p.Users)
+	}
+	fmt.Println("dropped after visit, first three:", res.Steps[0].DroppedUsers[:3])
+	// Output:
+	// converted 33 of 81: 40.7%, 95% Wilson [30.7%, 51.6%]
+	// time to convert: median 2h0m0s p90 2h0m0s
+	// cart to purchase histogram (<30m, 30m-90m, >=90m): [0 33 0]
+	// fr: 32.5% vs 48.8% for the rest, Holm p = 0.272
+	// us: 48.8% vs 32.5% for the rest, Holm p = 0.272
+	// week of Mar 4: 13 of 40
+	// week of Mar 11: 20 of 41
+	// dropped after visit, first three: [fr0 fr12 fr15]
+}

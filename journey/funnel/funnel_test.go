@@ -256,16 +256,53 @@ func TestStepResults(t *testing.T) {
 		ev("d", "A", at(1, 0)),
 		ev("e", "B", at(1, 0)),
 	}
-	r := run(t, Funnel{Steps: []Step{{Name: "land", Event: "A"}, {Event: "B"}, {Event: "C"}}}, events)
+	f := Funnel{Steps: []Step{{Name: "land", Event: "A"}, {Event: "B"}, {Event: "C"}},
+		Bins: []time.Duration{90 * time.Second, 3 * time.Minute}}
+	r := run(t, f, events)
+	sec := func(s ...float64) Percentiles {
+		d := func(x float64) time.Duration { return time.Duration(x * float64(time.Second)) }
+		return Percentiles{d(s[0]), d(s[1]), d(s[2]), d(s[3]), d(s[4])}
+	}
+	// Wilson intervals: R prop.test(x, n, correct = FALSE)$conf.int for 4/4, 3/4, 2/4, 2/3.
+	wil := func(k, n int, lo, hi float64) cxmetrics.Interval {
+		return cxmetrics.Interval{Estimate: float64(k) / float64(n), Lower: lo, Upper: hi, Level: 0.95, Method: cxmetrics.Wilson}
+	}
+	w44 := wil(4, 4, 0.510109163545403, 1)
+	w34 := wil(3, 4, 0.300641842582402, 0.954412739190299)
+	w24 := wil(2, 4, 0.15003898915215, 0.84996101084785)
+	w23 := wil(2, 3, 0.207659600802048, 0.938508055279604)
 	want := Result{Users: 4, Steps: []StepResult{
-		{Name: "land", Reached: 4, FromStart: 1, FromPrevious: 1, DroppedAfter: 1},
-		// (1 + 2 + 4) / 3 minutes = 2m20s; median 2m.
+		{Name: "land", Reached: 4, FromStart: 1, FromPrevious: 1, DroppedAfter: 1,
+			FromStartInterval: w44, FromPreviousInterval: w44},
+		// (1 + 2 + 4) / 3 minutes = 2m20s; median 2m. Percentiles: R quantile(c(60, 120,
+		// 240), c(.1, .25, .5, .75, .9)) = 72 90 120 180 216 seconds.
 		{Name: "B", Reached: 3, FromStart: 0.75, FromPrevious: 0.75, DroppedAfter: 1,
-			MedianTimeToConvert: 2 * time.Minute, MeanTimeToConvert: 140 * time.Second},
-		// Times of 1 and 3 minutes: median and mean 2m.
+			MedianTimeToConvert: 2 * time.Minute, MeanTimeToConvert: 140 * time.Second,
+			FromStartInterval: w34, FromPreviousInterval: w34,
+			TimeToConvert: sec(72, 90, 120, 180, 216), Histogram: []int{1, 1, 1}},
+		// Times of 1 and 3 minutes: median and mean 2m; R quantile(c(60, 180), ...) = 72
+		// 90 120 150 168.
 		{Name: "C", Reached: 2, FromStart: 0.5, FromPrevious: 2.0 / 3, DroppedAfter: 0,
-			MedianTimeToConvert: 2 * time.Minute, MeanTimeToConvert: 2 * time.Minute},
-	}}
+			MedianTimeToConvert: 2 * time.Minute, MeanTimeToConvert: 2 * time.Minute,
+			FromStartInterval: w24, FromPreviousInterval: w23,
+			TimeToConvert: sec(72, 90, 120, 150, 168), Histogram: []int{1, 0, 1}},
+	},
+		// From A to C: 2 and 5 minutes; R quantile(c(120, 300), ...) = 138 165 210 255 282.
+		TimeToConvert: sec(138, 165, 210, 255, 282),
+	}
+	const tol = 1e-12
+	for i := range want.Steps {
+		for _, p := range [][2]cxmetrics.Interval{{want.Steps[i].FromStartInterval, r.Steps[i].FromStartInterval},
+			{want.Steps[i].FromPreviousInterval, r.Steps[i].FromPreviousInterval}} {
+			if math.Abs(p[0].Lower-p[1].Lower) > tol || math.Abs(p[0].Upper-p[1].Upper) > tol ||
+				p[0].Estimate != p[1].Estimate || p[0].Level != p[1].Level || p[0].Method != p[1].Method {
+				t.Errorf("step %d: interval %v, want %v", i, p[1], p[0])
+			}
+		}
+		// The intervals agree within tol: compare the rest exactly.
+		r.Steps[i].FromStartInterval = want.Steps[i].FromStartInterval
+		r.Steps[i].FromPreviousInterval = want.Steps[i].FromPreviousInterval
+	}
 	if !equalResults(want, r) {
 		t.Fatalf("got  %+v\nwant %+v", r, want)
 	}

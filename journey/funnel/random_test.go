@@ -1,6 +1,7 @@
 package funnel
 
 import (
+	"encoding/json"
 	"errors"
 	"hash/maphash"
 	"math"
@@ -18,7 +19,16 @@ import (
 // chooser draws small integers; randomCase builds a funnel and a log from it.
 type chooser func(n int) int
 
-var base = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+var base = time.Date(2024, 3, 27, 12, 0, 0, 0, time.UTC)
+
+// berlin has a change to summer time on 2024-03-31, within the random logs' days.
+var berlin = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.FixedZone("CET", 3600)
+	}
+	return loc
+}()
 
 // randomCase builds a small funnel and event log: few users, few event names and
 // minute-resolution times, so that ties, repeats and window edges are common.
@@ -41,7 +51,13 @@ func randomCase(c chooser) (Funnel, []journey.Event) {
 		used[s.Event] = true
 		f.Steps = append(f.Steps, s)
 	}
-	f.Window = []time.Duration{0, time.Minute, 2 * time.Minute, 3 * time.Minute, 5 * time.Minute}[c(5)]
+	// Minutes make ties and window edges common; with a unit of 7 hours the attempts
+	// fall on several days, weeks and months of a trend.
+	unit := time.Minute
+	if c(4) == 0 {
+		unit = 7 * time.Hour
+	}
+	f.Window = []time.Duration{0, 1, 2, 3, 5}[c(5)] * unit
 	f.Order = Order(c(3))
 	f.Anchor = Anchor(c(2))
 	for range c(3) {
@@ -59,6 +75,14 @@ func randomCase(c chooser) (Funnel, []journey.Event) {
 	if c(2) == 0 {
 		f.BreakdownBy = "c"
 	}
+	f.ListUsers = c(2) == 0
+	f.Trend = Period(c(4))
+	if c(2) == 0 {
+		f.Location = berlin
+	}
+	if c(2) == 0 {
+		f.Bins = []time.Duration{time.Minute, 3 * unit}
+	}
 	n := 1 + c(24)
 	all := append(names, "X", "Y")
 	events := make([]journey.Event, n)
@@ -66,7 +90,7 @@ func randomCase(c chooser) (Funnel, []journey.Event) {
 		e := journey.Event{
 			User: []string{"u1", "u2", "u3", "u4"}[c(4)],
 			Name: all[c(len(all))],
-			Time: base.Add(time.Duration(c(9)) * time.Minute),
+			Time: base.Add(time.Duration(c(9)) * unit),
 		}
 		switch c(4) {
 		case 0:
@@ -204,10 +228,11 @@ func stream(f Funnel, events []journey.Event, workers int, cache bool) (Result, 
 	if !ok || err != nil {
 		return Result{}, ok, err
 	}
-	if f.BreakdownBy != "" {
-		u.breakdown(events, f.BreakdownBy)
+	if f.BreakdownBy != "" || f.ListUsers {
+		u.resolve(events, f.BreakdownBy, f.ListUsers)
 	}
-	return u.result(&f), true, nil
+	res, err := u.result(&f)
+	return res, err == nil, err
 }
 
 // group runs the grouping path alone, with parts of at most partSize records (0: the
@@ -218,10 +243,10 @@ func group(f Funnel, events []journey.Event, workers, partSize int) (Result, err
 	if err != nil {
 		return Result{}, err
 	}
-	if f.BreakdownBy != "" {
-		u.breakdown(events, f.BreakdownBy)
+	if f.BreakdownBy != "" || f.ListUsers {
+		u.resolve(events, f.BreakdownBy, f.ListUsers)
 	}
-	return u.result(&f), nil
+	return u.result(&f)
 }
 
 // interleaveUsers returns the events with each user's events in time order (ties in
@@ -340,23 +365,15 @@ func FuzzRunInput(f *testing.F) {
 	})
 }
 
-// equalResults compares results exactly, treating nil and empty maps alike.
+// equalResults compares results exactly, through their JSON encodings, which treat nil
+// and empty slices and maps alike and fail on NaN.
 func equalResults(a, b Result) bool {
-	if a.Users != b.Users || len(a.Steps) != len(b.Steps) || len(a.Breakdown) != len(b.Breakdown) {
+	ja, err := json.Marshal(a)
+	if err != nil {
 		return false
 	}
-	for i := range a.Steps {
-		if a.Steps[i] != b.Steps[i] {
-			return false
-		}
-	}
-	for k, v := range a.Breakdown {
-		w, ok := b.Breakdown[k]
-		if !ok || !equalResults(v, w) {
-			return false
-		}
-	}
-	return true
+	jb, err := json.Marshal(b)
+	return err == nil && string(ja) == string(jb)
 }
 
 // TestConcurrentRuns runs funnels from several goroutines, which share Run's buffer pool.

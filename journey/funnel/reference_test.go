@@ -2,6 +2,7 @@ package funnel
 
 import (
 	"math/big"
+	"slices"
 	"sort"
 	"time"
 
@@ -11,7 +12,14 @@ import (
 // refRun is a slow, direct transcription of the definitions in doc.go, written without
 // Run's machinery: it enumerates every attempt of every user and every way to match it.
 // It expects a valid funnel and valid events.
+// Intervals and tests are pure functions of the counts, which it computes: it uses the
+// package's wilson and breakdownTests, whose formulas TestWilsonR and TestBreakdownTestsR
+// check against R.
 func refRun(f Funnel, events []journey.Event) Result {
+	level := 0.95
+	if f.Level != 0 {
+		level = f.Level
+	}
 	byUser := map[string][]int{}
 	var order []string
 	for i, e := range events {
@@ -24,6 +32,8 @@ func refRun(f Funnel, events []journey.Event) Result {
 		reach int
 		durs  []time.Duration
 		key   string
+		user  string
+		start time.Time // of the anchoring event
 	}
 	var all []counted
 	for _, u := range order {
@@ -37,7 +47,7 @@ func refRun(f Funnel, events []journey.Event) Result {
 		if !ok || refExcluded(f, seq, a) {
 			continue
 		}
-		c := counted{reach: a.reach}
+		c := counted{reach: a.reach, user: u, start: seq[a.anchor].Time}
 		for i := 1; i < a.reach; i++ {
 			c.durs = append(c.durs, seq[a.comp[i]].Time.Sub(seq[a.comp[i-1]].Time))
 		}
@@ -79,8 +89,13 @@ func refRun(f Funnel, events []journey.Event) Result {
 			if i < s-1 {
 				st.DroppedAfter = reached(i) - reached(i+1)
 			}
+			st.FromStartInterval = wilson(st.Reached, reached(0), level)
+			st.FromPreviousInterval = wilson(st.Reached, prev, level)
 			if i == 0 {
 				continue
+			}
+			if f.Bins != nil {
+				st.Histogram = make([]int, len(f.Bins)+1)
 			}
 			var d []time.Duration
 			for _, c := range cs {
@@ -91,6 +106,16 @@ func refRun(f Funnel, events []journey.Event) Result {
 			if len(d) == 0 {
 				continue
 			}
+			for _, v := range d {
+				k := 0
+				for k < len(f.Bins) && f.Bins[k] <= v {
+					k++
+				}
+				if f.Bins != nil {
+					st.Histogram[k]++
+				}
+			}
+			st.TimeToConvert = refPercentiles(d)
 			sort.Slice(d, func(a, b int) bool { return d[a] < d[b] })
 			n := len(d)
 			if n%2 == 1 {
@@ -108,9 +133,86 @@ func refRun(f Funnel, events []journey.Event) Result {
 			}
 			st.MeanTimeToConvert = time.Duration(q.Int64())
 		}
+		var total []time.Duration
+		for _, c := range cs {
+			if c.reach == s {
+				var sum time.Duration
+				for _, d := range c.durs {
+					sum += d // the random logs' times are short
+				}
+				total = append(total, sum)
+			}
+		}
+		r.TimeToConvert = refPercentiles(total)
+		if f.ListUsers {
+			for _, c := range cs {
+				if c.reach == s {
+					r.Converted = append(r.Converted, c.user)
+				} else {
+					r.Steps[c.reach-1].DroppedUsers = append(r.Steps[c.reach-1].DroppedUsers, c.user)
+				}
+			}
+			sort.Strings(r.Converted)
+			for i := range r.Steps {
+				sort.Strings(r.Steps[i].DroppedUsers)
+			}
+		}
 		return r
 	}
 	res := summarize(all)
+	if f.Trend != NoTrend && len(all) > 0 {
+		loc := f.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		// The periods from the first attempt's to the last's, each as its date.
+		startOf := func(t time.Time) time.Time {
+			t = t.In(loc)
+			switch f.Trend {
+			case Day:
+				return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+			case Week:
+				for t.Weekday() != time.Monday {
+					t = t.AddDate(0, 0, -1)
+				}
+				return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+			}
+			return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc)
+		}
+		first, last := startOf(all[0].start), startOf(all[0].start)
+		for _, c := range all {
+			if p := startOf(c.start); p.Before(first) {
+				first = p
+			} else if p.After(last) {
+				last = p
+			}
+		}
+		for p := first; !p.After(last); {
+			pt := TrendPoint{Start: p}
+			for _, c := range all {
+				if startOf(c.start).Equal(p) {
+					pt.Users++
+					if c.reach == len(f.Steps) {
+						pt.Converted++
+					}
+				}
+			}
+			if pt.Users > 0 {
+				pt.Rate = float64(pt.Converted) / float64(pt.Users)
+			}
+			pt.Interval = wilson(pt.Converted, pt.Users, level)
+			res.Trend = append(res.Trend, pt)
+			// The next period starts at the start of the period of a time past this one.
+			switch f.Trend {
+			case Day:
+				p = startOf(p.Add(30 * time.Hour))
+			case Week:
+				p = startOf(p.Add(8 * 24 * time.Hour))
+			default:
+				p = startOf(p.Add(32 * 24 * time.Hour))
+			}
+		}
+	}
 	if f.BreakdownBy != "" {
 		res.Breakdown = map[string]Result{}
 		groups := map[string][]counted{}
@@ -120,6 +222,7 @@ func refRun(f Funnel, events []journey.Event) Result {
 		for k, cs := range groups {
 			res.Breakdown[k] = summarize(cs)
 		}
+		res.BreakdownTests = breakdownTests(res)
 	}
 	return res
 }
@@ -292,4 +395,24 @@ func refExcluded(f Funnel, seq []journey.Event, a refAttempt) bool {
 		}
 	}
 	return false
+}
+
+// refPercentiles returns the type-7 percentiles of d by sorting and exact arithmetic.
+func refPercentiles(d []time.Duration) Percentiles {
+	if len(d) == 0 {
+		return Percentiles{}
+	}
+	x := slices.Clone(d)
+	slices.Sort(x)
+	n := len(x)
+	at := func(pct int) time.Duration {
+		num := (n - 1) * pct
+		k, frac := num/100, num%100
+		if frac == 0 {
+			return x[k]
+		}
+		diff := new(big.Int).Mul(big.NewInt(int64(x[k+1]-x[k])), big.NewInt(int64(frac)))
+		return x[k] + time.Duration(diff.Quo(diff, big.NewInt(100)).Int64())
+	}
+	return Percentiles{at(10), at(25), at(50), at(75), at(90)}
 }

@@ -6,7 +6,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/multtest"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
+	"github.com/cxmetrics/cxmetrics/internal/survey"
 	"github.com/cxmetrics/cxmetrics/journey"
 )
 
@@ -16,9 +19,17 @@ type users struct {
 	nsteps int
 	reach  []uint8
 	durs   []int64 // nsteps-1 per user: time from step i-1 to step i, if reached
-	group  []int64 // per user: the id of the anchoring event, then the group
-	keys   map[string]int32
-	names  []string
+	// anchors holds, with a breakdown or user lists, the id of each user's anchoring
+	// event; starts, with a trend, its time.
+	anchors    []int64
+	starts     []int64
+	keepAnchor bool
+	keepStart  bool
+	// With a breakdown, the group of each user, numbering the values in names; with user
+	// lists, each user's id. Both are filled by resolve.
+	group []int32
+	names []string
+	ids   []string
 }
 
 // resultBuffers are the buffers of the counted attempts that a Runner keeps for its next
@@ -26,7 +37,9 @@ type users struct {
 type resultBuffers struct {
 	reach   []uint8
 	durs    []int64
-	group   []int64
+	anchors []int64
+	starts  []int64
+	group   []int32
 	who     []int32
 	byGroup []int32
 	scratch []int64
@@ -43,15 +56,23 @@ func reuse[T any](s []T, n int) []T {
 	return s[:0]
 }
 
-// init prepares for at most n users.
-func (u *users) init(nsteps, n int, breakdown bool) {
-	u.nsteps = nsteps
-	u.reach = reuse(u.ws.reach, n)
-	u.durs = reuse(u.ws.durs, n*(nsteps-1))
-	if breakdown {
-		u.keys = make(map[string]int32)
-		u.group = reuse(u.ws.group, n)
+// newUsers returns an accumulator for the funnel f with room for n users, with buffers
+// from ws, or its own when ws is nil.
+func newUsers(f *Funnel, ws *resultBuffers, n int) users {
+	if ws == nil {
+		ws = new(resultBuffers)
 	}
+	s := len(f.Steps)
+	u := users{ws: ws, nsteps: s, keepAnchor: f.BreakdownBy != "" || f.ListUsers, keepStart: f.Trend != NoTrend}
+	u.reach = reuse(ws.reach, n)
+	u.durs = reuse(ws.durs, n*(s-1))
+	if u.keepAnchor {
+		u.anchors = reuse(ws.anchors, n)
+	}
+	if u.keepStart {
+		u.starts = reuse(ws.starts, n)
+	}
+	return u
 }
 
 // add adds the counted attempt of a user, the best attempt of block b, unless the user
@@ -72,8 +93,11 @@ func (u *users) add(eng *engine, b []int64) {
 		}
 		u.durs = append(u.durs, d)
 	}
-	if u.keys != nil {
-		u.group = append(u.group, anchorID(b))
+	if u.keepAnchor {
+		u.anchors = append(u.anchors, anchorID(b))
+	}
+	if u.keepStart {
+		u.starts = append(u.starts, eng.anchorTime(b))
 	}
 }
 
@@ -81,22 +105,21 @@ func (u *users) add(eng *engine, b []int64) {
 func (u *users) merge(v *users) {
 	u.reach = append(u.reach, v.reach...)
 	u.durs = append(u.durs, v.durs...)
-	if u.keys != nil {
-		u.group = append(u.group, v.group...)
-	}
+	u.anchors = append(u.anchors, v.anchors...)
+	u.starts = append(u.starts, v.starts...)
 }
 
-// breakdown replaces the anchor event index that add stored in group by the group of the
-// user's value of the property. It reads the events in input order, which is much faster
-// than reading them user by user.
-func (u *users) breakdown(events []journey.Event, by string) {
-	n := len(u.group)
+// resolve reads, from the anchoring event of each user's counted attempt, the user's
+// breakdown value (when by is not empty) and, with list, the user's id. It reads the
+// events in input order, which is much faster than in the users' order.
+func (u *users) resolve(events []journey.Event, by string, list bool) {
+	n := len(u.anchors)
 	// Sort (event index, user) pairs by event index: two 16-bit radix passes, or a
 	// comparison sort for few users.
 	pairs := reuse(u.ws.pairs, n)[:n]
 	tmp := reuse(u.ws.pairs2, n)[:n]
 	u.ws.pairs, u.ws.pairs2 = pairs, tmp
-	for i, idx := range u.group {
+	for i, idx := range u.anchors {
 		pairs[i] = uint64(idx)<<32 | uint64(i)
 	}
 	for _, shift := range []uint{32, 48} {
@@ -122,22 +145,33 @@ func (u *users) breakdown(events []journey.Event, by string) {
 		}
 		pairs, tmp = tmp, pairs
 	}
-	for _, p := range pairs {
-		key := events[p>>32].Props[by]
-		id, ok := u.keys[key]
-		if !ok {
-			id = int32(len(u.names))
-			u.keys[key] = id
-			u.names = append(u.names, key)
+	if by != "" {
+		u.group = reuse(u.ws.group, n)[:n]
+		keys := map[string]int32{}
+		for _, p := range pairs {
+			key := events[p>>32].Props[by]
+			id, ok := keys[key]
+			if !ok {
+				id = int32(len(u.names))
+				keys[key] = id
+				u.names = append(u.names, key)
+			}
+			u.group[uint32(p)] = id
 		}
-		u.group[uint32(p)] = int64(id)
+	}
+	if list {
+		u.ids = make([]string, n)
+		for _, p := range pairs {
+			u.ids[uint32(p)] = events[p>>32].User
+		}
 	}
 }
 
-// result summarises all users and, with a breakdown, each group.
-func (u *users) result(f *Funnel) Result {
+// result summarises all users and, with a breakdown, each group. Its only error is a
+// trend of more than MaxPeriods periods.
+func (u *users) result(f *Funnel) (Result, error) {
 	ws := u.ws
-	ws.reach, ws.durs, ws.group = u.reach, u.durs, u.group
+	ws.reach, ws.durs, ws.anchors, ws.starts, ws.group = u.reach, u.durs, u.anchors, u.starts, u.group
 	n := len(u.reach)
 	all := reuse(ws.who, n)[:n]
 	for i := range all {
@@ -146,8 +180,14 @@ func (u *users) result(f *Funnel) Result {
 	scratch := reuse(ws.scratch, n)
 	ws.who, ws.scratch = all, scratch
 	r := u.summary(f, all, scratch)
-	if u.keys == nil {
-		return r
+	if u.keepStart {
+		var err error
+		if r.Trend, err = u.trend(f); err != nil {
+			return Result{}, err
+		}
+	}
+	if f.BreakdownBy == "" {
+		return r, nil
 	}
 	// Bucket the users by group.
 	off := make([]int, len(u.names)+1)
@@ -168,12 +208,34 @@ func (u *users) result(f *Funnel) Result {
 	for i, name := range u.names {
 		r.Breakdown[name] = u.summary(f, byGroup[off[i]:off[i+1]], scratch)
 	}
-	return r
+	r.BreakdownTests = breakdownTests(r)
+	return r, nil
+}
+
+// level returns the confidence level of the funnel's intervals.
+func (f *Funnel) level() float64 {
+	if f.Level == 0 {
+		return 0.95
+	}
+	return f.Level
+}
+
+// wilson returns the Wilson interval of the share k/n, or [0, 0] when n is 0.
+func wilson(k, n int, level float64) cxmetrics.Interval {
+	iv := cxmetrics.Interval{Level: level, Method: cxmetrics.Wilson}
+	if n == 0 {
+		return iv
+	}
+	iv.Estimate = float64(k) / float64(n)
+	// The level was checked and the share lies in [0, 1]: no error is possible.
+	iv.Lower, iv.Upper, _ = survey.Proportion(pkg, cxmetrics.Wilson, iv.Estimate, float64(n), level)
+	return iv
 }
 
 // summary computes the step results over the given users.
 func (u *users) summary(f *Funnel, who []int32, scratch []int64) Result {
 	s := u.nsteps
+	level := f.level()
 	reached := make([]int, s+1)
 	for _, i := range who {
 		reached[u.reach[i]]++
@@ -191,15 +253,23 @@ func (u *users) summary(f *Funnel, who []int32, scratch []int64) Result {
 		}
 		st.Reached = reached[i+1]
 		st.FromStart = share(reached[i+1], reached[1])
-		if i == 0 {
-			st.FromPrevious = share(reached[1], reached[1])
-		} else {
-			st.FromPrevious = share(reached[i+1], reached[i])
+		st.FromStartInterval = wilson(reached[i+1], reached[1], level)
+		prev := reached[1]
+		if i > 0 {
+			prev = reached[i]
 		}
+		st.FromPrevious = share(reached[i+1], prev)
+		st.FromPreviousInterval = wilson(reached[i+1], prev, level)
 		if i+1 < s {
 			st.DroppedAfter = reached[i+1] - reached[i+2]
 		}
-		if i == 0 || st.Reached == 0 {
+		if i == 0 {
+			continue
+		}
+		if f.Bins != nil {
+			st.Histogram = make([]int, len(f.Bins)+1)
+		}
+		if st.Reached == 0 {
 			continue
 		}
 		x := scratch[:0]
@@ -208,10 +278,53 @@ func (u *users) summary(f *Funnel, who []int32, scratch []int64) Result {
 				x = append(x, u.durs[int(k)*(s-1)+i-1])
 			}
 		}
+		if st.Histogram != nil {
+			for _, d := range x {
+				count(st.Histogram, f.Bins, d)
+			}
+		}
 		st.MeanTimeToConvert = time.Duration(mean(x))
-		st.MedianTimeToConvert = time.Duration(median(x))
+		st.TimeToConvert = percentiles(x)
+		st.MedianTimeToConvert = st.TimeToConvert.P50
+	}
+	// The whole funnel: from the first step to the last, saturating as each step does.
+	x := scratch[:0]
+	for _, k := range who {
+		if int(u.reach[k]) == s {
+			var total uint64
+			for _, d := range u.durs[int(k)*(s-1) : int(k+1)*(s-1)] {
+				total = min(total+uint64(d), math.MaxInt64)
+			}
+			x = append(x, int64(total))
+		}
+	}
+	res.TimeToConvert = percentiles(x)
+	if u.ids != nil {
+		for _, k := range who {
+			r := int(u.reach[k])
+			if r == s {
+				res.Converted = append(res.Converted, u.ids[k])
+			} else {
+				res.Steps[r-1].DroppedUsers = append(res.Steps[r-1].DroppedUsers, u.ids[k])
+			}
+		}
+		slices.Sort(res.Converted)
+		for i := range res.Steps {
+			slices.Sort(res.Steps[i].DroppedUsers)
+		}
 	}
 	return res
+}
+
+// count adds duration d to the histogram h with edges bins.
+func count(h []int, bins []time.Duration, d int64) {
+	k, _ := slices.BinarySearchFunc(bins, d, func(e time.Duration, d int64) int {
+		if int64(e) <= d {
+			return -1
+		}
+		return 1
+	})
+	h[k]++
 }
 
 // share returns a/b, or 0 when b is 0.
@@ -223,8 +336,11 @@ func share(a, b int) float64 {
 }
 
 // mean returns the mean of non-negative values rounded to the nearest integer, exactly:
-// the sum is kept in 128 bits.
+// the sum is kept in 128 bits. It is 0 for no values.
 func mean(x []int64) int64 {
+	if len(x) == 0 {
+		return 0
+	}
 	var hi, lo uint64
 	for _, v := range x {
 		var c uint64
@@ -250,4 +366,81 @@ func median(x []int64) int64 {
 	}
 	hi := slices.Min(x[k+1:])
 	return lo + (hi-lo)/2
+}
+
+// percentileProbs are the probabilities of Percentiles, in its order.
+var percentileProbs = [5]float64{0.10, 0.25, 0.50, 0.75, 0.90}
+
+// percentiles returns the type-7 percentiles of non-negative x (see Percentiles),
+// reordering x: it selects the order statistics from the highest down, each selection
+// within the part below the previous one, in O(n) expected time in all.
+func percentiles(x []int64) Percentiles {
+	var out [5]int64
+	n := len(x)
+	if n == 0 {
+		return Percentiles{}
+	}
+	hi := n // x[:hi] holds the hi smallest values
+	prevK, prevLo, prevNext := -1, int64(0), int64(0)
+	for i := len(percentileProbs) - 1; i >= 0; i-- {
+		// h = (n-1)p, split exactly as an integer part and a fraction of 100: the
+		// probabilities are whole percents.
+		num := (n - 1) * int(math.Round(percentileProbs[i]*100))
+		k, frac := num/100, num%100
+		var lo, next int64
+		if k == prevK {
+			lo, next = prevLo, prevNext
+		} else {
+			lo = stats.SelectKth(x[:hi], k)
+			if frac != 0 {
+				next = slices.Min(x[k+1 : hi])
+			}
+		}
+		v := lo
+		if frac != 0 {
+			// lo + frac/100·(next - lo), rounded down, without overflow.
+			d := uint64(next - lo)
+			q, r := d/100, d%100
+			v = lo + int64(q*uint64(frac)+r*uint64(frac)/100)
+		}
+		out[i] = v
+		prevK, prevLo, prevNext, hi = k, lo, next, k+1
+	}
+	return Percentiles{time.Duration(out[0]), time.Duration(out[1]), time.Duration(out[2]),
+		time.Duration(out[3]), time.Duration(out[4])}
+}
+
+// breakdownTests compares each breakdown value's overall conversion with the rest's.
+func breakdownTests(r Result) []BreakdownTest {
+	if len(r.Breakdown) < 2 {
+		return nil
+	}
+	s := len(r.Steps)
+	total, conv := r.Users, r.Steps[s-1].Reached
+	tests := make([]BreakdownTest, 0, len(r.Breakdown))
+	for v, g := range r.Breakdown {
+		n1, x1 := g.Users, g.Steps[s-1].Reached
+		n2, x2 := total-n1, conv-x1
+		t := BreakdownTest{Value: v, Users: n1, Converted: x1, Rate: share(x1, n1), RestRate: share(x2, n2)}
+		p := share(x1+x2, n1+n2)
+		t.Z, t.P = survey.ZTest(t.Rate-t.RestRate, p*(1-p)*(1/float64(n1)+1/float64(n2)))
+		tests = append(tests, t)
+	}
+	slices.SortFunc(tests, func(a, b BreakdownTest) int {
+		switch {
+		case a.Value < b.Value:
+			return -1
+		case a.Value > b.Value:
+			return 1
+		}
+		return 0
+	})
+	p := make([]float64, len(tests))
+	for i, t := range tests {
+		p[i] = t.P
+	}
+	for i, q := range multtest.Holm(p) {
+		tests[i].PHolm = q
+	}
+	return tests
 }

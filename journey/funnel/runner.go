@@ -124,10 +124,10 @@ func (r *Runner) Run(f Funnel, events []journey.Event) (Result, error) {
 			return Result{}, err
 		}
 	}
-	if f.BreakdownBy != "" {
-		u.breakdown(events, f.BreakdownBy)
+	if f.BreakdownBy != "" || f.ListUsers {
+		u.resolve(events, f.BreakdownBy, f.ListUsers)
 	}
-	return u.result(&f), nil
+	return u.result(&f)
 }
 
 // hasWhere reports whether some step has a Where filter.
@@ -220,10 +220,7 @@ func (r *Runner) walk(f *Funnel, events []journey.Event, ns *names, workers int)
 	us := make([]users, workers)
 	var wg sync.WaitGroup
 	for w, ws := range wss {
-		us[w] = users{nsteps: len(f.Steps)}
-		if f.BreakdownBy != "" {
-			us[w].keys = map[string]int32{}
-		}
+		us[w] = newUsers(f, nil, 0)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -406,11 +403,7 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 }
 
 // newUsers returns an empty accumulator of counted attempts with room for n users.
-func (r *Runner) newUsers(f *Funnel, n int) users {
-	u := users{ws: &r.res}
-	u.init(len(f.Steps), n, f.BreakdownBy != "")
-	return u
-}
+func (r *Runner) newUsers(f *Funnel, n int) users { return newUsers(f, &r.res, n) }
 
 // group computes the counted attempts by grouping the events by user. It splits the
 // users into parts of at most partSize records, or, when partSize is 0, of as many as
@@ -435,10 +428,7 @@ func (r *Runner) group(f *Funnel, events []journey.Event, ns *names, workers, pa
 	us := make([]users, workers)
 	var wg sync.WaitGroup
 	for w, ws := range wss {
-		us[w] = users{nsteps: len(f.Steps)}
-		if f.BreakdownBy != "" {
-			us[w].keys = map[string]int32{}
-		}
+		us[w] = newUsers(f, nil, 0)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

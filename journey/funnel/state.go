@@ -88,6 +88,14 @@ func dropped(b []int64) bool { return b[wordAnchor]&flagged != 0 }
 // anchorID returns the id of the anchoring event of the best attempt of block b.
 func anchorID(b []int64) int64 { return b[wordAnchor] &^ flagged }
 
+// anchorTime returns the time of the anchoring event of the best attempt of block b.
+func (e *engine) anchorTime(b []int64) int64 {
+	if e.order == Any {
+		return b[e.any.bestAt]
+	}
+	return b[wordTimes] // the anchor completes step 0
+}
+
 // stepTimes returns the completion times of the best attempt of block b, one per step
 // (those beyond its reach are meaningless).
 func (e *engine) stepTimes(b []int64) []int64 { return b[wordTimes : wordTimes+e.nsteps] }
