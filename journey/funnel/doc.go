@@ -122,7 +122,10 @@
 // and then by time (users in increasing byte order) is walked user by user; any other
 // log is grouped by user, in parts that hold at most a few records per user and step.
 // Memory beyond the input is therefore proportional to the users times the steps,
-// whatever the number of events.
+// whatever the number of events. [Runner.RunSeq] reads a log of unknown length from an
+// iterator, once, keeping none of its events, when the caller promises it sorted by time
+// (memory proportional to the users times the steps) or by user and then time (memory
+// of one user, besides the result); it names the first event that breaks the promise.
 //
 // With Workers other than 1, Run splits the users among goroutines by a hash of their
 // id (or, for a log sorted by user, by position), so the result is the same for any

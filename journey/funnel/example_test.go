@@ -123,3 +123,32 @@ func ExampleFunnel_analysis() {
 	// week of Mar 11: 20 of 41
 	// dropped after visit, first three: [fr0 fr12 fr15]
 }
+
+// A log read as a stream, sorted by user and then time, as ORDER BY user, time exports
+// it: RunSeq keeps one user's state at a time.
+func ExampleRunner_RunSeq() {
+	at := func(h, m int) time.Time { return time.Date(2024, 3, 1, h, m, 0, 0, time.UTC) }
+	log := []journey.Event{
+		{User: "ann", Name: "visit", Time: at(9, 0)},
+		{User: "ann", Name: "purchase", Time: at(9, 20)},
+		{User: "bob", Name: "visit", Time: at(10, 0)},
+		{User: "bob", Name: "visit", Time: at(9, 0)}, // breaks the promise
+	}
+	stream := func(yield func(journey.Event, error) bool) {
+		for _, e := range log {
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+	f := funnel.Funnel{Steps: []funnel.Step{{Event: "visit"}, {Event: "purchase"}}}
+	var r funnel.Runner
+	_, err := r.RunSeq(f, funnel.ByUser, stream)
+	fmt.Println(err)
+	log = log[:3]
+	res, err := r.RunSeq(f, funnel.ByUser, stream)
+	fmt.Println(res.Users, res.Steps[1].Reached, err)
+	// Output:
+	// funnel: event of user "bob" at 2024-03-01T09:00:00Z at index 3: out of range (earlier than the user's event before it, at 2024-03-01T10:00:00Z; each user's events must be sorted by time)
+	// 2 1 <nil>
+}

@@ -30,6 +30,8 @@ type users struct {
 	group []int32
 	names []string
 	ids   []string
+	// named says that the users come with their ids (addNamed), for user lists.
+	named bool
 }
 
 // resultBuffers are the buffers of the counted attempts that a Runner keeps for its next
@@ -98,6 +100,15 @@ func (u *users) add(eng *engine, b []int64) {
 	}
 	if u.keepStart {
 		u.starts = append(u.starts, eng.anchorTime(b))
+	}
+}
+
+// addNamed is add for a user whose id is known, which it keeps for user lists.
+func (u *users) addNamed(eng *engine, b []int64, user string) {
+	n := len(u.reach)
+	u.add(eng, b)
+	if u.named && len(u.reach) > n {
+		u.ids = append(u.ids, user)
 	}
 }
 
