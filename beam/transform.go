@@ -1,6 +1,7 @@
 package cxbeam
 
 import (
+	"fmt"
 	"reflect"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -23,7 +24,11 @@ func NPS(s beam.Scope, scale nps.Scale, col beam.PCollection) (beam.PCollection,
 		return beam.PCollection{}, err
 	}
 	s = s.Scope("cxbeam.NPS")
-	if weighted(col) {
+	w, err := elements(col, false)
+	if err != nil {
+		return beam.PCollection{}, err
+	}
+	if w {
 		return beam.TryCombine(s, &WeightedNPSFn{Scale: scale}, col)
 	}
 	return beam.TryCombine(s, &NPSFn{Scale: scale}, col)
@@ -40,7 +45,11 @@ func NPSPerKey(s beam.Scope, scale nps.Scale, col beam.PCollection) (beam.PColle
 		return beam.PCollection{}, err
 	}
 	s = s.Scope("cxbeam.NPSPerKey")
-	if weighted(col) {
+	w, err := elements(col, true)
+	if err != nil {
+		return beam.PCollection{}, err
+	}
+	if w {
 		return beam.TryCombinePerKey(s, &WeightedNPSFn{Scale: scale}, col)
 	}
 	return beam.TryCombinePerKey(s, &NPSFn{Scale: scale}, col)
@@ -66,7 +75,11 @@ func CSAT(s beam.Scope, scale csat.Scale, col beam.PCollection) (beam.PCollectio
 		return beam.PCollection{}, err
 	}
 	s = s.Scope("cxbeam.CSAT")
-	if weighted(col) {
+	w, err := elements(col, false)
+	if err != nil {
+		return beam.PCollection{}, err
+	}
+	if w {
 		return beam.TryCombine(s, &WeightedCSATFn{Scale: scale}, col)
 	}
 	return beam.TryCombine(s, &CSATFn{Scale: scale}, col)
@@ -79,7 +92,11 @@ func CSATPerKey(s beam.Scope, scale csat.Scale, col beam.PCollection) (beam.PCol
 		return beam.PCollection{}, err
 	}
 	s = s.Scope("cxbeam.CSATPerKey")
-	if weighted(col) {
+	w, err := elements(col, true)
+	if err != nil {
+		return beam.PCollection{}, err
+	}
+	if w {
 		return beam.TryCombinePerKey(s, &WeightedCSATFn{Scale: scale}, col)
 	}
 	return beam.TryCombinePerKey(s, &CSATFn{Scale: scale}, col)
@@ -101,7 +118,11 @@ func CES(s beam.Scope, scale ces.Scale, col beam.PCollection) (beam.PCollection,
 		return beam.PCollection{}, err
 	}
 	s = s.Scope("cxbeam.CES")
-	if weighted(col) {
+	w, err := elements(col, false)
+	if err != nil {
+		return beam.PCollection{}, err
+	}
+	if w {
 		return beam.TryCombine(s, &WeightedCESFn{Scale: scale}, col)
 	}
 	return beam.TryCombine(s, &CESFn{Scale: scale}, col)
@@ -114,7 +135,11 @@ func CESPerKey(s beam.Scope, scale ces.Scale, col beam.PCollection) (beam.PColle
 		return beam.PCollection{}, err
 	}
 	s = s.Scope("cxbeam.CESPerKey")
-	if weighted(col) {
+	w, err := elements(col, true)
+	if err != nil {
+		return beam.PCollection{}, err
+	}
+	if w {
 		return beam.TryCombinePerKey(s, &WeightedCESFn{Scale: scale}, col)
 	}
 	return beam.TryCombinePerKey(s, &CESFn{Scale: scale}, col)
@@ -128,26 +153,47 @@ func SplitCES(s beam.Scope, scale ces.Scale, col beam.PCollection) (valid, rejec
 	return split(s.Scope("cxbeam.SplitCES"), check{CES: &scale}, col)
 }
 
-var weightedType = reflect.TypeFor[Weighted]()
+var (
+	intType      = reflect.TypeFor[int]()
+	weightedType = reflect.TypeFor[Weighted]()
+)
 
-// weighted reports whether col's elements, or the values of its KVs, are Weighted.
-func weighted(col beam.PCollection) bool {
+// elements checks that col holds int or Weighted elements, or KVs of a string and either
+// when keyed, and reports whether they are Weighted.
+func elements(col beam.PCollection, keyed bool) (weighted bool, err error) {
 	t := col.Type()
-	if typex.IsKV(t) {
+	if keyed {
+		if !typex.IsKV(t) || t.Components()[0].Type().Kind() != reflect.String {
+			return false, fmt.Errorf("cxbeam: PCollection<%v>: want KV<string, int> or KV<string, cxbeam.Weighted>", t)
+		}
 		t = t.Components()[1]
 	}
-	return t.Type() == weightedType
+	switch t.Type() {
+	case intType:
+		return false, nil
+	case weightedType:
+		return true, nil
+	}
+	if keyed {
+		return false, fmt.Errorf("cxbeam: PCollection<%v>: want KV<string, int> or KV<string, cxbeam.Weighted>", col.Type())
+	}
+	return false, fmt.Errorf("cxbeam: PCollection<%v>: want int or cxbeam.Weighted", t)
 }
 
 // split applies the split function for col's element type.
 func split(s beam.Scope, c check, col beam.PCollection) (valid, rejected beam.PCollection, err error) {
+	keyed := typex.IsKV(col.Type())
+	w, err := elements(col, keyed)
+	if err != nil {
+		return beam.PCollection{}, beam.PCollection{}, err
+	}
 	var fn any
-	switch keyed := typex.IsKV(col.Type()); {
-	case keyed && weighted(col):
+	switch {
+	case keyed && w:
 		fn = &splitKVWeightedFn{c}
 	case keyed:
 		fn = &splitKVFn{c}
-	case weighted(col):
+	case w:
 		fn = &splitWeightedFn{c}
 	default:
 		fn = &splitFn{c}
