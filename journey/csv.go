@@ -96,9 +96,9 @@ func ReadEventsCSV(r io.Reader) ([]Event, error) { return readEventsCSV(r, block
 
 // readEventsCSV is ReadEventsCSV with blocks of about size bytes.
 func readEventsCSV(r io.Reader, size int) ([]Event, error) {
-	blocks, rerr := readBlocks(r, size)
+	blocks, pre, rerr := readBlocks(r, size)
 	if rerr == nil && len(blocks) > 0 {
-		if events, done, err := readEventsParallel(blocks); done {
+		if events, done, err := readEventsParallel(blocks, pre); done {
 			return events, err
 		}
 	}

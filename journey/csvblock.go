@@ -5,15 +5,16 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"os"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/csvfile"
+	"github.com/cxmetrics/cxmetrics/internal/intern"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
 )
 
@@ -30,7 +31,15 @@ const blockSize = 4 << 20
 // readBlocks reads all of r into blocks of about blockSize bytes that each end after a
 // line feed outside quotes, or at the end of the input. A block holds at least one whole
 // record; a longer record makes its block larger.
-func readBlocks(r io.Reader, blockSize int) (blocks [][]byte, err error) {
+//
+// When r says how many bytes it holds (see remaining) and they make more than one block,
+// it also returns a slice of events for the file, sized from the line feeds of the first
+// block with a margin, allocated before the rest is read: the garbage collector cycle
+// that so large an allocation starts then scans it while it is still empty and the file
+// is read, instead of while the parsers fill it, when it would hold pointers to mark and
+// make every pointer written pay a write barrier.
+func readBlocks(r io.Reader, blockSize int) (blocks [][]byte, events []Event, err error) {
+	hint := remaining(r)
 	var carry []byte
 	size := blockSize
 	for {
@@ -45,7 +54,7 @@ func readBlocks(r io.Reader, blockSize int) (blocks [][]byte, err error) {
 			if err == io.EOF || err == io.ErrUnexpectedEOF {
 				err = nil
 			}
-			return blocks, err
+			return blocks, events, err
 		}
 		cut := recordEnd(buf)
 		if cut == 0 {
@@ -54,7 +63,33 @@ func readBlocks(r io.Reader, blockSize int) (blocks [][]byte, err error) {
 		}
 		blocks = append(blocks, buf[:cut:cut])
 		carry, size = buf[cut:], blockSize
+		if len(blocks) == 1 && hint > int64(cut) {
+			// Records take 5 bytes at least ("u,e,1"), and 6 with their line feed.
+			lines := float64(bytes.Count(buf[:cut], []byte{'\n'}))
+			est := min(1.02*lines/float64(cut)*float64(hint)+64, float64(hint)/5+1)
+			events = make([]Event, int(est))
+		}
 	}
+}
+
+// remaining returns the number of bytes left to read in r when r says it (a regular
+// file, a bytes.Reader, a strings.Reader, a bytes.Buffer), else -1.
+func remaining(r io.Reader) int64 {
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		return int64(r.Len())
+	case *os.File:
+		fi, err := r.Stat()
+		if err != nil || !fi.Mode().IsRegular() {
+			return -1
+		}
+		off, err := r.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return -1
+		}
+		return fi.Size() - off
+	}
+	return -1
 }
 
 // recordEnd returns the position after the last line feed of b outside quotes, 0 if none.
@@ -94,7 +129,9 @@ type part struct {
 // preceded by more than a block of blank lines) or the input failed; the caller then
 // reads the file sequentially from blocks and the rest of r, which reports exactly
 // where it goes wrong.
-func readEventsParallel(blocks [][]byte) (events []Event, done bool, err error) {
+//
+// Events go into pre when it is long enough for the file's records.
+func readEventsParallel(blocks [][]byte, pre []Event) (events []Event, done bool, err error) {
 	first := blocks[0]
 	bom := 0
 	if bytes.HasPrefix(first, []byte("\ufeff")) {
@@ -122,7 +159,10 @@ func readEventsParallel(blocks [][]byte) (events []Event, done bool, err error) 
 		line += nl
 		total += nl + 1
 	}
-	events = make([]Event, total)
+	events = pre
+	if len(pre) < total {
+		events = make([]Event, total)
+	}
 	var next, failed atomic.Int64
 	failed.Store(int64(len(parts)))
 	var wg sync.WaitGroup
@@ -130,9 +170,7 @@ func readEventsParallel(blocks [][]byte) (events []Event, done bool, err error) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			// The table of user ids is sized for a log of ten events per user, so that
-			// it seldom grows while it is filled.
-			p := blockParser{h: h, users: make(map[string]string, min(total/10, 1<<20)), names: make(map[string]string), fields: make([][]byte, len(h.Names))}
+			p := blockParser{h: h, fields: make([][]byte, len(h.Names))}
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(parts) || int64(i) > failed.Load() {
@@ -166,7 +204,7 @@ func readEventsParallel(blocks [][]byte) (events []Event, done bool, err error) 
 	if n == 0 {
 		return nil, true, nil
 	}
-	clear(events[n:])
+	clear(events[n:total]) // beyond total, pre was never written
 	if cap(events)-n > n/8 {
 		return append([]Event(nil), events[:n]...), true, nil
 	}
@@ -177,30 +215,19 @@ func readEventsParallel(blocks [][]byte) (events []Event, done bool, err error) 
 // and property values, so that a name that recurs is held once per goroutine.
 type blockParser struct {
 	h      csvfile.Header
-	users  map[string]string
-	names  map[string]string // event names, channels and property values
+	users  intern.Strings
+	names  intern.Strings // event names, channels and property values
 	fields [][]byte
+	// The user ids of up to batchLen records whose events wait for them, looked up
+	// together: a table of a million users misses the cache on almost every look-up,
+	// and a batch lets the misses overlap.
+	keys   [batchLen][]byte
+	hashes [batchLen]uint64
+	ids    [batchLen]string
 }
 
-// internBytes returns the string of b held in m, adding it when new.
-func internBytes(m map[string]string, b []byte) string {
-	if s, ok := m[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	m[s] = s
-	return s
-}
-
-// internString is internBytes for a string that may share memory with a larger one.
-func internString(m map[string]string, s string) string {
-	if t, ok := m[s]; ok {
-		return t
-	}
-	s = strings.Clone(s)
-	m[s] = s
-	return s
-}
+// batchLen is the number of user ids that blockParser looks up together.
+const batchLen = 32
 
 // fast parses the records of data into out, which is long enough, without allocating
 // for what the block repeats. It returns ok false, having parsed part of the block, at
@@ -213,6 +240,15 @@ func (p *blockParser) fast(data []byte, out []Event) (n int, ok bool) {
 	}
 	hasCR := bytes.IndexByte(data, '\r') >= 0
 	fields := p.fields
+	waiting := 0 // records of the batch whose user is not set yet
+	flush := func() {
+		p.users.Batch(p.keys[:waiting], p.hashes[:], p.ids[:])
+		for j, id := range p.ids[:waiting] {
+			out[n-waiting+j].User = id
+		}
+		waiting = 0
+	}
+	defer flush()
 	for len(data) > 0 {
 		var line []byte
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
@@ -248,19 +284,24 @@ func (p *blockParser) fast(data []byte, out []Event) (n int, ok bool) {
 		if !p.event(&out[n]) {
 			return n, false
 		}
-		n++
+		p.keys[waiting] = fields[p.h.At[atUser]]
+		n, waiting = n+1, waiting+1
+		if waiting == batchLen {
+			flush()
+		}
 	}
 	return n, true
 }
 
-// event fills e from p.fields as parseRecord does, or returns false.
+// event fills e from p.fields as parseRecord does, or returns false. It leaves the
+// user to the caller.
 func (p *blockParser) event(e *Event) bool {
 	h, f := &p.h, p.fields
 	user, name := f[h.At[atUser]], f[h.At[atEvent]]
 	if len(user) == 0 || len(name) == 0 {
 		return false
 	}
-	*e = Event{User: internBytes(p.users, user), Name: internBytes(p.names, name)}
+	*e = Event{Name: p.names.Bytes(name)}
 	t := f[h.At[atTime]]
 	if sec, nsec, ok := parseUnix(t); ok && sec >= minUnix && sec <= maxUnix {
 		e.Time = time.Unix(sec, nsec).UTC()
@@ -272,7 +313,7 @@ func (p *blockParser) event(e *Event) bool {
 		e.Time = v
 	}
 	if col := h.At[atChannel]; col >= 0 && len(f[col]) > 0 {
-		e.Channel = internBytes(p.names, f[col])
+		e.Channel = p.names.Bytes(f[col])
 	}
 	if col := h.At[atValue]; col >= 0 {
 		if s := bytes.TrimSpace(f[col]); len(s) > 0 {
@@ -288,7 +329,7 @@ func (p *blockParser) event(e *Event) bool {
 			if e.Props == nil {
 				e.Props = make(map[string]string, len(h.Extra))
 			}
-			e.Props[h.Names[col]] = internBytes(p.names, f[col])
+			e.Props[h.Names[col]] = p.names.Bytes(f[col])
 		}
 	}
 	return true
@@ -323,12 +364,9 @@ func (p *blockParser) reference(data []byte, line int, out []Event) (int, error)
 			}
 			return n, err
 		}
-		e.User, e.Name = internString(p.users, e.User), internString(p.names, e.Name)
-		if e.Channel != "" {
-			e.Channel = internString(p.names, e.Channel)
-		}
+		e.User, e.Name, e.Channel = p.users.String(e.User), p.names.String(e.Name), p.names.String(e.Channel)
 		for k, v := range e.Props {
-			e.Props[k] = internString(p.names, v)
+			e.Props[k] = p.names.String(v)
 		}
 		if n == len(out) {
 			// Unreachable: a record takes at least one line.
