@@ -45,7 +45,8 @@
 // [ParetoNBD.ConditionalExpectedPurchases] predict from it. Its likelihood contains the
 // difference of two Gauss hypergeometric functions; it is written around the larger of
 // α and β so that their argument lies in [0, 1), summed after Euler's transformation as
-// a series of positive terms, and combined in logarithms (see FitParetoNBD). The
+// a series of positive terms (near 1 evaluated by Gauss's continued fraction instead),
+// and combined in logarithms (see FitParetoNBD). The
 // gradient is taken by central differences, since the derivatives of 2F1 in its
 // parameters have no closed form.
 //

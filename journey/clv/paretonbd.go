@@ -48,9 +48,11 @@ const maxHypTerms = 20_000
 // logarithms, the difference A0 by ln(e^u - e^v) = u + ln(-expm1(v-u)) and the sum in
 // brackets by log-sum-exp, so that nothing overflows for long histories or many
 // purchases. The series is summed to full precision; it needs about 40/(1-z) terms, many
-// only when the two rate parameters are far apart and the ages much smaller than both,
-// and is abandoned after 20,000 terms, where the log-likelihood counts as not finite and
-// the optimizer steps back.
+// when the two rate parameters are far apart and the ages much smaller than both, so for
+// 1-z < 0.3 the same function is evaluated by Gauss's continued fraction instead, which
+// needs about 15/sqrt(1-z) terms (see lnHyp2F1a1). Either is abandoned after 20,000
+// terms (1-z below about 10^-6), where the log-likelihood counts as not finite and the
+// optimizer steps back.
 //
 // The sum over customers is maximized over the logarithms of the parameters with
 // gonum/optimize's BFGS, as in [FitBGNBD], from r = s = 1, alpha = sum of T / sum of x
