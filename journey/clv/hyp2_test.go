@@ -12,8 +12,9 @@ import (
 // TestParetoLnA0Mpmath compares ln A0 of the Pareto/NBD likelihood with 60-digit mpmath
 // values (testdata/pareto_a0_mpmath.csv, made by testdata/pareto_a0_mpmath.py: adaptive
 // quadrature of the integral form, kept where it agrees with the paper's difference of
-// two 2F1 values to 1e-25) over r from 0.05 to 3 (the first 3,148 points of the
-// script's grid), s from 0.05 to 50, x from 0 to 60, rate parameters from equal to five
+// two 2F1 values to 1e-25; 3,148 points, the script's grid through r = 20, s = 0.6, as
+// far as it ran) over r from 0.05 to 20, s from 0.05 to 50, x from 0 to 60, rate
+// parameters from equal to five
 // orders of magnitude apart either way, and t_x from 0 to near T. Where the
 // power series is used (1-z at t_x of at least cfOneMinusZ) each value must agree to
 // 1e-11 in ln A0 (relative error of A0). Where the continued fraction is used, with 1-z
