@@ -1,6 +1,7 @@
 package funnel
 
 import (
+	"hash/maphash"
 	"math"
 	"unsafe"
 )
@@ -92,4 +93,60 @@ func (r *recent) put(user string, id int32) {
 	}
 	*r.slot(user) = recentSlot{addr: uint64(uintptr(unsafe.Pointer(unsafe.StringData(user)))),
 		lenID: uint64(len(user))<<32 | uint64(uint32(id))}
+}
+
+// hashCache is a direct-mapped cache from the address and length of an id string to the
+// string's hash, for the first stage of streamParallel: as with recent, when the events
+// of a user share one string, most events find its hash here without reading the id's
+// bytes, which lie anywhere in memory. A hit is exact for the same reason.
+type hashCache struct {
+	slots []hashSlot // 1 << hashCacheBits
+}
+
+type hashSlot struct {
+	addr uint64
+	n    uint64 // length of the id plus one; 0 when free
+	h    uint64
+}
+
+const hashCacheBits = 14 // 16,384 slots of 24 bytes: 384 KB
+
+// init empties the cache, reusing its slots.
+func (c *hashCache) init() {
+	if len(c.slots) != 1<<hashCacheBits {
+		c.slots = make([]hashSlot, 1<<hashCacheBits)
+	}
+	clear(c.slots)
+}
+
+// hashAll sets the hash of the user of every item, maphash.String(seed, user): first
+// from the cache, then, after prefetching the bytes of the ids it missed, by hashing.
+func (c *hashCache) hashAll(seed maphash.Seed, items []item) {
+	var miss [batchSize]*hashSlot
+	var addrs [batchSize]uintptr
+	n := 0
+	for k := range items {
+		user := items[k].user
+		a := uint64(uintptr(unsafe.Pointer(unsafe.StringData(user))))
+		sl := &c.slots[(a*0x9e3779b97f4a7c15)>>(64-hashCacheBits)]
+		if sl.addr == a && sl.n == uint64(len(user))+1 {
+			items[k].h = sl.h
+			continue
+		}
+		miss[k] = sl
+		addrs[n] = uintptr(a)
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	prefetch(addrs[:n])
+	for k := range items {
+		if sl := miss[k]; sl != nil {
+			user := items[k].user
+			h := maphash.String(seed, user)
+			items[k].h = h
+			*sl = hashSlot{addr: uint64(uintptr(unsafe.Pointer(unsafe.StringData(user)))), n: uint64(len(user)) + 1, h: h}
+		}
+	}
 }

@@ -38,6 +38,7 @@ type workspace struct {
 	table   tableBuffers
 	items   [][]item // per destination worker
 	batch   []item
+	hashes  hashCache
 }
 
 // block returns a block of the given width, for one user at a time.
@@ -302,6 +303,7 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 	tables := make([]*table, workers)
 	for w, ws := range wss {
 		tables[w] = newTable(newEngine(f), ws.table, len(events), seed, true)
+		ws.hashes.init()
 		if len(ws.items) < workers {
 			ws.items = make([][]item, workers)
 		}
@@ -334,6 +336,18 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 				for d := range out {
 					out[d] = reuse(out[d], min(2*size/workers, hi-lo))
 				}
+				// Items wait in buf until batchSize of them can have their users hashed
+				// together, so that the reads of the ids' bytes overlap.
+				buf := reuse(ws.batch, batchSize)
+				scatter := func() {
+					ws.hashes.hashAll(seed, buf)
+					for k := range buf {
+						d := int(uint64(uint32(buf[k].h>>32)) * uint64(workers) >> 32)
+						out[d] = append(out[d], buf[k])
+					}
+					clear(buf) // drop the caller's strings
+					buf = buf[:0]
+				}
 				sl := slice{sorted: true, first: math.MaxInt64, last: math.MinInt64}
 				p := int64(math.MinInt64)
 				for i := lo; i < hi; i++ {
@@ -357,10 +371,13 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 					if m|x == 0 && !strict {
 						continue
 					}
-					h := maphash.String(seed, e.User)
-					d := int(uint64(uint32(h>>32)) * uint64(workers) >> 32)
-					out[d] = append(out[d], item{user: e.User, h: h, t: t, id: int64(i), m: m, x: x})
+					buf = append(buf, item{user: e.User, t: t, id: int64(i), m: m, x: x})
+					if len(buf) == batchSize {
+						scatter()
+					}
 				}
+				scatter()
+				ws.batch = buf
 				sl.last = p
 				sls[w] = sl
 			}()

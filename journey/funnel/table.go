@@ -38,7 +38,7 @@ type table struct {
 	n       int // users
 	limit   int // the number of events, which bounds the users; 0 for no bound
 	// hashed says that items carry the hash of their user; otherwise the table computes
-	// it, and the recent cache may spare it.
+	// it. The recent cache spares finding the users it knows in the table.
 	hashed bool
 	recent recent
 	ids    [batchSize]int32
@@ -77,9 +77,7 @@ func newTable(eng *engine, buf tableBuffers, limit int, seed maphash.Seed, hashe
 		tb.entries = make([]uint64, 1<<10)
 	}
 	tb.mask = uint64(len(tb.entries) - 1)
-	if !hashed {
-		tb.recent.init(buf.recent, limit)
-	}
+	tb.recent.init(buf.recent, limit)
 	tb.addrs = make([]uintptr, 0, batchSize*(2+(tb.width+lineWords-1)/lineWords))
 	return tb
 }
@@ -193,7 +191,7 @@ func (tb *table) apply(items []item) {
 	ids := tb.ids[:n]
 	// The items whose users the recent cache does not know.
 	todo := tb.todo[:0]
-	cache := !tb.hashed && tb.recent.on()
+	cache := tb.recent.on()
 	if cache {
 		for k := range items {
 			if id, ok := tb.recent.get(items[k].user); ok {
