@@ -164,3 +164,26 @@ func TestShiftedBetaGeometricErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestShiftedBetaGeometricProjection checks the fit to the high-end data against an
+// independent implementation: the README example of the Python package
+// shifted_beta_geometric ("sBG model of customer retention", after Fader & Hardie 2007),
+// which fits the same survival shares (.869 ... .491), projects S(8..12) as
+// [0.460, 0.436, 0.414, 0.395, 0.378], and gives DERL 7.530 at a discount of 0.10 for
+// the survivors at t = 7 (seven renewals). Both are printed to three decimals.
+func TestShiftedBetaGeometricProjection(t *testing.T) {
+	m, err := FitShiftedBetaGeometric(sbgHighEnd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []float64{0.460, 0.436, 0.414, 0.395, 0.378} {
+		s, err := m.Survival(8 + i)
+		if err != nil || math.Abs(s-want) > 0.0005 {
+			t.Errorf("S(%d) = %.5f, %v; want %.3f", 8+i, s, err, want)
+		}
+	}
+	d, err := m.DERL(0.10, 7)
+	if err != nil || math.Abs(d-7.530) > 0.0005 {
+		t.Errorf("DERL(0.10, 7) = %.5f, %v; want 7.530", d, err)
+	}
+}
