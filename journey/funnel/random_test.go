@@ -19,6 +19,18 @@ import (
 // chooser draws small integers; randomCase builds a funnel and a log from it.
 type chooser func(n int) int
 
+// bytesChooser draws from the fuzzer's bytes, then zeros.
+func bytesChooser(data []byte) chooser {
+	return func(n int) int {
+		if len(data) == 0 {
+			return 0
+		}
+		v := int(data[0]) % n
+		data = data[1:]
+		return v
+	}
+}
+
 var base = time.Date(2024, 3, 27, 12, 0, 0, 0, time.UTC)
 
 // berlin has a change to summer time on 2024-03-31, within the random logs' days.
@@ -307,15 +319,7 @@ func FuzzRun(f *testing.F) {
 	f.Add([]byte{3, 0, 0, 1, 1, 2, 2, 0, 1, 0, 1, 0, 20, 0, 0, 1, 0, 1, 1, 0, 2, 2, 0, 3})
 	f.Add([]byte{2, 1, 0, 0, 0, 0, 4, 2, 1, 0, 0, 0, 1, 12, 1, 0, 3, 1, 1, 1, 1, 2, 5, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c := func(n int) int {
-			if len(data) == 0 {
-				return 0
-			}
-			v := int(data[0]) % n
-			data = data[1:]
-			return v
-		}
-		fn, events := randomCase(c)
+		fn, events := randomCase(bytesChooser(data))
 		got, err := fn.Run(events)
 		if err != nil {
 			t.Fatal(err)

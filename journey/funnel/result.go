@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/cxmetrics/cxmetrics"
@@ -437,15 +438,7 @@ func breakdownTests(r Result) []BreakdownTest {
 		t.Z, t.P = survey.ZTest(t.Rate-t.RestRate, p*(1-p)*(1/float64(n1)+1/float64(n2)))
 		tests = append(tests, t)
 	}
-	slices.SortFunc(tests, func(a, b BreakdownTest) int {
-		switch {
-		case a.Value < b.Value:
-			return -1
-		case a.Value > b.Value:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(tests, func(a, b BreakdownTest) int { return strings.Compare(a.Value, b.Value) })
 	p := make([]float64, len(tests))
 	for i, t := range tests {
 		p[i] = t.P

@@ -212,10 +212,19 @@ func (r *Runner) walk(f *Funnel, events []journey.Event, ns *names, workers int)
 			i = j
 		}
 	}
+	return r.parallel(f, workers, func(w int, ws *workspace, u *users) {
+		walkRange(ws, cuts[w], cuts[w+1], u)
+	})
+}
+
+// parallel runs work on workers goroutines, each with its own workspace and accumulator
+// of counted attempts (the first uses the Runner's), and returns the attempts of all.
+// One worker runs on the calling goroutine.
+func (r *Runner) parallel(f *Funnel, workers int, work func(w int, ws *workspace, u *users)) users {
 	wss := r.workspaces(workers)
 	if workers == 1 {
 		u := r.newUsers(f, 0)
-		walkRange(wss[0], 0, len(events), &u)
+		work(0, wss[0], &u)
 		return u
 	}
 	us := make([]users, workers)
@@ -225,11 +234,19 @@ func (r *Runner) walk(f *Funnel, events []journey.Event, ns *names, workers int)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			walkRange(ws, cuts[w], cuts[w+1], &us[w])
+			work(w, ws, &us[w])
 		}()
 	}
 	wg.Wait()
-	return r.mergeUsers(f, us)
+	n := 0
+	for _, v := range us {
+		n += len(v.reach)
+	}
+	u := r.newUsers(f, n)
+	for w := range us {
+		u.merge(&us[w])
+	}
+	return u
 }
 
 // stream computes the counted attempts of a log sorted by time in one pass, keeping a
@@ -433,41 +450,10 @@ func (r *Runner) group(f *Funnel, events []journey.Event, ns *names, workers, pa
 		return users{}, err
 	}
 	workers = min(workers, len(parts))
-	wss := r.workspaces(workers)
-	if workers == 1 {
-		u := r.newUsers(f, 0)
+	return r.parallel(f, workers, func(w int, ws *workspace, u *users) {
 		eng := newEngine(f)
-		for _, pt := range parts {
-			f.groupPart(events, ns, wss[0], eng, seed, pt, &u)
+		for p := w; p < len(parts); p += workers {
+			f.groupPart(events, ns, ws, eng, seed, parts[p], u)
 		}
-		return u, nil
-	}
-	us := make([]users, workers)
-	var wg sync.WaitGroup
-	for w, ws := range wss {
-		us[w] = newUsers(f, nil, 0)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			eng := newEngine(f)
-			for p := w; p < len(parts); p += workers {
-				f.groupPart(events, ns, ws, eng, seed, parts[p], &us[w])
-			}
-		}()
-	}
-	wg.Wait()
-	return r.mergeUsers(f, us), nil
-}
-
-// mergeUsers returns the counted attempts of all workers in one accumulator.
-func (r *Runner) mergeUsers(f *Funnel, us []users) users {
-	n := 0
-	for _, v := range us {
-		n += len(v.reach)
-	}
-	u := r.newUsers(f, n)
-	for w := range us {
-		u.merge(&us[w])
-	}
-	return u
+	}), nil
 }

@@ -172,15 +172,7 @@ func FuzzRunSeq(f *testing.F) {
 	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
 	f.Add([]byte{3, 0, 0, 1, 1, 2, 2, 0, 1, 0, 1, 0, 20, 0, 0, 1, 0, 1, 1, 0, 2, 2, 0, 3})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c := func(n int) int {
-			if len(data) == 0 {
-				return 0
-			}
-			v := int(data[0]) % n
-			data = data[1:]
-			return v
-		}
-		fn, events := randomCase(c)
+		fn, events := randomCase(bytesChooser(data))
 		byUser := sortedByTime(events)
 		slices.SortStableFunc(byUser, func(a, b journey.Event) int { return strings.Compare(a.User, b.User) })
 		var r Runner

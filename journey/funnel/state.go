@@ -158,12 +158,10 @@ func (e *engine) step(b []int64, m, x uint32, t, id int64) {
 		e.anyFirst(b, m, t, id)
 	case e.order == Any:
 		e.anyLatest(b, m, t, id)
-	case e.order == Ordered && e.anchor == FirstStart:
-		e.orderedFirst(b, m, t, id)
+	case e.anchor == FirstStart:
+		e.firstStart(b, m, t, id)
 	case e.order == Ordered:
 		e.orderedLatest(b, m, t, id)
-	case e.anchor == FirstStart:
-		e.strictFirst(b, m, t, id)
 	default:
 		e.strictLatest(b, m, t, id)
 	}
@@ -252,39 +250,22 @@ func (e *engine) orderedLatest(b []int64, m uint32, t, id int64) {
 	}
 }
 
-// orderedFirst applies an event in Ordered order when the first first-step event holds
-// until its window expires; the next attempt starts at the first first-step event
-// after that.
-func (e *engine) orderedFirst(b []int64, m uint32, t, id int64) {
+// firstStart applies an event in Ordered or Strict order when one attempt holds: in
+// Ordered order until its window expires, the next attempt starting at the first
+// first-step event after that; in Strict order also until an event that is not its next
+// step breaks it, and that event may start the next attempt.
+func (e *engine) firstStart(b []int64, m uint32, t, id int64) {
 	at := e.single(b)
 	comp := at[2:]
 	if at[0] >= 0 {
-		if e.within(comp[0], t) {
-			if lvl := at[1]; m&(1<<lvl) != 0 {
+		lvl := at[1]
+		next := m&(1<<lvl) != 0
+		if e.within(comp[0], t) && (next || e.order != Strict) {
+			if next {
 				comp[lvl] = t
 				at[1]++
 				improve(b, int(lvl)+1, at[0], comp)
 			}
-			return
-		}
-		at[0] = -1
-	}
-	if m&1 != 0 {
-		at[0], at[1], comp[0] = id, 1, t
-		improve(b, 1, at[0], comp)
-	}
-}
-
-// strictFirst applies an event in Strict order when an attempt holds until it is
-// broken, expires or converts; the event that breaks it may start the next one.
-func (e *engine) strictFirst(b []int64, m uint32, t, id int64) {
-	at := e.single(b)
-	comp := at[2:]
-	if at[0] >= 0 {
-		if lvl := at[1]; m&(1<<lvl) != 0 && e.within(comp[0], t) {
-			comp[lvl] = t
-			at[1]++
-			improve(b, int(lvl)+1, at[0], comp)
 			return
 		}
 		at[0] = -1
