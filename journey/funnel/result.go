@@ -78,6 +78,18 @@ func newUsers(f *Funnel, ws *resultBuffers, n int) users {
 	return u
 }
 
+// grow makes room for n more users.
+func (u *users) grow(n int) {
+	u.reach = slices.Grow(u.reach, n)
+	u.durs = slices.Grow(u.durs, n*(u.nsteps-1))
+	if u.keepAnchor {
+		u.anchors = slices.Grow(u.anchors, n)
+	}
+	if u.keepStart {
+		u.starts = slices.Grow(u.starts, n)
+	}
+}
+
 // add adds the counted attempt of a user, the best attempt of block b, unless the user
 // never reached the first step or an exclusion dropped the attempt.
 func (u *users) add(eng *engine, b []int64) {

@@ -298,6 +298,7 @@ func (tb *table) blockLines(addrs []uintptr, id int) []uintptr {
 // collect adds the counted attempts of the users who reached the first step and were
 // not dropped by an exclusion to u.
 func (tb *table) collect(u *users) {
+	u.grow(tb.n)
 	for i := range tb.n {
 		u.add(tb.eng, tb.block(i))
 	}
