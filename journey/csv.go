@@ -96,21 +96,16 @@ func ReadEventsCSV(r io.Reader) ([]Event, error) { return readEventsCSV(r, block
 
 // readEventsCSV is ReadEventsCSV with blocks of about size bytes.
 func readEventsCSV(r io.Reader, size int) ([]Event, error) {
-	blocks, pre, rerr := readBlocks(r, size)
-	if rerr == nil && len(blocks) > 0 {
-		if events, done, err := readEventsParallel(blocks, pre); done {
+	br := &blockReader{r: r, size: size}
+	n := remaining(r)
+	first, buf := br.next()
+	if first != nil {
+		if events, done, err := readEventsParallel(br, first, buf, n); done {
 			return events, err
 		}
 	}
 	// What cannot be parsed in parallel is read in file order, up to the input's error.
-	in := make([]io.Reader, 0, len(blocks)+1)
-	for _, b := range blocks {
-		in = append(in, bytes.NewReader(b))
-	}
-	if rerr != nil {
-		in = append(in, errReader{rerr})
-	}
-	return collect(ScanEventsCSV(io.MultiReader(in...)))
+	return collect(ScanEventsCSV(io.MultiReader(bytes.NewReader(first), br.rest())))
 }
 
 // collect returns the events of seq, or nil and its error.

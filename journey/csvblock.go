@@ -5,12 +5,15 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"math"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/csvfile"
@@ -19,77 +22,76 @@ import (
 )
 
 // ReadEventsCSV reads a file in blocks of about blockSize bytes that each end at a record
-// boundary, then parses the blocks on every core into one slice sized from their line
-// counts. A block that the fast parser cannot take as it is (a quote, a lone carriage
-// return, a field that does not parse) is parsed again by encoding/csv and parseRecord,
-// the reference path, with its line numbers shifted, so that files with quoted fields
-// parse as before and the first error in file order is exactly the reference's error.
+// boundary and parses each block, on every core, as soon as it is read, into one slice
+// sized from the first block. A block that the fast parser cannot take as it is (a quote,
+// a lone carriage return, a field that does not parse) is parsed again by encoding/csv
+// and parseRecord, the reference path, with its line numbers shifted, so that files with
+// quoted fields parse as before and the first error in file order is exactly the
+// reference's error.
 
 // blockSize is the size of the blocks that ReadEventsCSV parses in parallel.
 const blockSize = 4 << 20
 
-// readBlocks reads all of r into blocks of about blockSize bytes that each end after a
-// line feed outside quotes, or at the end of the input. A block holds at least one whole
-// record; a longer record makes its block larger.
-//
-// When r says how many bytes it holds (see remaining) and they make more than one block,
-// it also returns a slice of events for the file, sized from the line feeds of the first
-// block with a margin, allocated before the rest is read: the garbage collector cycle
-// that so large an allocation starts then scans it while it is still empty and the file
-// is read, instead of while the parsers fill it, when it would hold pointers to mark and
-// make every pointer written pay a write barrier.
-func readBlocks(r io.Reader, blockSize int) (blocks [][]byte, events []Event, err error) {
-	hint := remaining(r)
-	var carry []byte
-	size := blockSize
-	for {
-		buf := make([]byte, max(size, 2*len(carry)))
-		n := copy(buf, carry)
-		m, err := io.ReadFull(r, buf[n:])
+// blockReader cuts its input into blocks of about size bytes that each end after a line
+// feed outside quotes, or at the end of the input. A block holds at least one whole
+// record; a longer record makes its block larger. Buffers that the parsers are done with
+// come back through free, so that a file is read into the same few buffers, whose pages
+// the system has mapped already, whatever its size.
+type blockReader struct {
+	r     io.Reader
+	size  int
+	carry []byte // bytes read and not returned yet: the start of the next block
+	spare []byte // the buffer that holds carry when carry is not a whole read buffer
+	err   error  // io.EOF once r has ended, or the error r returned
+	free  chan []byte
+}
+
+// next returns the next block and the whole buffer that holds it, or nil when the input
+// has ended or failed: b.err says which, and at a failure b.carry holds what was read.
+func (b *blockReader) next() (block, buf []byte) {
+	for b.err == nil {
+		select {
+		case buf = <-b.free:
+		default:
+		}
+		if need := max(b.size, 2*len(b.carry)); cap(buf) < need {
+			buf = make([]byte, need)
+		}
+		buf = buf[:cap(buf)]
+		n := copy(buf, b.carry)
+		m, err := io.ReadFull(b.r, buf[n:])
 		buf = buf[:n+m]
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			b.carry, b.err = nil, io.EOF
+			if len(buf) == 0 {
+				return nil, nil
+			}
+			return buf, buf
+		}
 		if err != nil {
-			if len(buf) > 0 {
-				blocks = append(blocks, buf)
-			}
-			if err == io.EOF || err == io.ErrUnexpectedEOF {
-				err = nil
-			}
-			return blocks, events, err
+			b.carry, b.err = buf, err
+			return nil, nil
 		}
 		cut := recordEnd(buf)
 		if cut == 0 {
-			carry, size = buf, 2*len(buf)
+			b.carry = buf
 			continue
 		}
-		blocks = append(blocks, buf[:cut:cut])
-		carry, size = buf[cut:], blockSize
-		if len(blocks) == 1 && hint > int64(cut) {
-			// Records take 5 bytes at least ("u,e,1"), and 6 with their line feed.
-			lines := float64(bytes.Count(buf[:cut], []byte{'\n'}))
-			est := min(1.02*lines/float64(cut)*float64(hint)+64, float64(hint)/5+1)
-			events = make([]Event, int(est))
-		}
+		b.spare = append(b.spare[:0], buf[cut:]...)
+		b.carry = b.spare
+		return buf[:cut:cut], buf
 	}
+	return nil, nil
 }
 
-// remaining returns the number of bytes left to read in r when r says it (a regular
-// file, a bytes.Reader, a strings.Reader, a bytes.Buffer), else -1.
-func remaining(r io.Reader) int64 {
-	switch r := r.(type) {
-	case interface{ Len() int }:
-		return int64(r.Len())
-	case *os.File:
-		fi, err := r.Stat()
-		if err != nil || !fi.Mode().IsRegular() {
-			return -1
-		}
-		off, err := r.Seek(0, io.SeekCurrent)
-		if err != nil {
-			return -1
-		}
-		return fi.Size() - off
+// rest returns a reader of what b has not returned: its carry, then the rest of the
+// input, or its error.
+func (b *blockReader) rest() io.Reader {
+	var tail io.Reader = b.r
+	if b.err != nil && b.err != io.EOF {
+		tail = errReader{b.err}
 	}
-	return -1
+	return io.MultiReader(bytes.NewReader(b.carry), tail)
 }
 
 // recordEnd returns the position after the last line feed of b outside quotes, 0 if none.
@@ -114,25 +116,50 @@ func recordEnd(b []byte) int {
 	return end
 }
 
+// remaining returns the number of bytes left to read in r when r says it (a regular
+// file, a bytes.Reader, a strings.Reader, a bytes.Buffer), else -1.
+func remaining(r io.Reader) int64 {
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		return int64(r.Len())
+	case *os.File:
+		fi, err := r.Stat()
+		if err != nil || !fi.Mode().IsRegular() {
+			return -1
+		}
+		off, err := r.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return -1
+		}
+		return fi.Size() - off
+	}
+	return -1
+}
+
 // part is a block of records to parse, with where it lies in the file and in the result.
 type part struct {
 	data  []byte
+	buf   []byte // the buffer that holds data, to reuse once it is parsed
+	out   []Event
+	index int
 	line  int // line number of data[0]
 	first int // index in the result of its first record
-	bound int // records it holds at most: its line feeds plus one
 	n     int // records parsed
 	err   error
 }
 
-// readEventsParallel is ReadEventsCSV. It returns done false when the file's header
-// could not be read from its first block (an empty file, a syntax error, a header
-// preceded by more than a block of blank lines) or the input failed; the caller then
-// reads the file sequentially from blocks and the rest of r, which reports exactly
-// where it goes wrong.
+// readEventsParallel is ReadEventsCSV on the blocks of br, of which first is the first,
+// and size the input's size in bytes if known, else -1. It returns done false when the
+// file's header could not be read from the first block (an empty file, a syntax error,
+// a header preceded by more than a block of blank lines); the caller then reads the
+// file sequentially from first and br.rest(), which reports exactly where it goes wrong.
 //
-// Events go into pre when it is long enough for the file's records.
-func readEventsParallel(blocks [][]byte, pre []Event) (events []Event, done bool, err error) {
-	first := blocks[0]
+// The result is allocated once the first block is read, sized from its line feeds with
+// a margin, and grown when the file holds more records. So large an allocation starts a
+// garbage collector cycle: allocated early, it is scanned while it is still empty and
+// the file is still being read, rather than while the parsers fill it, when it would
+// hold pointers to mark and every pointer written would pay a write barrier.
+func readEventsParallel(br *blockReader, first, firstBuf []byte, size int64) (events []Event, done bool, err error) {
 	bom := 0
 	if bytes.HasPrefix(first, []byte("\ufeff")) {
 		bom = 3
@@ -147,52 +174,75 @@ func readEventsParallel(blocks [][]byte, pre []Event) (events []Event, done bool
 		return nil, true, err
 	}
 	off := bom + int(cr.InputOffset())
-	parts := make([]part, 0, len(blocks))
-	line, total := 1, 0
-	for i, b := range blocks {
-		if i == 0 {
-			line += bytes.Count(b[:off], []byte{'\n'})
-			b = b[off:]
-		}
-		nl := bytes.Count(b, []byte{'\n'})
-		parts = append(parts, part{data: b, line: line, first: total, bound: nl + 1})
-		line += nl
-		total += nl + 1
+	line := 1 + bytes.Count(first[:off], []byte{'\n'})
+	nl := bytes.Count(first[off:], []byte{'\n'})
+	var est float64
+	switch {
+	case br.err != nil:
+		est = float64(nl + 1) // the whole file
+	case size >= 0:
+		// Records take 5 bytes at least ("u,e,1"), and 6 with their line feed.
+		est = min(1.02*float64(nl)/float64(len(first))*float64(size)+64, float64(size)/5+1)
+	default:
+		est = 4 * float64(nl+1)
 	}
-	events = pre
-	if len(pre) < total {
-		events = make([]Event, total)
-	}
-	var next, failed atomic.Int64
-	failed.Store(int64(len(parts)))
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(parts)) {
-		wg.Add(1)
+	events = make([]Event, max(int(est), nl+1))
+
+	workers := runtime.GOMAXPROCS(0)
+	br.free = make(chan []byte, workers+1)
+	tasks := make(chan *part, workers)
+	var failed atomic.Int64 // index of the first part known to fail
+	failed.Store(math.MaxInt64)
+	var inflight, running, touched sync.WaitGroup
+	touched.Add(workers)
+	for w := range workers {
+		running.Add(1)
 		go func() {
-			defer wg.Done()
+			defer running.Done()
+			touch(events[w*len(events)/workers : (w+1)*len(events)/workers])
+			touched.Done()
+			touched.Wait()
 			p := blockParser{h: h, fields: make([][]byte, len(h.Names))}
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(parts) || int64(i) > failed.Load() {
-					return
-				}
-				pt := &parts[i]
-				out := events[pt.first : pt.first+pt.bound]
-				var ok bool
-				if pt.n, ok = p.fast(pt.data, out); !ok {
-					pt.n, pt.err = p.reference(pt.data, pt.line, out)
-				}
-				if pt.err != nil {
-					for f := failed.Load(); int64(i) < f && !failed.CompareAndSwap(f, int64(i)); f = failed.Load() {
+			for pt := range tasks {
+				if int64(pt.index) < failed.Load() {
+					var ok bool
+					if pt.n, ok = p.fast(pt.data, pt.out); !ok {
+						pt.n, pt.err = p.reference(bytes.NewReader(pt.data), pt.line, pt.out)
+					}
+					if pt.err != nil {
+						for f := failed.Load(); int64(pt.index) < f && !failed.CompareAndSwap(f, int64(pt.index)); f = failed.Load() {
+						}
 					}
 				}
+				select {
+				case br.free <- pt.buf[:cap(pt.buf)]:
+				default:
+				}
+				inflight.Done()
 			}
 		}()
 	}
-	wg.Wait()
+	var parts []*part
+	total := 0
+	for data, buf := first[off:], firstBuf; data != nil && failed.Load() == math.MaxInt64; data, buf = br.next() {
+		nl := bytes.Count(data, []byte{'\n'})
+		if total+nl+1 > len(events) {
+			inflight.Wait() // every part parsed into the old slice
+			grown := make([]Event, max(len(events)+len(events)/2, total+nl+1))
+			copy(grown, events[:total])
+			events = grown
+		}
+		pt := &part{data: data, buf: buf, out: events[total : total+nl+1], index: len(parts), line: line, first: total}
+		parts = append(parts, pt)
+		line += nl
+		total += nl + 1
+		inflight.Add(1)
+		tasks <- pt
+	}
+	close(tasks)
+	running.Wait()
 	n := 0
-	for i := range parts {
-		pt := &parts[i]
+	for _, pt := range parts {
 		if pt.err != nil {
 			return nil, true, pt.err
 		}
@@ -201,14 +251,34 @@ func readEventsParallel(blocks [][]byte, pre []Event) (events []Event, done bool
 		}
 		n += pt.n
 	}
+	if br.err != io.EOF {
+		// The input failed after the records parsed so far: what it read of the next
+		// ones is parsed up to its error, as the sequential reader would.
+		p := blockParser{h: h}
+		_, err := p.reference(br.rest(), line, make([]Event, bytes.Count(br.carry, []byte{'\n'})+1))
+		return nil, true, err
+	}
 	if n == 0 {
 		return nil, true, nil
 	}
-	clear(events[n:total]) // beyond total, pre was never written
+	clear(events[n:total]) // beyond total, events were never written
 	if cap(events)-n > n/8 {
 		return append([]Event(nil), events[:n]...), true, nil
 	}
 	return events[:n:n], true, nil
+}
+
+// userBatch is the number of user ids that blockParser looks up together.
+const userBatch = 32
+
+// touch writes to every page of events, so that the system maps them on every core at
+// once, before the garbage collector reads them (which would map the shared zero page
+// first, to be replaced at the first write) and before the parsers need them.
+func touch(events []Event) {
+	const stride = 4096 / int(unsafe.Sizeof(Event{}))
+	for i := 0; i < len(events); i += stride {
+		events[i].Value = 0
+	}
 }
 
 // blockParser parses blocks on one goroutine. It interns user ids, event names, channels
@@ -218,16 +288,12 @@ type blockParser struct {
 	users  intern.Strings
 	names  intern.Strings // event names, channels and property values
 	fields [][]byte
-	// The user ids of up to batchLen records whose events wait for them, looked up
+	// The user ids of up to userBatch records whose events wait for them, looked up
 	// together: a table of a million users misses the cache on almost every look-up,
 	// and a batch lets the misses overlap.
-	keys   [batchLen][]byte
-	hashes [batchLen]uint64
-	ids    [batchLen]string
+	keys [][]byte
+	ids  []string
 }
-
-// batchLen is the number of user ids that blockParser looks up together.
-const batchLen = 32
 
 // fast parses the records of data into out, which is long enough, without allocating
 // for what the block repeats. It returns ok false, having parsed part of the block, at
@@ -240,13 +306,17 @@ func (p *blockParser) fast(data []byte, out []Event) (n int, ok bool) {
 	}
 	hasCR := bytes.IndexByte(data, '\r') >= 0
 	fields := p.fields
-	waiting := 0 // records of the batch whose user is not set yet
+	p.keys = p.keys[:0]
+	done := 0
 	flush := func() {
-		p.users.Batch(p.keys[:waiting], p.hashes[:], p.ids[:])
-		for j, id := range p.ids[:waiting] {
-			out[n-waiting+j].User = id
+		p.ids = slices.Grow(p.ids[:0], len(p.keys))[:len(p.keys)]
+		p.users.Batch(p.keys, p.ids)
+		for j, id := range p.ids {
+			out[done+j].User = id
 		}
-		waiting = 0
+		done += len(p.keys)
+		clear(p.keys) // the block's buffer is reused
+		p.keys = p.keys[:0]
 	}
 	defer flush()
 	for len(data) > 0 {
@@ -284,9 +354,9 @@ func (p *blockParser) fast(data []byte, out []Event) (n int, ok bool) {
 		if !p.event(&out[n]) {
 			return n, false
 		}
-		p.keys[waiting] = fields[p.h.At[atUser]]
-		n, waiting = n+1, waiting+1
-		if waiting == batchLen {
+		p.keys = append(p.keys, fields[p.h.At[atUser]])
+		n++
+		if len(p.keys) == userBatch {
 			flush()
 		}
 	}
@@ -338,8 +408,8 @@ func (p *blockParser) event(e *Event) bool {
 // reference parses the records of data, which begins on the given line of the file,
 // into out with encoding/csv and parseRecord, as ScanEventsCSV does, and returns the
 // first error as ScanEventsCSV would report it in the whole file.
-func (p *blockParser) reference(data []byte, line int, out []Event) (int, error) {
-	cr := csv.NewReader(bytes.NewReader(data))
+func (p *blockParser) reference(data io.Reader, line int, out []Event) (int, error) {
+	cr := csv.NewReader(data)
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = len(p.h.Names)
 	shift := line - 1

@@ -87,6 +87,85 @@ func TestReadEventsCSVBlocks(t *testing.T) {
 	}
 }
 
+// failAfter reads in and then fails with errInput; it does not say its length.
+type failAfter struct{ in io.Reader }
+
+var errInput = errors.New("input failed")
+
+func (r *failAfter) Read(b []byte) (int, error) {
+	n, err := r.in.Read(b)
+	if err == io.EOF {
+		err = errInput
+	}
+	return n, err
+}
+
+// sameStream is sameRead for inputs that do not say their size, whose result grows as
+// it is read, and for inputs that fail after cut bytes (cut < 0: never).
+func sameStream(in string, size, cut int) string {
+	src := func() io.Reader {
+		if cut < 0 || cut > len(in) {
+			return struct{ io.Reader }{strings.NewReader(in)}
+		}
+		return &failAfter{strings.NewReader(in[:cut])}
+	}
+	want, wantErr := scanAll(src())
+	got, err := readEventsCSV(src(), size)
+	if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+		return "error " + errString(err) + ", want " + errString(wantErr)
+	}
+	if (err != nil) && !errors.Is(err, errInput) != !errors.Is(wantErr, errInput) {
+		return "input error lost"
+	}
+	if len(got) != len(want) || (got == nil) != (want == nil) {
+		return "event count differs"
+	}
+	for i := range want {
+		if !sameEvent(got[i], want[i]) {
+			return "event differs"
+		}
+	}
+	return ""
+}
+
+// Inputs whose first block has longer lines than the rest, so that the result sized
+// from it must grow.
+var growCases = []string{
+	"user,event,time\n" + strings.Repeat("a-long-user-id,e,1709285400.123456789\n", 3) + strings.Repeat("u,e,1\n", 200),
+	"user,event,time,note\n" + strings.Repeat("a-long-user-id,e,1,\"x\ny\"\n", 3) + strings.Repeat("u,e,1,\n", 200) + "u,e,x,\n",
+}
+
+func TestReadEventsCSVStreams(t *testing.T) {
+	for _, in := range append(blockCases, growCases...) {
+		for _, size := range []int{1, 8, 64, 1 << 20} {
+			for _, cut := range []int{-1, 0, 5, len(in) / 2, len(in) - 1, len(in)} {
+				if d := sameStream(in, size, cut); d != "" {
+					t.Errorf("%q in blocks of %d, failing after %d bytes: %s", in, size, cut, d)
+				}
+			}
+		}
+	}
+	for _, in := range growCases {
+		if d := sameRead(in, 64); d != "" {
+			t.Errorf("%q: %s", in, d)
+		}
+	}
+}
+
+// FuzzReadEventsCSVStreams is FuzzReadEventsCSVBlocks on inputs that do not say their
+// size or that fail after some bytes.
+func FuzzReadEventsCSVStreams(f *testing.F) {
+	for _, in := range append(blockCases, growCases...) {
+		f.Add(in, uint8(5), -1)
+		f.Add(in, uint8(17), len(in)/2)
+	}
+	f.Fuzz(func(t *testing.T, in string, size uint8, cut int) {
+		if d := sameStream(in, int(size%64)+1, cut); d != "" {
+			t.Fatal(d)
+		}
+	})
+}
+
 // FuzzReadEventsCSVBlocks checks the parallel reader against the sequential one on
 // arbitrary files cut into blocks of 1 to 64 bytes: the same events, or the same first
 // error at the same line and column.
@@ -107,7 +186,7 @@ func FuzzReadEventsCSVBlocks(f *testing.F) {
 // input's bytes, per event. A journey.Event is 88 bytes on a 64-bit machine (three
 // strings of 16, a time.Time of 24, a float64 and a map pointer); the rest is the
 // interned user ids and names, one id of 11 bytes or less for ten events, and the
-// slice's spare capacity, at most one element per block.
+// slice's spare capacity: it is sized from the first block with a margin of 2%.
 func TestReadEventsCSVLarge(t *testing.T) {
 	n := 1_000_000
 	if raceEnabled || testing.Short() {

@@ -3,6 +3,7 @@ package intern
 import (
 	"hash/maphash"
 	"math/bits"
+	"slices"
 	"unsafe"
 )
 
@@ -16,33 +17,12 @@ import (
 // caches costs one cache miss per look-up, and [Strings.Batch] lets the misses of many
 // look-ups overlap.
 type Strings struct {
-	slots []strSlot
-	n     int // strings held, the empty string aside
-	seed  maphash.Seed
-	sink  uint32 // keeps the loads of Batch's first pass
-	arena []byte // the current chunk of the strings' bytes; its free space is beyond len
-}
-
-// maxChunk is the size of the largest chunks of a table's bytes; a string of more than
-// maxChunk/4 bytes is allocated on its own.
-const maxChunk = 1 << 20
-
-// store returns a copy of key. Strings are copied into chunks of up to maxChunk bytes
-// that are never written again where a string lies, so that the strings of a table are a
-// few large objects: the garbage collector then marks the events that point to a million
-// user ids by looking at a few spans that stay in cache, rather than a span for each id.
-func store[T string | []byte](t *Strings, key T) string {
-	n := len(key)
-	if n > maxChunk/4 {
-		return string(key)
-	}
-	if cap(t.arena)-len(t.arena) < n {
-		size := min(max(2*cap(t.arena), 256), maxChunk)
-		t.arena = make([]byte, 0, size)
-	}
-	at := len(t.arena)
-	t.arena = append(t.arena, key...)
-	return unsafe.String(&t.arena[at], n)
+	slots  []strSlot
+	n      int // strings held, the empty string aside
+	seed   maphash.Seed
+	hashes []uint64 // scratch space of Batch
+	sink   uint32   // keeps the loads of Batch's second pass
+	arena  []byte   // the current chunk of the strings' bytes; its free space is beyond len
 }
 
 // inlineLen is the number of leading bytes of a string that its slot holds.
@@ -55,11 +35,18 @@ type strSlot struct {
 	inline [inlineLen]byte
 }
 
+// maxChunk is the size of the largest chunks of a table's bytes; a string of more than
+// maxChunk/4 bytes is allocated on its own.
+const maxChunk = 1 << 20
+
 // Len returns the number of distinct strings in the table.
 func (t *Strings) Len() int { return t.n }
 
 // Bytes returns the table's string equal to b, adding a copy of b when it is new.
-func (t *Strings) Bytes(b []byte) string { return get(t, b, t.hash(b)) }
+func (t *Strings) Bytes(b []byte) string {
+	t.init()
+	return get(t, b, maphash.Bytes(t.seed, b))
+}
 
 // String returns the table's string equal to s, adding a copy of s when it is new (a
 // copy, so that a short s does not keep a larger string alive).
@@ -72,23 +59,23 @@ func (t *Strings) String(s string) string {
 }
 
 // Batch sets out[i] to Bytes(keys[i]) for every i; out is at least as long as keys. It
-// hashes every key, then reads the slot of every hash, then looks the keys up, so that
-// the cache misses of the look-ups wait for memory together rather than one by one.
-func (t *Strings) Batch(keys [][]byte, hashes []uint64, out []string) {
-	hashes = hashes[:len(keys)]
+// hashes every key, then reads the first slot of every hash, then looks the keys up, so
+// that the cache misses of a batch of a few dozen look-ups wait for memory together
+// rather than one after the other.
+func (t *Strings) Batch(keys [][]byte, out []string) {
+	t.init()
+	t.hashes = slices.Grow(t.hashes[:0], len(keys))[:len(keys)]
 	for i, k := range keys {
-		hashes[i] = t.hash(k)
+		t.hashes[i] = maphash.Bytes(t.seed, k)
 	}
-	if len(t.slots) > 0 {
-		mask := uint64(len(t.slots) - 1)
-		var sink uint32
-		for _, h := range hashes {
-			sink += t.slots[h&mask].tag
-		}
-		t.sink = sink
+	mask := uint64(len(t.slots) - 1)
+	var sink uint32
+	for _, h := range t.hashes {
+		sink += t.slots[h&mask].tag
 	}
+	t.sink = sink
 	for i, k := range keys {
-		out[i] = get(t, k, hashes[i])
+		out[i] = get(t, k, t.hashes[i])
 	}
 }
 
@@ -99,12 +86,7 @@ func (t *Strings) init() {
 	}
 }
 
-func (t *Strings) hash(b []byte) uint64 {
-	t.init()
-	return maphash.Bytes(t.seed, b)
-}
-
-// get looks key, whose hash is h, up in t.
+// get looks key, whose hash is h, up in t, adding it when new.
 func get[T string | []byte](t *Strings, key T, h uint64) string {
 	if len(key) == 0 {
 		return ""
@@ -131,6 +113,23 @@ func get[T string | []byte](t *Strings, key T, h uint64) string {
 	t.put(strSlot{s: str, tag: tag, inline: head}, mask)
 	t.n++
 	return str
+}
+
+// store returns a copy of key. Strings are copied into chunks of up to maxChunk bytes
+// that are never written again where a string lies, so that the strings of a table are a
+// few large objects rather than one small object each.
+func store[T string | []byte](t *Strings, key T) string {
+	n := len(key)
+	if n > maxChunk/4 {
+		return string(key)
+	}
+	if cap(t.arena)-len(t.arena) < n {
+		size := min(max(2*cap(t.arena), 256), maxChunk)
+		t.arena = make([]byte, 0, size)
+	}
+	at := len(t.arena)
+	t.arena = append(t.arena, key...)
+	return unsafe.String(&t.arena[at], n)
 }
 
 // put stores sl in the first free slot from its tag on.
