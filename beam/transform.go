@@ -17,21 +17,11 @@ import (
 // PCollection<nps.Result> with one element, equal to nps.ComputeScale's on the same
 // answers (none for an empty col). A score or weight that the tally refuses fails the
 // pipeline with its *cxmetrics.InputError; run SplitNPS first to send such rows to a
-// dead-letter output instead. An invalid scale is ErrInvalidScale, and a col of another
-// element type Beam's error from binding the combine function.
+// dead-letter output instead. An invalid scale is ErrInvalidScale; a col of another
+// element type is an error that names its type.
 func NPS(s beam.Scope, scale nps.Scale, col beam.PCollection) (beam.PCollection, error) {
-	if _, err := newNPSTally(scale); err != nil {
-		return beam.PCollection{}, err
-	}
-	s = s.Scope("cxbeam.NPS")
-	w, err := elements(col, false)
-	if err != nil {
-		return beam.PCollection{}, err
-	}
-	if w {
-		return beam.TryCombine(s, &WeightedNPSFn{Scale: scale}, col)
-	}
-	return beam.TryCombine(s, &NPSFn{Scale: scale}, col)
+	_, err := newNPSTally(scale)
+	return combine(s, "cxbeam.NPS", err, false, &NPSFn{Scale: scale}, &WeightedNPSFn{Scale: scale}, col)
 }
 
 // NPSPerKey is NPS per key: col is a PCollection<KV<string, int>> or
@@ -41,18 +31,8 @@ func NPS(s beam.Scope, scale nps.Scale, col beam.PCollection) (beam.PCollection,
 // SplitNPS keeps the key of each refused row. A key whose answers all weigh zero has no
 // score: the pipeline fails with ErrEmpty.
 func NPSPerKey(s beam.Scope, scale nps.Scale, col beam.PCollection) (beam.PCollection, error) {
-	if _, err := newNPSTally(scale); err != nil {
-		return beam.PCollection{}, err
-	}
-	s = s.Scope("cxbeam.NPSPerKey")
-	w, err := elements(col, true)
-	if err != nil {
-		return beam.PCollection{}, err
-	}
-	if w {
-		return beam.TryCombinePerKey(s, &WeightedNPSFn{Scale: scale}, col)
-	}
-	return beam.TryCombinePerKey(s, &NPSFn{Scale: scale}, col)
+	_, err := newNPSTally(scale)
+	return combine(s, "cxbeam.NPSPerKey", err, true, &NPSFn{Scale: scale}, &WeightedNPSFn{Scale: scale}, col)
 }
 
 // SplitNPS separates the rows of col that an nps.Tally on scale accepts (valid, of col's
@@ -71,35 +51,15 @@ func SplitNPS(s beam.Scope, scale nps.Scale, col beam.PCollection) (valid, rejec
 // csat.Standard), as NPS does for the Net Promoter Score: PCollection<int> or
 // PCollection<Weighted> in, PCollection<csat.Result> with one element out.
 func CSAT(s beam.Scope, scale csat.Scale, col beam.PCollection) (beam.PCollection, error) {
-	if _, err := newCSATTally(scale); err != nil {
-		return beam.PCollection{}, err
-	}
-	s = s.Scope("cxbeam.CSAT")
-	w, err := elements(col, false)
-	if err != nil {
-		return beam.PCollection{}, err
-	}
-	if w {
-		return beam.TryCombine(s, &WeightedCSATFn{Scale: scale}, col)
-	}
-	return beam.TryCombine(s, &CSATFn{Scale: scale}, col)
+	_, err := newCSATTally(scale)
+	return combine(s, "cxbeam.CSAT", err, false, &CSATFn{Scale: scale}, &WeightedCSATFn{Scale: scale}, col)
 }
 
 // CSATPerKey is CSAT per key, as NPSPerKey is NPS per key: KV<string, int> or
 // KV<string, Weighted> in, KV<string, csat.Result> out.
 func CSATPerKey(s beam.Scope, scale csat.Scale, col beam.PCollection) (beam.PCollection, error) {
-	if _, err := newCSATTally(scale); err != nil {
-		return beam.PCollection{}, err
-	}
-	s = s.Scope("cxbeam.CSATPerKey")
-	w, err := elements(col, true)
-	if err != nil {
-		return beam.PCollection{}, err
-	}
-	if w {
-		return beam.TryCombinePerKey(s, &WeightedCSATFn{Scale: scale}, col)
-	}
-	return beam.TryCombinePerKey(s, &CSATFn{Scale: scale}, col)
+	_, err := newCSATTally(scale)
+	return combine(s, "cxbeam.CSATPerKey", err, true, &CSATFn{Scale: scale}, &WeightedCSATFn{Scale: scale}, col)
 }
 
 // SplitCSAT is SplitNPS for a csat.Tally on scale.
@@ -114,35 +74,15 @@ func SplitCSAT(s beam.Scope, scale csat.Scale, col beam.PCollection) (valid, rej
 // ces.Standard7), as NPS does for the Net Promoter Score: PCollection<int> of ratings or
 // PCollection<Weighted> in, PCollection<ces.Result> with one element out.
 func CES(s beam.Scope, scale ces.Scale, col beam.PCollection) (beam.PCollection, error) {
-	if _, err := newCESTally(scale); err != nil {
-		return beam.PCollection{}, err
-	}
-	s = s.Scope("cxbeam.CES")
-	w, err := elements(col, false)
-	if err != nil {
-		return beam.PCollection{}, err
-	}
-	if w {
-		return beam.TryCombine(s, &WeightedCESFn{Scale: scale}, col)
-	}
-	return beam.TryCombine(s, &CESFn{Scale: scale}, col)
+	_, err := newCESTally(scale)
+	return combine(s, "cxbeam.CES", err, false, &CESFn{Scale: scale}, &WeightedCESFn{Scale: scale}, col)
 }
 
 // CESPerKey is CES per key, as NPSPerKey is NPS per key: KV<string, int> or
 // KV<string, Weighted> in, KV<string, ces.Result> out.
 func CESPerKey(s beam.Scope, scale ces.Scale, col beam.PCollection) (beam.PCollection, error) {
-	if _, err := newCESTally(scale); err != nil {
-		return beam.PCollection{}, err
-	}
-	s = s.Scope("cxbeam.CESPerKey")
-	w, err := elements(col, true)
-	if err != nil {
-		return beam.PCollection{}, err
-	}
-	if w {
-		return beam.TryCombinePerKey(s, &WeightedCESFn{Scale: scale}, col)
-	}
-	return beam.TryCombinePerKey(s, &CESFn{Scale: scale}, col)
+	_, err := newCESTally(scale)
+	return combine(s, "cxbeam.CESPerKey", err, true, &CESFn{Scale: scale}, &WeightedCESFn{Scale: scale}, col)
 }
 
 // SplitCES is SplitNPS for a ces.Tally on scale.
@@ -151,6 +91,26 @@ func SplitCES(s beam.Scope, scale ces.Scale, col beam.PCollection) (valid, rejec
 		return beam.PCollection{}, beam.PCollection{}, err
 	}
 	return split(s.Scope("cxbeam.SplitCES"), check{CES: &scale}, col)
+}
+
+// combine checks the scale (scaleErr) and col's element type, and applies fn, or
+// weightedFn to Weighted answers, to all of col or per key.
+func combine(s beam.Scope, name string, scaleErr error, keyed bool, fn, weightedFn any, col beam.PCollection) (beam.PCollection, error) {
+	if scaleErr != nil {
+		return beam.PCollection{}, scaleErr
+	}
+	w, err := elements(col, keyed)
+	if err != nil {
+		return beam.PCollection{}, err
+	}
+	if w {
+		fn = weightedFn
+	}
+	s = s.Scope(name)
+	if keyed {
+		return beam.TryCombinePerKey(s, fn, col)
+	}
+	return beam.TryCombine(s, fn, col)
 }
 
 var (
