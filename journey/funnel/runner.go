@@ -298,7 +298,7 @@ func (r *Runner) stream(f *Funnel, events []journey.Event, ns *names, workers in
 
 // sliceEvents is the number of events that one worker reads in one round of
 // streamParallel.
-const sliceEvents = 1 << 14
+const sliceEvents = 1 << 16
 
 // slice is what one worker found in its slice of a round of streamParallel.
 type slice struct {
