@@ -139,7 +139,8 @@ type Result struct {
 	// BreakdownTests compares the conversion of each breakdown value with that of the
 	// other users, in increasing order of the value; see [BreakdownTest].
 	BreakdownTests []BreakdownTest `json:"breakdown_tests,omitempty"`
-	// Trend holds one point per period with Funnel.Trend; see [TrendPoint].
+	// Trend holds one point per period with Funnel.Trend; see [TrendPoint]. The
+	// Results of a breakdown have neither tests nor a trend of their own.
 	Trend []TrendPoint `json:"trend,omitempty"`
 }
 
