@@ -2,13 +2,14 @@ package journey
 
 import (
 	"cmp"
+	"encoding/binary"
 	"math"
+	"math/bits"
 	"slices"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/intern"
 )
 
 // DefaultSessionGap is the inactivity that ends a session when [Sessions] is given a gap
@@ -50,96 +51,215 @@ func Sessions(events []Event, gap time.Duration) ([]Session, error) {
 	if len(events) > math.MaxInt32 {
 		return nil, inputErr("events", -1, len(events), cxmetrics.ErrTooLarge, "(at most 2^31 - 1)")
 	}
-	for i := range events {
-		switch e := &events[i]; {
-		case e.User == "":
-			return nil, inputErr("user", i, `""`, cxmetrics.ErrEmpty, "")
-		case e.Time.Before(minSortable):
-			return nil, inputErr("time", i, e.Time, cxmetrics.ErrOutOfRange, "(more than 2^63 seconds before 1970)")
-		}
-	}
 	if len(events) == 0 {
 		return nil, nil
 	}
-	keys, err := sortKeys(events)
-	if err != nil {
-		return nil, err
+	workers := partitionWorkers(len(events))
+	keys, bounds, ok := hashPartitions(events, workers, func(_, i int, h uint64) sessionKey {
+		e := &events[i]
+		return sessionKey{user: e.User, sec: e.Time.Unix(), nsec: uint32(e.Time.Nanosecond()), hash: uint32(h), idx: int32(i)}
+	})
+	if !ok {
+		return nil, checkSessionEvents(events)
+	}
+	// Each partition's events are grouped by user and put in time order; a user's
+	// events lie in one partition.
+	runs := make([][]userRun, len(bounds)-1)
+	groupers := make([]userGrouper, workers)
+	eachPartition(len(runs), workers, func(w, p int) {
+		runs[p] = groupers[w].group(keys[bounds[p]:bounds[p+1]], bounds[p], gap)
+	})
+	groupers = nil
+	users := 0
+	for _, r := range runs {
+		users += len(r)
+	}
+	all := make([]userRun, 0, users)
+	for _, r := range runs {
+		all = append(all, r...)
+	}
+	runs = nil
+	// Where each run's events and sessions go in the result, in the order of the
+	// users' names; the runs are then copied in the order of keys, which they read in
+	// order.
+	ne, ns := 0, 0
+	for _, i := range byName(all) {
+		r := &all[i]
+		r.at, r.sessionAt = int32(ne), int32(ns)
+		ne += int(r.n)
+		ns += int(r.sessions)
 	}
 	sorted := make([]Event, len(events))
-	for i, k := range keys {
-		sorted[i] = events[k.idx]
-	}
-	newSession := func(i int) bool {
-		return i == len(sorted) || keys[i].user != keys[i-1].user || sorted[i].Time.Sub(sorted[i-1].Time) >= gap
-	}
-	n := 0
-	for i := 1; i <= len(sorted); i++ {
-		if newSession(i) {
-			n++
+	out := make([]Session, ns)
+	chunk := (len(all) + workers - 1) / workers
+	eachPartition(workers, workers, func(_, c int) {
+		for _, r := range all[min(len(all), c*chunk):min(len(all), (c+1)*chunk)] {
+			ks := keys[r.start : r.start+r.n]
+			evs := sorted[r.at : r.at+r.n]
+			for j, k := range ks {
+				evs[j] = events[k.idx]
+			}
+			at, first := int(r.sessionAt), 0
+			for j := 1; j <= len(ks); j++ {
+				if j < len(ks) && since(ks[j].sec, ks[j].nsec, ks[j-1].sec, ks[j-1].nsec) < gap {
+					continue
+				}
+				se := evs[first:j:j]
+				out[at] = Session{User: se[0].User, Start: se[0].Time, End: se[len(se)-1].Time, Events: se}
+				at, first = at+1, j
+			}
 		}
-	}
-	out := make([]Session, 0, n)
-	start := 0
-	for i := 1; i <= len(sorted); i++ {
-		if !newSession(i) {
-			continue
-		}
-		evs := sorted[start:i:i]
-		out = append(out, Session{User: evs[0].User, Start: evs[0].Time, End: evs[len(evs)-1].Time, Events: evs})
-		start = i
-	}
+	})
 	return out, nil
+}
+
+// checkSessionEvents returns the error of the first event that Sessions refuses.
+func checkSessionEvents(events []Event) error {
+	for i := range events {
+		switch e := &events[i]; {
+		case e.User == "":
+			return inputErr("user", i, `""`, cxmetrics.ErrEmpty, "")
+		case e.Time.Before(minSortable):
+			return inputErr("time", i, e.Time, cxmetrics.ErrOutOfRange, "(more than 2^63 seconds before 1970)")
+		}
+	}
+	return nil
 }
 
 // minSortable is the earliest time whose Unix seconds fit an int64, which sessionKey
 // holds; earlier times (some 292 billion years ago) would sort as the latest.
 var minSortable = time.Unix(math.MinInt64, 0)
 
-// sessionKey is what Sessions sorts: compact, so that the sort moves 24 bytes per event
-// and compares integers, not strings.
+// sessionKey is an event as Sessions sorts it.
 type sessionKey struct {
+	user string
 	sec  int64
-	nsec int32
-	user int32 // rank of the user name in sorted order
-	idx  int32 // position in the input, to keep ties in input order
+	nsec uint32
+	hash uint32 // low half of the user's hash; then the user's number in its partition
+	idx  int32  // position in the input
 }
 
-// sortKeys returns the events' keys sorted by user name, time and input position.
-func sortKeys(events []Event) ([]sessionKey, error) {
-	var users intern.IDs
-	keys := make([]sessionKey, len(events))
-	for i := range events {
-		e := &events[i]
-		id, ok := users.ID(e.User)
-		if !ok {
-			return nil, inputErr("user", i, strconv.Quote(e.User), cxmetrics.ErrTooLarge, "(more than 2^31 - 1 distinct users)")
-		}
-		keys[i] = sessionKey{sec: e.Time.Unix(), nsec: int32(e.Time.Nanosecond()), user: id, idx: int32(i)}
+// userRun is one user's events in keys, in time order, with where they go in the result.
+type userRun struct {
+	name          string
+	start, n      int32 // keys[start:start+n]
+	sessions      int32
+	at, sessionAt int32 // index of the first event and session in the result
+}
+
+// userGrouper groups the keys of a partition by user; it is reused from partition to
+// partition.
+type userGrouper struct {
+	slots  []int32 // open addressing, linear probing: a user's number + 1, 0 when free
+	names  []string
+	hashes []uint32
+	counts []int32
+	tmp    []sessionKey
+}
+
+// group sorts the keys of one partition, which begins at base in keys, by user (in the
+// order of first appearance), then time, then input position, and returns the runs of
+// the users with the number of sessions of each.
+func (g *userGrouper) group(keys []sessionKey, base int, gap time.Duration) []userRun {
+	if len(keys) == 0 {
+		return nil
 	}
-	byName := make([]int32, users.Len())
-	for i := range byName {
-		byName[i] = int32(i)
-	}
-	slices.SortFunc(byName, func(a, b int32) int { return cmp.Compare(users.Name(a), users.Name(b)) })
-	rank := make([]int32, len(byName))
-	for r, id := range byName {
-		rank[id] = int32(r)
-	}
+	size := 1 << bits.Len(uint(2*len(keys)-1))
+	g.slots = slices.Grow(g.slots[:0], size)[:size]
+	clear(g.slots)
+	g.names, g.hashes, g.counts = g.names[:0], g.hashes[:0], g.counts[:0]
+	mask := uint32(size - 1)
 	for i := range keys {
-		keys[i].user = rank[keys[i].user]
-	}
-	slices.SortFunc(keys, func(a, b sessionKey) int {
-		switch {
-		case a.user != b.user:
-			return cmp.Compare(a.user, b.user)
-		case a.sec != b.sec:
-			return cmp.Compare(a.sec, b.sec)
-		case a.nsec != b.nsec:
-			return cmp.Compare(a.nsec, b.nsec)
+		k := &keys[i]
+		j := k.hash & mask
+		for {
+			id := g.slots[j] - 1
+			if id < 0 {
+				id = int32(len(g.names))
+				g.slots[j] = id + 1
+				g.names = append(g.names, k.user)
+				g.hashes = append(g.hashes, k.hash)
+				g.counts = append(g.counts, 0)
+			} else if g.hashes[id] != k.hash || g.names[id] != k.user {
+				j = (j + 1) & mask
+				continue
+			}
+			k.hash = uint32(id)
+			g.counts[id]++
+			break
 		}
-		return cmp.Compare(a.idx, b.idx)
+	}
+	// A counting sort by user number keeps the input order within each user.
+	runs := make([]userRun, len(g.names))
+	at := int32(0)
+	for id, c := range g.counts {
+		runs[id] = userRun{name: g.names[id], start: int32(base) + at, n: c}
+		g.counts[id] = at
+		at += c
+	}
+	g.tmp = slices.Grow(g.tmp[:0], len(keys))[:len(keys)]
+	for _, k := range keys {
+		g.tmp[g.counts[k.hash]] = k
+		g.counts[k.hash]++
+	}
+	copy(keys, g.tmp)
+	clear(g.tmp) // it holds user names
+	for i := range runs {
+		r := &runs[i]
+		ks := keys[int(r.start)-base : int(r.start)-base+int(r.n)]
+		if !slices.IsSortedFunc(ks, cmpSessionTime) {
+			slices.SortFunc(ks, func(a, b sessionKey) int {
+				if c := cmpSessionTime(a, b); c != 0 {
+					return c
+				}
+				return cmp.Compare(a.idx, b.idx)
+			})
+		}
+		r.sessions = 1
+		for j := 1; j < len(ks); j++ {
+			if since(ks[j].sec, ks[j].nsec, ks[j-1].sec, ks[j-1].nsec) >= gap {
+				r.sessions++
+			}
+		}
+	}
+	return runs
+}
+
+func cmpSessionTime(a, b sessionKey) int {
+	if c := cmp.Compare(a.sec, b.sec); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.nsec, b.nsec)
+}
+
+// byName returns the indices of the runs in the order of their user names. The sort
+// compares the names' first 16 bytes as two integers, which decide between most names
+// without reading them again.
+func byName(runs []userRun) []int32 {
+	type nameKey struct {
+		hi, lo uint64
+		i      int32
+	}
+	keys := make([]nameKey, len(runs))
+	for i := range runs {
+		var b [16]byte
+		copy(b[:], runs[i].name)
+		keys[i] = nameKey{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]), int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b nameKey) int {
+		if c := cmp.Compare(a.hi, b.hi); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.lo, b.lo); c != 0 {
+			return c
+		}
+		return strings.Compare(runs[a.i].name, runs[b.i].name)
 	})
-	return keys, nil
+	order := make([]int32, len(keys))
+	for i, k := range keys {
+		order[i] = k.i
+	}
+	return order
 }
 
 // Engagement says which sessions count as engaged, after Google Analytics 4: a session is

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -233,4 +235,70 @@ func FuzzSessions(f *testing.F) {
 			}
 		}
 	})
+}
+
+// sessionsRef is Sessions as its doc defines it, written plainly: a stable sort of a copy
+// by user and time, split where a user changes or a gap opens.
+func sessionsRef(events []Event, gap time.Duration) []Session {
+	sorted := slices.Clone(events)
+	slices.SortStableFunc(sorted, func(a, b Event) int {
+		if c := strings.Compare(a.User, b.User); c != 0 {
+			return c
+		}
+		return a.Time.Compare(b.Time)
+	})
+	var out []Session
+	start := 0
+	for i := 1; i <= len(sorted); i++ {
+		if i < len(sorted) && sorted[i].User == sorted[i-1].User && sorted[i].Time.Sub(sorted[i-1].Time) < gap {
+			continue
+		}
+		evs := sorted[start:i]
+		out = append(out, Session{User: evs[0].User, Start: evs[0].Time, End: evs[len(evs)-1].Time, Events: evs})
+		start = i
+	}
+	return out
+}
+
+// Sessions agrees with the plain definition on logs large enough for every worker and
+// hundreds of partitions, sorted by time and not, with ties, and with user names that
+// share their first 16 bytes or differ only by trailing zero bytes.
+func TestSessionsLarge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	n := 140_000 // two workers
+	if raceEnabled {
+		n = 40_000
+	}
+	names := []string{"a", "a\x00", "a\x00\x00", "ab", "user-0123456789abcdef-x", "user-0123456789abcdef-y", "user-0123456789abcdef"}
+	for _, sorted := range []bool{true, false} {
+		events := randomLog(rng, n, n/3, 30*24*time.Hour, sorted)
+		for i := range events {
+			if i%97 == 0 {
+				events[i].User = names[rng.IntN(len(names))]
+			}
+			events[i].Value = float64(i) // tells events at the same time apart
+		}
+		for _, gap := range []time.Duration{time.Second, 100 * time.Hour} {
+			got, err := Sessions(events, gap)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := sessionsRef(events, gap)
+			if len(got) != len(want) {
+				t.Fatalf("sorted %v, gap %v: %d sessions, want %d", sorted, gap, len(got), len(want))
+			}
+			for k := range want {
+				g, w := got[k], want[k]
+				if g.User != w.User || !g.Start.Equal(w.Start) || !g.End.Equal(w.End) || len(g.Events) != len(w.Events) || cap(g.Events) != len(g.Events) {
+					t.Fatalf("sorted %v, gap %v, session %d: %s %v-%v (%d), want %s %v-%v (%d)", sorted, gap, k,
+						g.User, g.Start, g.End, len(g.Events), w.User, w.Start, w.End, len(w.Events))
+				}
+				for i := range w.Events {
+					if g.Events[i].Value != w.Events[i].Value {
+						t.Fatalf("sorted %v, gap %v, session %d, event %d differs", sorted, gap, k, i)
+					}
+				}
+			}
+		}
+	}
 }

@@ -141,19 +141,52 @@ type countKey struct {
 	hash uint32
 }
 
-// countSessions counts sessions in three parallel passes. The first hashes each user and
-// counts the events of each of 2^k partitions, chosen by the hash's top bits; the second
-// scatters the events' keys into their partitions, keeping input order within each; the
-// third walks each partition in time order (sorting it when the input was not sorted)
-// with a small open-addressing table of the session open for each user. A partition
-// holds about 4096 events, so that its table stays in the processor's cache, where one
-// table for every user would miss it on almost every event. The first pass also checks
-// the events, and ok is false when one has an empty user or a time before minSortable.
+// countSessions counts sessions in the three parallel passes of hashPartitions and a
+// walk of each partition in time order (sorting it when the input was not sorted) with a
+// small open-addressing table of the session open for each user. The first pass also
+// checks the events, and ok is false when one has an empty user or a time before
+// minSortable.
 func countSessions(events []Event, gap time.Duration, rules *engagementRules) (st SessionStats, ok bool) {
+	workers := partitionWorkers(len(events))
+	local := make([]engagementRules, workers)
+	for w := range local {
+		local[w] = *rules // each worker its own cache of name classes
+	}
+	keys, bounds, ok := hashPartitions(events, workers, func(w, i int, h uint64) countKey {
+		e := &events[i]
+		return countKey{user: e.User, sec: e.Time.Unix(), nsec: uint32(e.Time.Nanosecond()) | uint32(local[w].class(e.Name))<<30, hash: uint32(h)}
+	})
+	if !ok {
+		return SessionStats{}, false
+	}
+	results := make([]SessionStats, workers)
+	tables := make([]sessionTable, workers)
+	eachPartition(len(bounds)-1, workers, func(w, p int) {
+		tables[w].count(keys[bounds[p]:bounds[p+1]], gap, rules, &results[w])
+	})
+	for _, r := range results {
+		st.Sessions += r.Sessions
+		st.SinglePage += r.SinglePage
+		st.Engaged += r.Engaged
+	}
+	return st, true
+}
+
+// partitionWorkers returns the number of goroutines that split n events.
+func partitionWorkers(n int) int { return min(runtime.GOMAXPROCS(0), max(1, n/65536)) }
+
+// hashPartitions returns a key for each event, made by key(worker, index, hash of the
+// user), grouped in partitions by the top bits of the hash, in input order within each:
+// partition p is keys[bounds[p]:bounds[p+1]]. A partition holds about 4096 events, so
+// that a table of its users stays in the processor's cache, where one table for every
+// user would miss it on almost every event. The first of its two passes over the events
+// hashes each user and counts the events of each partition, the second scatters the
+// keys; the events are split among workers goroutines. ok is false when an event has an
+// empty user or a time before minSortable.
+func hashPartitions[K any](events []Event, workers int, key func(w, i int, h uint64) K) (keys []K, bounds []int, ok bool) {
 	n := len(events)
 	k := min(12, bits.Len(uint(n/4096)))
 	parts := 1 << k
-	workers := min(runtime.GOMAXPROCS(0), max(1, n/65536))
 	chunk := (n + workers - 1) / workers
 	seed := maphash.MakeSeed()
 	hashes := make([]uint64, n)
@@ -180,11 +213,11 @@ func countSessions(events []Event, gap time.Duration, rules *engagementRules) (s
 	}
 	wg.Wait()
 	if bad.Load() {
-		return SessionStats{}, false
+		return nil, nil, false
 	}
 	// start[w][p]: where worker w's events of partition p go; partitions in order, and
 	// within one the workers in input order.
-	bounds := make([]int, parts+1)
+	bounds = make([]int, parts+1)
 	start := make([][]int, workers)
 	for w := range start {
 		start[w] = make([]int, parts)
@@ -198,46 +231,42 @@ func countSessions(events []Event, gap time.Duration, rules *engagementRules) (s
 		}
 	}
 	bounds[parts] = pos
-	keys := make([]countKey, n)
+	keys = make([]K, n)
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := *rules // its own cache of name classes
 			at := start[w]
 			for i := w * chunk; i < min(n, (w+1)*chunk); i++ {
-				e, h := &events[i], hashes[i]
+				h := hashes[i]
 				p := h >> (64 - k)
-				keys[at[p]] = countKey{user: e.User, sec: e.Time.Unix(), nsec: uint32(e.Time.Nanosecond()) | uint32(r.class(e.Name))<<30, hash: uint32(h)}
+				keys[at[p]] = key(w, i, h)
 				at[p]++
 			}
 		}()
 	}
 	wg.Wait()
-	hashes = nil
+	return keys, bounds, true
+}
+
+// eachPartition calls f(worker, p) for every p in [0, parts) on workers goroutines.
+func eachPartition(parts, workers int, f func(w, p int)) {
 	var next atomic.Int64
-	results := make([]SessionStats, workers)
+	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var t sessionTable
 			for {
 				p := int(next.Add(1) - 1)
 				if p >= parts {
 					return
 				}
-				t.count(keys[bounds[p]:bounds[p+1]], gap, rules, &results[w])
+				f(w, p)
 			}
 		}()
 	}
 	wg.Wait()
-	for _, r := range results {
-		st.Sessions += r.Sessions
-		st.SinglePage += r.SinglePage
-		st.Engaged += r.Engaged
-	}
-	return st, true
 }
 
 // openSession is the session open for one user in a sessionTable.
