@@ -6,6 +6,7 @@ import (
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 )
 
 // Comparison is the difference a - b between two CES means, in rating points.
@@ -62,7 +63,7 @@ func Compare(a, b Result, level float64) (Comparison, error) {
 	if err := b.check(); err != nil {
 		return Comparison{}, err
 	}
-	if err := dist.CheckLevel(pkg, level); err != nil {
+	if err := normal.CheckLevel(pkg, level); err != nil {
 		return Comparison{}, err
 	}
 	sa, sb := a.Scale, b.Scale

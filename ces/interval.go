@@ -7,7 +7,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/internal/survey"
 )
 
@@ -62,7 +62,7 @@ func (r Result) Interval(m cxmetrics.Method, level float64) (cxmetrics.Interval,
 	if err := r.check(); err != nil {
 		return cxmetrics.Interval{}, err
 	}
-	if err := dist.CheckLevel(pkg, level); err != nil {
+	if err := normal.CheckLevel(pkg, level); err != nil {
 		return cxmetrics.Interval{}, err
 	}
 	if m != cxmetrics.TDist {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/internal/survey"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -37,7 +38,7 @@ func checkArg(what string, v float64, ok bool, detail string) error {
 // value outside its range, ErrTooLarge when n would exceed MaxSampleSize, ErrInvalidLevel
 // for the level.
 func SampleSize(sd, margin, level float64) (int, error) {
-	z, err := dist.CriticalZ(pkg, level)
+	z, err := normal.Critical(pkg, level)
 	if err != nil {
 		return 0, err
 	}
@@ -133,7 +134,7 @@ func tPower(n int, sdA, sdB, delta, alpha float64) float64 {
 //	P(T <= t) ≈ Φ( (t(1 - 1/(4ν)) - δ) / √(1 + t²/(2ν)) )
 func noncentralTCDF(t, nu, ncp float64) float64 {
 	if nu > 4e5 {
-		return dist.NormalCDF((t*(1-1/(4*nu)) - ncp) / math.Sqrt(1+t*t/(2*nu)))
+		return normal.CDF((t*(1-1/(4*nu)) - ncp) / math.Sqrt(1+t*t/(2*nu)))
 	}
 	return distuv.NoncentralT{Nu: nu, Mu: ncp}.CDF(t)
 }
@@ -179,7 +180,7 @@ func SampleSizeCompare(sdA, sdB, difference, alpha, power float64) (int, error) 
 	if sdA == 0 && sdB == 0 {
 		return 2, nil
 	}
-	zs := dist.NormalQuantile(1-alpha/2) + dist.NormalQuantile(power)
+	zs := normal.Quantile(1-alpha/2) + normal.Quantile(power)
 	s := math.Max(sdA, sdB)
 	a, b, d := sdA/s, sdB/s, difference/s
 	guess := math.Ceil(zs * zs * ((a*a + b*b) / d) / d)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
 	"github.com/cxmetrics/cxmetrics/internal/survey"
 	"github.com/stretchr/testify/assert"
@@ -33,7 +34,7 @@ func TestSampleSize(t *testing.T) {
 		n, err := SampleSize(c.sd, c.margin, c.level)
 		require.NoError(t, err)
 		assert.Equal(t, c.want, n, "%+v", c)
-		z := dist.NormalQuantile(0.5 + c.level/2)
+		z := normal.Quantile(0.5 + c.level/2)
 		assert.GreaterOrEqual(t, float64(n), math.Ceil(z*z*c.sd*c.sd/c.margin/c.margin), "%+v: below the normal approximation", c)
 	}
 	for _, c := range []struct {
@@ -126,7 +127,7 @@ func TestSampleSizeAssuredR(t *testing.T) {
 		assert.ErrorIs(t, err, c.want, "%+v", c)
 	}
 	// Just below MaxSampleSize answers SampleSize fits and the assured n does not.
-	margin := dist.NormalQuantile(0.975) / math.Sqrt(MaxSampleSize*(1-1e-6))
+	margin := normal.Quantile(0.975) / math.Sqrt(MaxSampleSize*(1-1e-6))
 	_, err = SampleSize(1, margin, 0.95)
 	require.NoError(t, err)
 	_, err = SampleSizeAssured(1, margin, 0.95, 0.8)
@@ -312,7 +313,7 @@ func TestSampleSizeCompareR(t *testing.T) {
 				for _, power := range []float64{0.8, 0.9} {
 					n, err := SampleSizeCompare(sd, sd*ratio, d, 0.05, power)
 					require.NoError(t, err)
-					zs := dist.NormalQuantile(0.975) + dist.NormalQuantile(power)
+					zs := normal.Quantile(0.975) + normal.Quantile(power)
 					nz := int(math.Ceil(zs * zs * (sd*sd + sd*sd*ratio*ratio) / d / d))
 					assert.GreaterOrEqual(t, n, nz, "sd %v, %v, d %v", sd, ratio, d)
 					if nz >= 20 {

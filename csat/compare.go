@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/internal/survey"
 )
 
@@ -54,7 +54,7 @@ func Compare(a, b Result, level float64) (Comparison, error) {
 	if err := b.check(); err != nil {
 		return Comparison{}, err
 	}
-	if err := dist.CheckLevel(pkg, level); err != nil {
+	if err := normal.CheckLevel(pkg, level); err != nil {
 		return Comparison{}, err
 	}
 	c := Comparison{Difference: a.Score - b.Score, StdErr: math.Sqrt(a.Variance() + b.Variance())}

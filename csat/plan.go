@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/internal/survey"
 )
 
@@ -39,7 +39,7 @@ func checkOpenUnit(what string, p float64) error {
 // ErrNotFinite for NaN or Inf, ErrOutOfRange for a value outside its range, ErrTooLarge
 // when n would exceed MaxSampleSize, ErrInvalidLevel for the level.
 func SampleSize(satisfied, margin, level float64) (int, error) {
-	z, err := dist.CriticalZ(pkg, level)
+	z, err := normal.Critical(pkg, level)
 	if err != nil {
 		return 0, err
 	}
@@ -94,7 +94,7 @@ func SampleSizeAssured(satisfied, margin, level, assurance float64) (int, error)
 	if err != nil || satisfied*(1-satisfied) == 0 {
 		return n0, err
 	}
-	z, _ := dist.CriticalZ(pkg, level)
+	z, _ := normal.Critical(pkg, level)
 	reaches := func(n int) bool {
 		c := float64(n) * margin * margin / (z * z * 1e4) // the largest p̂(1 - p̂) that fits
 		return probWaldWithin(satisfied, n, c) >= assurance
@@ -163,7 +163,7 @@ func SampleSizeCompare(a, b, alpha, power float64) (int, error) {
 		return 0, survey.CheckArg(pkg, "difference", 0, false, "(the shares are equal)")
 	}
 	pbar := (a + b) / 2
-	za, zb := dist.NormalQuantile(1-alpha/2), dist.NormalQuantile(power)
+	za, zb := normal.Quantile(1-alpha/2), normal.Quantile(power)
 	s := za*math.Sqrt(2*pbar*(1-pbar)) + zb*math.Sqrt(a*(1-a)+b*(1-b))
 	if s <= 0 {
 		return 1, nil
@@ -241,7 +241,7 @@ func scoreTest(p, p0, n float64) (z, pv float64) {
 	switch {
 	case v > 0:
 		z = (p - p0) / math.Sqrt(v)
-		return z, dist.TwoSidedNormalP(z)
+		return z, normal.TwoSidedP(z)
 	case p == p0:
 		return 0, 1
 	}

@@ -6,7 +6,7 @@ import (
 	"sync"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
 )
 
@@ -60,7 +60,7 @@ type DriverIntervals struct {
 // or cxmetrics.ErrTooLarge (above); a level outside (0, 1), cxmetrics.ErrInvalidLevel.
 // When every resample is skipped, Bootstrap returns the last one's error.
 func Bootstrap(y []float64, x [][]float64, opt Options, rng *rand.Rand, resamples int, level float64) (Intervals, error) {
-	if err := dist.CheckLevel(pkg, level); err != nil {
+	if err := normal.CheckLevel(pkg, level); err != nil {
 		return Intervals{}, err
 	}
 	switch {

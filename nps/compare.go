@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/internal/survey"
 )
 
@@ -52,7 +52,7 @@ func Compare(a, b Result, level float64) (Comparison, error) {
 	if err := b.check(); err != nil {
 		return Comparison{}, err
 	}
-	if err := dist.CheckLevel(pkg, level); err != nil {
+	if err := normal.CheckLevel(pkg, level); err != nil {
 		return Comparison{}, err
 	}
 	c := Comparison{Difference: a.Score - b.Score, StdErr: math.Sqrt(a.Variance() + b.Variance())}
@@ -117,7 +117,7 @@ func (r Result) Test(target float64, m cxmetrics.Method, level float64) (Compari
 			c.P = 0
 		default:
 			c.Statistic = t
-			c.P = dist.TwoSidedNormalP(t)
+			c.P = normal.TwoSidedP(t)
 		}
 	default:
 		return Comparison{}, fmt.Errorf("nps: test with method %v: %w", m, cxmetrics.ErrUnsupportedMethod)

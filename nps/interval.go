@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/internal/survey"
 	"gonum.org/v1/gonum/integrate/quad"
 	"gonum.org/v1/gonum/mathext"
@@ -68,7 +68,7 @@ func (r Result) Interval(m cxmetrics.Method, level float64) (cxmetrics.Interval,
 	if err := r.check(); err != nil {
 		return cxmetrics.Interval{}, err
 	}
-	z, err := dist.CriticalZ(pkg, level)
+	z, err := normal.Critical(pkg, level)
 	if err != nil {
 		return cxmetrics.Interval{}, err
 	}
@@ -255,7 +255,7 @@ func (p dirichletDiff) quantile(q float64) float64 {
 		v := (da*da*p.a + db*db*p.b + dc*dc*p.c) / s / (s + 1)
 		k3 := 2 * (da*da*da*p.a + db*db*db*p.b + dc*dc*dc*p.c) / s / (s + 1) / (s + 2)
 		sd := math.Sqrt(v)
-		z := dist.NormalQuantile(q)
+		z := normal.Quantile(q)
 		g := 0.0
 		if sd > 0 {
 			g = k3 / (sd * sd * sd)

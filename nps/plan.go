@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/internal/survey"
 )
 
@@ -28,7 +28,7 @@ const MaxSampleSize = survey.MaxSampleSize
 // Inf, ErrOutOfRange for a value outside its range, ErrTooLarge when n would exceed
 // MaxSampleSize, ErrInvalidLevel for the level.
 func SampleSize(promoters, detractors, margin, level float64) (int, error) {
-	z, err := dist.CriticalZ(pkg, level)
+	z, err := normal.Critical(pkg, level)
 	if err != nil {
 		return 0, err
 	}
@@ -123,7 +123,7 @@ func SampleSizeAssured(mix Mix, margin, level, assurance float64) (int, error) {
 	if err != nil || mix.unitVariance() == 0 {
 		return n0, err
 	}
-	z, _ := dist.CriticalZ(pkg, level)
+	z, _ := normal.Critical(pkg, level)
 	// reaches reports whether n answers give a half-width within margin with the assurance.
 	reaches := func(n int) bool {
 		c := float64(n) * margin * margin / (z * z * 1e4) // the largest v̂ that fits
@@ -152,7 +152,7 @@ func probVarianceAtMost(mix Mix, n int, c float64) float64 {
 			}
 			return 0
 		}
-		return dist.NormalCDF((c - mean) / math.Sqrt(varV))
+		return normal.CDF((c - mean) / math.Sqrt(varV))
 	}
 	nf := float64(n)
 	lf := make([]float64, n+1) // ln k!
@@ -218,7 +218,7 @@ func SampleSizeCompare(a, b Mix, alpha, power float64) (int, error) {
 		return 0, &cxmetrics.InputError{Pkg: pkg, What: "difference", Index: -1, Value: 0, Err: cxmetrics.ErrOutOfRange, Detail: "(the mixes have the same NPS)"}
 	}
 	mid := Mix{(a.Promoters + b.Promoters) / 2, (a.Detractors + b.Detractors) / 2}
-	za, zb := dist.NormalQuantile(1-alpha/2), dist.NormalQuantile(power)
+	za, zb := normal.Quantile(1-alpha/2), normal.Quantile(power)
 	s := za*math.Sqrt(2*mid.unitVariance()) + zb*math.Sqrt(a.unitVariance()+b.unitVariance())
 	if s <= 0 { // a power so low that one answer per group has it
 		return 1, nil

@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
 )
 
@@ -37,7 +37,7 @@ type Pair struct {
 // It needs between 2 and MaxPairSegments segments. A segment whose standard error is 0 gets
 // the pooled one described in the package documentation ("Answers all alike").
 func AllPairs(level float64, segs []Segment) ([]Pair, error) {
-	z, err := dist.CriticalZ(pkg, level)
+	z, err := normal.Critical(pkg, level)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ type VsRest struct {
 // math.MaxInt (ErrTooLarge). A segment whose standard error is 0 gets the pooled one
 // described in the package documentation ("Answers all alike").
 func EachVsRest(level float64, segs []Segment) ([]VsRest, error) {
-	z, err := dist.CriticalZ(pkg, level)
+	z, err := normal.Critical(pkg, level)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
 )
 
@@ -214,7 +214,7 @@ func imputeStdErr(se []float64, segs []Segment) error {
 func contrast(a, seA, b, seB, unit, z, level float64) Contrast {
 	d, se := a-b, math.Hypot(seA, seB)
 	stat := d / se
-	return Contrast{Difference: d * unit, StdErr: se * unit, Z: stat, P: dist.TwoSidedNormalP(stat),
+	return Contrast{Difference: d * unit, StdErr: se * unit, Z: stat, P: normal.TwoSidedP(stat),
 		Interval: wald(d, se, unit, z, level)}
 }
 
@@ -248,5 +248,5 @@ func overflow(what string) error {
 // two-sided intervals at family level level, computed from the lower tail so that it
 // stays finite and accurate for large m.
 func bonferroni(level float64, m int) float64 {
-	return -dist.NormalQuantile((1 - level) / 2 / float64(m))
+	return -normal.Quantile((1 - level) / 2 / float64(m))
 }

@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
 )
 
@@ -73,7 +73,7 @@ type Shrunk struct {
 // pooled one described in the package documentation ("Answers all alike"), so that it is
 // shrunk like any segment of its size.
 func Shrink(level float64, segs []Segment) (Shrinkage, error) {
-	z, err := dist.CriticalZ(pkg, level)
+	z, err := normal.Critical(pkg, level)
 	if err != nil {
 		return Shrinkage{}, err
 	}

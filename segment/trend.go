@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -79,7 +79,7 @@ type Linear struct {
 // It needs between 2 and MaxSegments periods. A period whose standard error is 0 gets the
 // pooled one described in the package documentation ("Answers all alike").
 func Trend(level float64, periods []Segment) (TrendResult, error) {
-	z, err := dist.CriticalZ(pkg, level)
+	z, err := normal.Critical(pkg, level)
 	if err != nil {
 		return TrendResult{}, err
 	}
@@ -147,7 +147,7 @@ func linear(sc scaled, z, level float64) (Linear, bool) {
 	}
 	se := seMin / math.Sqrt(stt.Value()) * math.Sqrt(l.Dispersion)
 	l.Z = slope / se
-	l.P = dist.TwoSidedNormalP(l.Z)
+	l.P = normal.TwoSidedP(l.Z)
 	l.Slope, l.Intercept, l.StdErr = slope*sc.unit, icpt*sc.unit, se*sc.unit
 	l.Interval = cxmetrics.Interval{Estimate: l.Slope, Lower: (slope - z*se) * sc.unit, Upper: (slope + z*se) * sc.unit,
 		Level: level, Method: cxmetrics.Wald}

@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"github.com/cxmetrics/cxmetrics"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/stretchr/testify/assert"
 )
 
 func mustZ(t *testing.T, level float64) float64 {
 	t.Helper()
-	z, err := CriticalZ("test", level)
+	z, err := normal.Critical("test", level)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +24,7 @@ func TestQuantiles(t *testing.T) {
 	assert.InDelta(t, 1.959963984540054, mustZ(t, 0.95), 1e-12)
 	assert.InDelta(t, 2.228138851986274, TQuantile(0.975, 10), 1e-10)
 	// R 4.2: 2*pnorm(-3) = 0.002699796063260189; 2*pt(-2, 5) = 0.1019394788298583.
-	assert.InDelta(t, 0.002699796063260189, TwoSidedNormalP(3), 1e-15)
+	assert.InDelta(t, 0.002699796063260189, normal.TwoSidedP(3), 1e-15)
 	assert.InDelta(t, 0.1019394788298583, TwoSidedTP(-2, 5), 1e-12)
 	// R 4.2: qbeta(0.025, 3, 8) = 0.06673951117773447.
 	assert.InDelta(t, 0.06673951117773447, BetaQuantile(0.025, 3, 8), 1e-12)
@@ -35,7 +36,7 @@ func TestLevels(t *testing.T) {
 	below1 := math.Nextafter(1, 0)
 	for _, level := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), -1, 0, 1, 2, below1,
 		math.Nextafter(below1, 0), 1e-300, math.SmallestNonzeroFloat64, 0.5, 0.95, 0.9999999999999998} {
-		z, zerr := CriticalZ("test", level)
+		z, zerr := normal.Critical("test", level)
 		tq, terr := CriticalT("test", level, 3)
 		for _, c := range []struct {
 			v   float64

@@ -7,7 +7,7 @@ import (
 	"sync"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
 )
 
@@ -29,7 +29,7 @@ const bootstrapChunks = 8
 // the number of processors. A nil rng wraps cxmetrics.ErrNilRand, resamples outside
 // [1, MaxResamples] ErrOutOfRange or ErrTooLarge, n < 1 ErrEmpty.
 func Bootstrap(pkg string, rng *rand.Rand, shares, z []float64, n float64, resamples int, level float64) (lo, hi float64, err error) {
-	if err := dist.CheckLevel(pkg, level); err != nil {
+	if err := normal.CheckLevel(pkg, level); err != nil {
 		return 0, 0, err
 	}
 	switch {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 )
 
 // Proportion returns a confidence interval for a binomial proportion p observed in n
@@ -30,7 +31,7 @@ import (
 // Above n = 10^10 Clopper-Pearson and Jeffreys return Wilson's bounds: the Beta quantiles
 // lose accuracy there, and the three intervals differ by O(1/n), below 10^-10.
 func Proportion(pkg string, m cxmetrics.Method, p, n, level float64) (lo, hi float64, err error) {
-	z, err := dist.CriticalZ(pkg, level)
+	z, err := normal.Critical(pkg, level)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -54,11 +55,7 @@ func Proportion(pkg string, m cxmetrics.Method, p, n, level float64) (lo, hi flo
 		d := z * math.Sqrt(p*q/n)
 		lo, hi = p-d, p+d
 	case cxmetrics.Wilson:
-		z2 := z * z
-		den := 1 + z2/n
-		c := (p + z2/(2*n)) / den
-		d := z * math.Sqrt(p*q/n+z2/(4*n*n)) / den
-		lo, hi = c-d, c+d
+		lo, hi, err = normal.Wilson(pkg, p, n, z)
 	case cxmetrics.AgrestiCoull:
 		nt := n + z*z
 		pt := (x + z*z/2) / nt

@@ -6,7 +6,7 @@ import (
 	"math"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 )
 
 // CountSeq counts a stream of unweighted scores into bins, which must be l.Bins() empty bins.
@@ -75,13 +75,4 @@ func MOVER(a, la, ua, b, lb, ub float64) (lo, hi float64) {
 // ZTest returns the z statistic d/√v of a difference d with variance v, and its two-sided
 // normal p-value. When v is 0 (the samples all alike) z is 0 and p is 1 for d = 0, 0
 // otherwise.
-func ZTest(d, v float64) (z, p float64) {
-	switch {
-	case v > 0:
-		z = d / math.Sqrt(v)
-		return z, dist.TwoSidedNormalP(z)
-	case d == 0:
-		return 0, 1
-	}
-	return 0, 0
-}
+func ZTest(d, v float64) (z, p float64) { return normal.ZTest(d, v) }

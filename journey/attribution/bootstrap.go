@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/dist"
 	"github.com/cxmetrics/cxmetrics/internal/enum"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
 	"github.com/cxmetrics/cxmetrics/journey"
 )
@@ -281,7 +281,7 @@ func BootstrapEvents(events []journey.Event, conversionEvent string, lookback ti
 
 // checkBootstrap validates what every bootstrap function takes besides the data.
 func checkBootstrap(m Model, rng *rand.Rand, resamples int, level float64) error {
-	if err := dist.CheckLevel("attribution", level); err != nil {
+	if err := normal.CheckLevel("attribution", level); err != nil {
 		return err
 	}
 	switch {

@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
 )
 
@@ -210,7 +210,7 @@ func drawLogNormal(p []float64, rng *rand.Rand, l *mat.TriDense, x, scale []floa
 // [MaxParameterDraws] draws or when draws × periods exceeds [MaxIntervalWork], and one
 // wrapping [cxmetrics.ErrInvalidLevel] for a level outside (0, 1).
 func (d ParameterDraws) LifetimeValueInterval(c Customer, periods int, periodLength, discount, level float64) (cxmetrics.Interval, error) {
-	if err := dist.CheckLevel("clv", level); err != nil {
+	if err := normal.CheckLevel("clv", level); err != nil {
 		return cxmetrics.Interval{}, err
 	}
 	n := len(d.Draws)

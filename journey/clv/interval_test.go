@@ -10,7 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/dist"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
 )
 
@@ -116,7 +116,7 @@ func TestLifetimeValueIntervalCDNOW(t *testing.T) {
 		if k > 1 {
 			tol = 0.06
 		}
-		z := dist.NormalQuantile(0.975)
+		z := normal.Quantile(0.975)
 		if w := iv.Width() / (2 * z * sd); math.Abs(w-1) > tol {
 			t.Errorf("x%d: width %v, delta method 2·%.4f·%v: ratio %.4f", k, iv.Width(), z, sd, w)
 		}

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/dist"
 	"github.com/cxmetrics/cxmetrics/internal/enum"
 	"github.com/cxmetrics/cxmetrics/internal/intern"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/journey"
 )
 
@@ -391,7 +391,7 @@ func (o Options) check() error {
 		return &cxmetrics.InputError{Pkg: pkg, What: "as-of time", Index: -1, Value: o.AsOf, Err: cxmetrics.ErrOutOfRange, Detail: "(years 0000 to 9999)"}
 	}
 	if o.Level != 0 {
-		return dist.CheckLevel(pkg, o.Level)
+		return normal.CheckLevel(pkg, o.Level)
 	}
 	return nil
 }

@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/survey"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 )
 
 // rows counts the cells of the rows of a table while it is built: one row per breakdown
@@ -166,8 +166,9 @@ func wilson(k, n int, level float64) cxmetrics.Interval {
 		return iv
 	}
 	p := float64(k) / float64(n)
-	// The level is valid and n > 0, the only errors Proportion has.
-	lo, hi, _ := survey.Proportion(pkg, cxmetrics.Wilson, p, float64(n), level)
+	// The level is valid, n > 0 and p in [0, 1]: neither call can fail.
+	z, _ := normal.Critical(pkg, level)
+	lo, hi, _ := normal.Wilson(pkg, p, float64(n), z)
 	iv.Estimate, iv.Lower, iv.Upper = 100*p, 100*lo, 100*hi
 	return iv
 }
