@@ -88,10 +88,11 @@ func reserved(name string) bool {
 // file (a stray quote, a wrong number of fields) is a [*cxmetrics.ParseError] wrapping
 // [cxmetrics.ErrCorrupt] and the [*csv.ParseError].
 //
-// ReadEventsCSV parses on every core (GOMAXPROCS goroutines) and holds the file in memory
-// while it parses; the events it returns share one string per distinct user id, event
-// name, channel and property value, and have nil Props when the file has no property
-// columns. [ScanEventsCSV] reads the same file in constant memory.
+// ReadEventsCSV parses on every core (GOMAXPROCS goroutines) as it reads, holding a few
+// blocks of the file at a time besides the events; the events it returns share one
+// string per distinct user id, and one per event name, channel and property value per
+// goroutine, and have nil Props when the file has no property columns. [ScanEventsCSV]
+// reads the same file in constant memory.
 func ReadEventsCSV(r io.Reader) ([]Event, error) { return readEventsCSV(r, blockSize) }
 
 // readEventsCSV is ReadEventsCSV with blocks of about size bytes.

@@ -193,6 +193,10 @@ func readEventsParallel(br *blockReader, first, firstBuf []byte, size int64) (ev
 	tasks := make(chan *part, workers)
 	var failed atomic.Int64 // index of the first part known to fail
 	failed.Store(math.MaxInt64)
+	// The users' table never grows while parsers use it: before a part is handed out,
+	// it must have room for a new user on every record of the parts being parsed.
+	users := new(intern.Shared)
+	var pending atomic.Int64 // records of the parts handed out and not parsed
 	var inflight, running, touched sync.WaitGroup
 	touched.Add(workers)
 	for w := range workers {
@@ -202,7 +206,7 @@ func readEventsParallel(br *blockReader, first, firstBuf []byte, size int64) (ev
 			touch(events[w*len(events)/workers : (w+1)*len(events)/workers])
 			touched.Done()
 			touched.Wait()
-			p := blockParser{h: h, fields: make([][]byte, len(h.Names))}
+			p := blockParser{h: h, users: users, fields: make([][]byte, len(h.Names))}
 			for pt := range tasks {
 				if int64(pt.index) < failed.Load() {
 					var ok bool
@@ -218,6 +222,7 @@ func readEventsParallel(br *blockReader, first, firstBuf []byte, size int64) (ev
 				case br.free <- pt.buf[:cap(pt.buf)]:
 				default:
 				}
+				pending.Add(-int64(len(pt.out)))
 				inflight.Done()
 			}
 		}()
@@ -232,6 +237,14 @@ func readEventsParallel(br *blockReader, first, firstBuf []byte, size int64) (ev
 			copy(grown, events[:total])
 			events = grown
 		}
+		if users.Len()+int(pending.Load())+nl+1 > users.Room() {
+			inflight.Wait()
+			// Room for the users so far again, and for every part that can be
+			// handed out before the next check: those queued, those being parsed,
+			// and this one.
+			users.Reserve(users.Len() + (2*workers+2)*(nl+1))
+		}
+		pending.Add(int64(nl + 1))
 		pt := &part{data: data, buf: buf, out: events[total : total+nl+1], index: len(parts), line: line, first: total}
 		parts = append(parts, pt)
 		line += nl
@@ -254,8 +267,10 @@ func readEventsParallel(br *blockReader, first, firstBuf []byte, size int64) (ev
 	if br.err != io.EOF {
 		// The input failed after the records parsed so far: what it read of the next
 		// ones is parsed up to its error, as the sequential reader would.
-		p := blockParser{h: h}
-		_, err := p.reference(br.rest(), line, make([]Event, bytes.Count(br.carry, []byte{'\n'})+1))
+		lines := bytes.Count(br.carry, []byte{'\n'}) + 1
+		p := blockParser{h: h, users: new(intern.Shared)}
+		p.users.Reserve(lines)
+		_, err := p.reference(br.rest(), line, make([]Event, lines))
 		return nil, true, err
 	}
 	if n == 0 {
@@ -285,7 +300,8 @@ func touch(events []Event) {
 // and property values, so that a name that recurs is held once per goroutine.
 type blockParser struct {
 	h      csvfile.Header
-	users  intern.Strings
+	users  *intern.Shared // shared by the goroutines, so that a user id is held once
+	arena  intern.Arena
 	names  intern.Strings // event names, channels and property values
 	fields [][]byte
 	// The user ids of up to userBatch records whose events wait for them, looked up
@@ -310,7 +326,7 @@ func (p *blockParser) fast(data []byte, out []Event) (n int, ok bool) {
 	done := 0
 	flush := func() {
 		p.ids = slices.Grow(p.ids[:0], len(p.keys))[:len(p.keys)]
-		p.users.Batch(p.keys, p.ids)
+		p.users.Batch(&p.arena, p.keys, p.ids)
 		for j, id := range p.ids {
 			out[done+j].User = id
 		}
@@ -434,7 +450,7 @@ func (p *blockParser) reference(data io.Reader, line int, out []Event) (int, err
 			}
 			return n, err
 		}
-		e.User, e.Name, e.Channel = p.users.String(e.User), p.names.String(e.Name), p.names.String(e.Channel)
+		e.User, e.Name, e.Channel = p.users.String(&p.arena, e.User), p.names.String(e.Name), p.names.String(e.Channel)
 		for k, v := range e.Props {
 			e.Props[k] = p.names.String(v)
 		}

@@ -41,7 +41,7 @@
 // property columns) and rejects the first bad field with a [*cxmetrics.ParseError] naming
 // its line and column, the one error type of every file reader in the module;
 // [WriteEventsCSV] writes a log that reads back to the same events, each time the same
-// instant. ReadEventsCSV parses on every core and holds the file while it parses;
+// instant. ReadEventsCSV parses on every core as it reads;
 // [ScanEventsCSV] yields the same events one at a time in constant memory, for logs
 // larger than memory. [ReadEventsJSON], [ScanEventsJSON] and [WriteEventsJSON] do the
 // same for JSON Lines, one object per event with the CSV columns' names as fields; their

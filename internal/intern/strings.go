@@ -3,7 +3,6 @@ package intern
 import (
 	"hash/maphash"
 	"math/bits"
-	"slices"
 	"unsafe"
 )
 
@@ -14,15 +13,13 @@ import (
 // It is an open-addressing table with linear probing whose slots hold the string, 32 bits
 // of its hash and its first bytes: a look-up of a string of up to inlineLen bytes reads
 // one slot of 32 bytes and no other memory, so that a table too large for the processor's
-// caches costs one cache miss per look-up, and [Strings.Batch] lets the misses of many
-// look-ups overlap.
+// caches costs one cache miss per look-up ([Shared.Batch] lets the misses of many
+// look-ups overlap).
 type Strings struct {
-	slots  []strSlot
-	n      int // strings held, the empty string aside
-	seed   maphash.Seed
-	hashes []uint64 // scratch space of Batch
-	sink   uint32   // keeps the loads of Batch's second pass
-	arena  []byte   // the current chunk of the strings' bytes; its free space is beyond len
+	slots []strSlot
+	n     int // strings held, the empty string aside
+	seed  maphash.Seed
+	arena []byte // the current chunk of the strings' bytes; its free space is beyond len
 }
 
 // inlineLen is the number of leading bytes of a string that its slot holds.
@@ -56,27 +53,6 @@ func (t *Strings) String(s string) string {
 	}
 	t.init()
 	return get(t, s, maphash.String(t.seed, s))
-}
-
-// Batch sets out[i] to Bytes(keys[i]) for every i; out is at least as long as keys. It
-// hashes every key, then reads the first slot of every hash, then looks the keys up, so
-// that the cache misses of a batch of a few dozen look-ups wait for memory together
-// rather than one after the other.
-func (t *Strings) Batch(keys [][]byte, out []string) {
-	t.init()
-	t.hashes = slices.Grow(t.hashes[:0], len(keys))[:len(keys)]
-	for i, k := range keys {
-		t.hashes[i] = maphash.Bytes(t.seed, k)
-	}
-	mask := uint64(len(t.slots) - 1)
-	var sink uint32
-	for _, h := range t.hashes {
-		sink += t.slots[h&mask].tag
-	}
-	t.sink = sink
-	for i, k := range keys {
-		out[i] = get(t, k, t.hashes[i])
-	}
 }
 
 func (t *Strings) init() {

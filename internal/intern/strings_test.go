@@ -48,42 +48,6 @@ func TestStrings(t *testing.T) {
 	if tab.Len() != len(first) {
 		t.Errorf("Len %d, want %d", tab.Len(), len(first))
 	}
-	keys := [][]byte{[]byte("7"), []byte("new"), nil, []byte(long[:5]), []byte("new")}
-	out := make([]string, len(keys))
-	tab.Batch(keys, out)
-	for i, k := range keys {
-		if out[i] != string(k) {
-			t.Errorf("Batch %q: %q", k, out[i])
-		}
-		if s, ok := first[string(k)]; ok && !same(out[i], s) {
-			t.Errorf("Batch %q: a second copy", k)
-		}
-	}
-	if !same(out[1], out[4]) || tab.Len() != len(first)+1 {
-		t.Errorf("Batch added a new key twice or not at all: Len %d", tab.Len())
-	}
-}
-
-// Batch gives the strings Bytes gives, on a table large enough to sweep in order.
-func TestStringsBatch(t *testing.T) {
-	var tab, ref Strings
-	keys := make([][]byte, 50000)
-	out := make([]string, len(keys))
-	for round := range 3 {
-		for i := range keys {
-			keys[i] = []byte("k" + strconv.Itoa((i*7919+round*1000)%60000))
-		}
-		tab.Batch(keys, out)
-		for i, k := range keys {
-			if out[i] != string(k) || !same(out[i], tab.Bytes(k)) {
-				t.Fatalf("round %d, key %q: %q", round, k, out[i])
-			}
-			ref.Bytes(k)
-		}
-		if tab.Len() != ref.Len() {
-			t.Fatalf("round %d: Len %d, want %d", round, tab.Len(), ref.Len())
-		}
-	}
 }
 
 // String copies what it keeps, so that a substring does not keep its larger string alive.
