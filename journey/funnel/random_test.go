@@ -475,9 +475,16 @@ func TestStreamReleasesUsers(t *testing.T) {
 						}
 					}
 				}
-				for _, it := range append(ws.batch[:cap(ws.batch)], slices.Concat(ws.items...)...) {
+				for _, it := range ws.batch[:cap(ws.batch)] {
 					if it.user != "" {
 						t.Fatalf("case %d: user %q kept in a batch", i, it.user)
+					}
+				}
+				for _, rs := range ws.routes {
+					for _, rt := range rs[:cap(rs)] {
+						if rt.user != "" {
+							t.Fatalf("case %d: user %q kept in a route", i, rt.user)
+						}
 					}
 				}
 			}

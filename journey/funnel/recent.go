@@ -95,58 +95,66 @@ func (r *recent) put(user string, id int32) {
 		lenID: uint64(len(user))<<32 | uint64(uint32(id))}
 }
 
-// hashCache is a direct-mapped cache from the address and length of an id string to the
-// string's hash, for the first stage of streamParallel: as with recent, when the events
-// of a user share one string, most events find its hash here without reading the id's
-// bytes, which lie anywhere in memory. A hit is exact for the same reason.
-type hashCache struct {
-	slots []hashSlot // 1 << hashCacheBits
+// router finds the worker that owns a user in streamParallel: the user's hash under the
+// run's seed, scaled to the number of workers. A direct-mapped cache from the address
+// and length of an id string to its worker spares most hashes: as with recent, when the
+// events of a user share one string, most events find their worker there without
+// reading the id's bytes, which lie anywhere in memory. A hit is exact for the same
+// reason.
+type router struct {
+	slots []routeSlot // 1 << routerBits
+	dests [batchSize]uint16
+	miss  [batchSize]uint16
+	addrs [batchSize]uintptr
 }
 
-type hashSlot struct {
+type routeSlot struct {
 	addr uint64
-	n    uint64 // length of the id plus one; 0 when free
-	h    uint64
+	key  uint64 // (length of the id + 1) << 16 | worker; 0 when free
 }
 
-const hashCacheBits = 14 // 16,384 slots of 24 bytes: 384 KB
+const routerBits = 13 // 8,192 slots of 16 bytes: 128 KB
 
 // init empties the cache, reusing its slots.
-func (c *hashCache) init() {
-	if len(c.slots) != 1<<hashCacheBits {
-		c.slots = make([]hashSlot, 1<<hashCacheBits)
+func (c *router) init() {
+	if len(c.slots) != 1<<routerBits {
+		c.slots = make([]routeSlot, 1<<routerBits)
 	}
 	clear(c.slots)
 }
 
-// hashAll sets the hash of the user of every item, maphash.String(seed, user): first
-// from the cache, then, after prefetching the bytes of the ids it missed, by hashing.
-func (c *hashCache) hashAll(seed maphash.Seed, items []item) {
-	var miss [batchSize]*hashSlot
-	var addrs [batchSize]uintptr
+// send appends every route to out[w], w being the worker that owns its user, keeping
+// their order: first from the cache, then, after prefetching the bytes of the ids it
+// missed, by hashing.
+func (c *router) send(seed maphash.Seed, rs []item, out [][]item) {
+	workers := uint64(len(out))
+	dests := c.dests[:len(rs)]
 	n := 0
-	for k := range items {
-		user := items[k].user
+	for k := range rs {
+		user := rs[k].user
 		a := uint64(uintptr(unsafe.Pointer(unsafe.StringData(user))))
-		sl := &c.slots[(a*0x9e3779b97f4a7c15)>>(64-hashCacheBits)]
-		if sl.addr == a && sl.n == uint64(len(user))+1 {
-			items[k].h = sl.h
+		sl := &c.slots[(a*0x9e3779b97f4a7c15)>>(64-routerBits)]
+		if sl.addr == a && sl.key>>16 == uint64(len(user))+1 {
+			dests[k] = uint16(sl.key)
 			continue
 		}
-		miss[k] = sl
-		addrs[n] = uintptr(a)
+		c.miss[n] = uint16(k)
+		c.addrs[n] = uintptr(a)
 		n++
 	}
-	if n == 0 {
-		return
-	}
-	prefetch(addrs[:n])
-	for k := range items {
-		if sl := miss[k]; sl != nil {
-			user := items[k].user
+	if n > 0 {
+		prefetch(c.addrs[:n])
+		for _, k := range c.miss[:n] {
+			user := rs[k].user
 			h := maphash.String(seed, user)
-			items[k].h = h
-			*sl = hashSlot{addr: uint64(uintptr(unsafe.Pointer(unsafe.StringData(user)))), n: uint64(len(user)) + 1, h: h}
+			d := uint16(uint64(uint32(h>>32)) * workers >> 32)
+			dests[k] = d
+			a := uint64(uintptr(unsafe.Pointer(unsafe.StringData(user))))
+			c.slots[(a*0x9e3779b97f4a7c15)>>(64-routerBits)] = routeSlot{addr: a, key: (uint64(len(user))+1)<<16 | uint64(d)}
 		}
+	}
+	for k := range rs {
+		d := dests[k]
+		out[d] = append(out[d], rs[k])
 	}
 }

@@ -125,12 +125,10 @@ func (u *users) addNamed(eng *engine, b []int64, user string) {
 	}
 }
 
-// merge appends the users of v to u.
-func (u *users) merge(v *users) {
-	u.reach = append(u.reach, v.reach...)
-	u.durs = append(u.durs, v.durs...)
-	u.anchors = append(u.anchors, v.anchors...)
-	u.starts = append(u.starts, v.starts...)
+// keep hands u's buffers back to its resultBuffers for the next run.
+func (u *users) keep() {
+	ws := u.ws
+	ws.reach, ws.durs, ws.anchors, ws.starts, ws.group = u.reach, u.durs, u.anchors, u.starts, u.group
 }
 
 // resolve reads, from the anchoring event of each user's counted attempt, the user's
@@ -194,8 +192,8 @@ func (u *users) resolve(events []journey.Event, by string, list bool) {
 // result summarises all users and, with a breakdown, each group. Its only error is a
 // trend of more than MaxPeriods periods.
 func (u *users) result(f *Funnel) (Result, error) {
+	u.keep()
 	ws := u.ws
-	ws.reach, ws.durs, ws.anchors, ws.starts, ws.group = u.reach, u.durs, u.anchors, u.starts, u.group
 	n := len(u.reach)
 	all := reuse(ws.who, n)[:n]
 	for i := range all {

@@ -36,9 +36,10 @@ type workspace struct {
 	ends    []int
 	scratch []int64
 	table   tableBuffers
-	items   [][]item // per destination worker
 	batch   []item
-	hashes  hashCache
+	router  router
+	routes  [][]item // per destination worker
+	res     resultBuffers
 }
 
 // block returns a block of the given width, for one user at a time.
@@ -218,8 +219,8 @@ func (r *Runner) walk(f *Funnel, events []journey.Event, ns *names, workers int)
 }
 
 // parallel runs work on workers goroutines, each with its own workspace and accumulator
-// of counted attempts (the first uses the Runner's), and returns the attempts of all.
-// One worker runs on the calling goroutine.
+// of counted attempts, and returns the attempts of all. One worker runs on the calling
+// goroutine.
 func (r *Runner) parallel(f *Funnel, workers int, work func(w int, ws *workspace, u *users)) users {
 	wss := r.workspaces(workers)
 	if workers == 1 {
@@ -228,24 +229,57 @@ func (r *Runner) parallel(f *Funnel, workers int, work func(w int, ws *workspace
 		return u
 	}
 	us := make([]users, workers)
+	r.fanOut(workers, func(w int) {
+		us[w] = newUsers(f, &wss[w].res, 0)
+		work(w, wss[w], &us[w])
+	})
+	return r.merge(f, us)
+}
+
+// fanOut calls work(w) for w in [0, workers) on as many goroutines and waits for them.
+func (r *Runner) fanOut(workers int, work func(w int)) {
 	var wg sync.WaitGroup
-	for w, ws := range wss {
-		us[w] = newUsers(f, nil, 0)
+	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			work(w, ws, &us[w])
+			work(w)
 		}()
 	}
 	wg.Wait()
+}
+
+// merge returns the counted attempts of all of us, which it copies in parallel, and
+// hands the buffers of each back to its workspace.
+func (r *Runner) merge(f *Funnel, us []users) users {
 	n := 0
-	for _, v := range us {
-		n += len(v.reach)
+	offs := make([]int, len(us)+1)
+	for w := range us {
+		n += len(us[w].reach)
+		offs[w+1] = n
 	}
 	u := r.newUsers(f, n)
-	for w := range us {
-		u.merge(&us[w])
+	s := u.nsteps - 1
+	u.reach = u.reach[:n]
+	u.durs = u.durs[:n*s]
+	if u.keepAnchor {
+		u.anchors = u.anchors[:n]
 	}
+	if u.keepStart {
+		u.starts = u.starts[:n]
+	}
+	r.fanOut(len(us), func(w int) {
+		v, o := &us[w], offs[w]
+		copy(u.reach[o:], v.reach)
+		copy(u.durs[o*s:], v.durs)
+		if u.keepAnchor {
+			copy(u.anchors[o:], v.anchors)
+		}
+		if u.keepStart {
+			copy(u.starts[o:], v.starts)
+		}
+		v.keep()
+	})
 	return u
 }
 
@@ -257,7 +291,7 @@ func (r *Runner) stream(f *Funnel, events []journey.Event, ns *names, workers in
 	if workers == 1 {
 		ws := r.workspaces(1)[0]
 		eng := newEngine(f)
-		tb := newTable(eng, ws.table, len(events), maphash.MakeSeed(), false)
+		tb := newTable(eng, ws.table, len(events))
 		if r.tune.noRecent {
 			tb.recent.off = math.MaxInt
 		}
@@ -309,28 +343,30 @@ type slice struct {
 
 // streamParallel is stream with several workers, each of which owns the users whose
 // hash falls in its share. The log is read in rounds of workers slices of sliceEvents
-// events: first each worker validates and matches one slice and sorts its events by the
-// worker that owns their user; then each worker applies, slice by slice, the events of
-// its users, which therefore reach it in time order. Memory is the users' blocks and
-// the events of one round.
+// events: first each worker validates and matches one slice and sends its events to
+// the workers that own their users; then each worker applies, slice by slice, the
+// events of its users, which therefore reach it in time order. Memory is the users'
+// blocks and the events of one round.
 func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, workers int) (u users, ok bool, err error) {
-	u = r.newUsers(f, 0)
 	wss := r.workspaces(workers)
 	seed := maphash.MakeSeed()
 	tables := make([]*table, workers)
 	for w, ws := range wss {
-		tables[w] = newTable(newEngine(f), ws.table, len(events), seed, true)
-		ws.hashes.init()
-		if len(ws.items) < workers {
-			ws.items = make([][]item, workers)
+		tables[w] = newTable(newEngine(f), ws.table, len(events))
+		if r.tune.noRecent {
+			tables[w].recent.off = math.MaxInt
+		}
+		ws.router.init()
+		if len(ws.routes) < workers {
+			ws.routes = make([][]item, workers)
 		}
 	}
 	defer func() {
 		for w, ws := range wss {
 			ws.table = tables[w].release()
-			for d := range ws.items {
-				clear(ws.items[d][:cap(ws.items[d])]) // drop the caller's strings
-				ws.items[d] = ws.items[d][:0]
+			for d := range ws.routes {
+				clear(ws.routes[d][:cap(ws.routes[d])]) // drop the caller's strings
+				ws.routes[d] = ws.routes[d][:0]
 			}
 		}
 	}()
@@ -341,65 +377,53 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 	}
 	sls := make([]slice, workers)
 	prev := int64(math.MinInt64)
-	var wg sync.WaitGroup
 	for start := 0; start < len(events); start += workers * size {
-		for w, ws := range wss {
+		r.fanOut(workers, func(w int) {
+			ws := wss[w]
 			lo := min(start+w*size, len(events))
 			hi := min(lo+size, len(events))
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				out := ws.items[:workers]
-				for d := range out {
-					out[d] = reuse(out[d], min(2*size/workers, hi-lo))
+			out := ws.routes[:workers]
+			for d := range out {
+				out[d] = reuse(out[d], min(2*size/workers, hi-lo))
+			}
+			// Routes wait in batch until batchSize of them can find their workers
+			// together, so that the reads of the ids' bytes overlap.
+			var batch [batchSize]item
+			n := 0
+			sl := slice{sorted: true, first: math.MaxInt64, last: math.MinInt64}
+			p := int64(math.MinInt64)
+			for i := lo; i < hi; i++ {
+				e := &events[i]
+				t, err := checkEvent(e, i)
+				if err != nil {
+					sl.err = err
+					break
 				}
-				// Items wait in buf until batchSize of them can have their users hashed
-				// together, so that the reads of the ids' bytes overlap.
-				buf := reuse(ws.batch, batchSize)
-				scatter := func() {
-					ws.hashes.hashAll(seed, buf)
-					for k := range buf {
-						d := int(uint64(uint32(buf[k].h>>32)) * uint64(workers) >> 32)
-						out[d] = append(out[d], buf[k])
-					}
-					clear(buf) // drop the caller's strings
-					buf = buf[:0]
+				if i == lo {
+					sl.first = t
 				}
-				sl := slice{sorted: true, first: math.MaxInt64, last: math.MinInt64}
-				p := int64(math.MinInt64)
-				for i := lo; i < hi; i++ {
-					e := &events[i]
-					t, err := checkEvent(e, i)
-					if err != nil {
-						sl.err = err
-						break
-					}
-					if i == lo {
-						sl.first = t
-					}
-					if t < p {
-						sl.sorted = false
-					}
-					p = t
-					if !sl.sorted {
-						continue // only validate the rest
-					}
-					m, x := f.classify(ns, e)
-					if m|x == 0 && !strict {
-						continue
-					}
-					buf = append(buf, item{user: e.User, t: t, id: int64(i), m: m, x: x})
-					if len(buf) == batchSize {
-						scatter()
-					}
+				if t < p {
+					sl.sorted = false
 				}
-				scatter()
-				ws.batch = buf
-				sl.last = p
-				sls[w] = sl
-			}()
-		}
-		wg.Wait()
+				p = t
+				if !sl.sorted {
+					continue // only validate the rest
+				}
+				m, x := f.classify(ns, e)
+				if m|x == 0 && !strict {
+					continue
+				}
+				batch[n] = item{user: e.User, t: t, id: int64(i), m: m, x: x}
+				if n++; n == batchSize {
+					ws.router.send(seed, batch[:n], out)
+					n = 0
+				}
+			}
+			ws.router.send(seed, batch[:n], out)
+			clear(batch[:]) // drop the caller's strings
+			sl.last = p
+			sls[w] = sl
+		})
 		for _, sl := range sls {
 			if sl.err != nil {
 				return u, false, sl.err
@@ -413,27 +437,23 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 				prev = sl.last
 			}
 		}
-		for d := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				tb := tables[d]
-				for _, ws := range wss {
-					its := ws.items[d]
-					for len(its) > 0 {
-						k := min(len(its), batchSize)
-						tb.apply(its[:k])
-						its = its[k:]
-					}
+		r.fanOut(workers, func(d int) {
+			tb := tables[d]
+			for _, src := range wss {
+				for its := src.routes[d]; len(its) > 0; {
+					k := min(len(its), batchSize)
+					tb.apply(its[:k])
+					its = its[k:]
 				}
-			}()
-		}
-		wg.Wait()
+			}
+		})
 	}
-	for _, tb := range tables {
-		tb.collect(&u)
-	}
-	return u, true, nil
+	us := make([]users, workers)
+	r.fanOut(workers, func(w int) {
+		us[w] = newUsers(f, &wss[w].res, 0)
+		tables[w].collect(&us[w])
+	})
+	return r.merge(f, us), true, nil
 }
 
 // newUsers returns an empty accumulator of counted attempts with room for n users.

@@ -5,11 +5,10 @@ import (
 	"unsafe"
 )
 
-// item is one event that may change some user's state: the user, the hash of the user's
-// id (when the sender computed it), the time, the event id and what the event matches.
+// item is one event that may change some user's state: the user, the time, the event id
+// and what the event matches.
 type item struct {
 	user string
-	h    uint64
 	t    int64
 	id   int64
 	m, x uint32 // steps matched; exclusion levels
@@ -37,10 +36,9 @@ type table struct {
 	used    int
 	n       int // users
 	limit   int // the number of events, which bounds the users; 0 for no bound
-	// hashed says that items carry the hash of their user; otherwise the table computes
-	// it. The recent cache spares finding the users it knows in the table.
-	hashed bool
+	// The recent cache spares finding the users it knows in the table.
 	recent recent
+	hs     [batchSize]uint64 // the hashes of the users of a batch
 	ids    [batchSize]int32
 	todo   [batchSize]int32
 	addrs  []uintptr // the addresses to prefetch
@@ -68,11 +66,10 @@ type tableBuffers struct {
 	recent  []recentSlot
 }
 
-// newTable prepares a table for at most limit users (0: no bound), reusing buf. With
-// hashed, items come with the hash of their user under seed.
-func newTable(eng *engine, buf tableBuffers, limit int, seed maphash.Seed, hashed bool) *table {
-	tb := &table{eng: eng, width: eng.width, seed: seed, chunks: buf.chunks,
-		entries: buf.entries, limit: limit, hashed: hashed}
+// newTable prepares a table for at most limit users (0: no bound), reusing buf.
+func newTable(eng *engine, buf tableBuffers, limit int) *table {
+	tb := &table{eng: eng, width: eng.width, seed: maphash.MakeSeed(), chunks: buf.chunks,
+		entries: buf.entries, limit: limit}
 	if len(tb.entries) < 1<<10 {
 		tb.entries = make([]uint64, 1<<10)
 	}
@@ -180,8 +177,7 @@ func (tb *table) grow() {
 	}
 }
 
-// hash returns the hash of a user id as the table uses it. Senders that compute it for
-// a hashed table use the table's seed.
+// hash returns the hash of a user id as the table uses it.
 func (tb *table) hash(user string) uint64 { return maphash.String(tb.seed, user) }
 
 // apply finds the users of at most batchSize items, adding those who start an attempt,
@@ -211,25 +207,24 @@ func (tb *table) apply(items []item) {
 	// Each prefetch below asks for memory that the next loop reads, in cache lines that
 	// are far apart: the user ids, the table entries, and the users' ids and blocks.
 	addrs := tb.addrs[:0]
-	if !tb.hashed {
-		for _, k := range todo {
-			addrs = append(addrs, uintptr(unsafe.Pointer(unsafe.StringData(items[k].user))))
-		}
-		prefetch(addrs)
-		addrs = addrs[:0]
-		for _, k := range todo {
-			items[k].h = tb.hash(items[k].user)
-		}
+	for _, k := range todo {
+		addrs = append(addrs, uintptr(unsafe.Pointer(unsafe.StringData(items[k].user))))
+	}
+	prefetch(addrs)
+	addrs = addrs[:0]
+	hs := &tb.hs
+	for _, k := range todo {
+		hs[k] = tb.hash(items[k].user)
 	}
 	for _, k := range todo {
-		addrs = append(addrs, uintptr(unsafe.Pointer(&tb.entries[items[k].h&tb.mask])))
+		addrs = append(addrs, uintptr(unsafe.Pointer(&tb.entries[hs[k]&tb.mask])))
 	}
 	prefetch(addrs)
 	addrs = addrs[:0]
 	starts := tb.eng.starts
 	next := tb.n // the likely number of the next new user
 	for _, k := range todo {
-		id := tb.guess(items[k].h)
+		id := tb.guess(hs[k])
 		if id < 0 && (cache || items[k].m&starts != 0) {
 			id = next
 			next++
@@ -249,14 +244,14 @@ func (tb *table) apply(items []item) {
 	prefetch(addrs)
 	for _, k := range todo {
 		it := &items[k]
-		id, pos := tb.find(it.h, it.user)
+		id, pos := tb.find(hs[k], it.user)
 		if id < 0 {
 			if !cache && it.m&starts == 0 {
 				// Nothing to do before the first step. With the cache on, such users
 				// are added too, so that their later events find them in the cache.
 				continue
 			}
-			id = tb.insert(it.h, pos, it.user)
+			id = tb.insert(hs[k], pos, it.user)
 		}
 		ids[k] = id
 		if cache {
