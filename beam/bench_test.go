@@ -7,7 +7,6 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 
 	"github.com/cxmetrics/cxmetrics/nps"
 )
@@ -37,8 +36,8 @@ type discardFn struct{}
 func (discardFn) ProcessElement(string, nps.Result) {}
 
 // BenchmarkNPSPerKey10M runs NPSPerKey over 10 million scores on 100 keys, generated in
-// 16 shards, on the local runner (-runner=direct for the legacy direct runner), and
-// reports scores a second. It takes tens of seconds, so run it alone:
+// 16 shards, on the direct runner (with -tags prism on prism), and reports scores a
+// second. It takes tens of seconds, so run it alone:
 //
 //	go test -run '^$' -bench NPSPerKey10M -benchtime 1x
 func BenchmarkNPSPerKey10M(b *testing.B) {
@@ -56,7 +55,7 @@ func BenchmarkNPSPerKey10M(b *testing.B) {
 			b.Fatal(err)
 		}
 		beam.ParDo0(s, discardFn{}, out)
-		if err := ptest.Run(p); err != nil {
+		if err := runPipeline(p); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
 package cxbeam
 
 import (
+	"bytes"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -26,11 +28,14 @@ type combiner[A, I, R any] interface {
 	ExtractOutput(A) (R, error)
 }
 
-// combineSplit runs fn as a runner would: the inputs in random bundles, each bundle's
-// accumulator through the coder, the accumulators merged in random order.
-func combineSplit[A, I, R any](t *testing.T, rng *rand.Rand, fn combiner[A, I, R],
-	enc func(A) ([]byte, error), dec func([]byte) (A, error), in []I) (R, error) {
+// combineSplit runs fn as a runner that lifts the combine would: the inputs in random
+// bundles, each bundle's accumulator encoded and decoded by the coder Beam infers for the
+// accumulator type (as beam.Combine does for the runner), the accumulators merged in
+// random order.
+func combineSplit[A, I, R any](t *testing.T, rng *rand.Rand, fn combiner[A, I, R], in []I) (R, error) {
 	t.Helper()
+	enc := beam.NewElementEncoder(reflect.TypeFor[A]())
+	dec := beam.NewElementDecoder(reflect.TypeFor[A]())
 	var accs []A
 	for len(in) > 0 {
 		k := 1 + rng.IntN(len(in))
@@ -42,11 +47,12 @@ func combineSplit[A, I, R any](t *testing.T, rng *rand.Rand, fn combiner[A, I, R
 				return zero, err
 			}
 		}
-		b, err := enc(acc)
+		var b bytes.Buffer
+		require.NoError(t, enc.Encode(acc, &b))
+		got, err := dec.Decode(&b)
 		require.NoError(t, err)
-		acc, err = dec(b)
-		require.NoError(t, err)
-		accs = append(accs, acc)
+		require.Zero(t, b.Len(), "bytes left after decoding")
+		accs = append(accs, got.(A))
 		in = in[k:]
 	}
 	if len(accs) == 0 {
@@ -122,12 +128,12 @@ func TestCombineMatchesCompute(t *testing.T) {
 			w[0] = 1 // so that the weights never all vanish
 			want, err := nps.Compute(s, nil)
 			require.NoError(t, err)
-			got, err := combineSplit(t, rng, &NPSFn{}, encodeNPSTally, decodeNPSTally, s)
+			got, err := combineSplit(t, rng, &NPSFn{}, s)
 			require.NoError(t, err)
 			assertClose(t, want, got, 0)
 			want, err = nps.Compute(s, w)
 			require.NoError(t, err)
-			got, err = combineSplit(t, rng, &WeightedNPSFn{Scale: nps.Standard}, encodeNPSTally, decodeNPSTally, zipWeights(s, w))
+			got, err = combineSplit(t, rng, &WeightedNPSFn{Scale: nps.Standard}, zipWeights(s, w))
 			require.NoError(t, err)
 			assertClose(t, want, got, 1e-12)
 
@@ -135,7 +141,7 @@ func TestCombineMatchesCompute(t *testing.T) {
 			w[0] = 1
 			want, err = nps.ComputeScale(npsScale, s, w)
 			require.NoError(t, err)
-			got, err = combineSplit(t, rng, &WeightedNPSFn{Scale: npsScale}, encodeNPSTally, decodeNPSTally, zipWeights(s, w))
+			got, err = combineSplit(t, rng, &WeightedNPSFn{Scale: npsScale}, zipWeights(s, w))
 			require.NoError(t, err)
 			assertClose(t, want, got, 1e-12)
 
@@ -143,12 +149,12 @@ func TestCombineMatchesCompute(t *testing.T) {
 			w[0] = 1
 			wantC, err := csat.Compute(s, nil)
 			require.NoError(t, err)
-			gotC, err := combineSplit(t, rng, &CSATFn{}, encodeCSATTally, decodeCSATTally, s)
+			gotC, err := combineSplit(t, rng, &CSATFn{}, s)
 			require.NoError(t, err)
 			assertClose(t, wantC, gotC, 0)
 			wantC, err = csat.Compute(s, w)
 			require.NoError(t, err)
-			gotC, err = combineSplit(t, rng, &WeightedCSATFn{}, encodeCSATTally, decodeCSATTally, zipWeights(s, w))
+			gotC, err = combineSplit(t, rng, &WeightedCSATFn{}, zipWeights(s, w))
 			require.NoError(t, err)
 			assertClose(t, wantC, gotC, 1e-12)
 
@@ -159,12 +165,12 @@ func TestCombineMatchesCompute(t *testing.T) {
 			if n == 1 {
 				require.NoError(t, err)
 			}
-			gotE, err := combineSplit(t, rng, &CESFn{Scale: scale}, encodeCESTally, decodeCESTally, s)
+			gotE, err := combineSplit(t, rng, &CESFn{Scale: scale}, s)
 			require.NoError(t, err)
 			assertClose(t, wantE, gotE, 0)
 			wantE, err = ces.ComputeScale(scale, s, w)
 			require.NoError(t, err)
-			gotE, err = combineSplit(t, rng, &WeightedCESFn{Scale: scale}, encodeCESTally, decodeCESTally, zipWeights(s, w))
+			gotE, err = combineSplit(t, rng, &WeightedCESFn{Scale: scale}, zipWeights(s, w))
 			require.NoError(t, err)
 			assertClose(t, wantE, gotE, 1e-12)
 		}
@@ -183,31 +189,31 @@ func TestCombineErrors(t *testing.T) {
 		text string
 	}{
 		{"nps score", func() error {
-			_, err := combineSplit(t, rng, &NPSFn{}, encodeNPSTally, decodeNPSTally, []int{10, 11})
+			_, err := combineSplit(t, rng, &NPSFn{}, []int{10, 11})
 			return err
 		}, cxmetrics.ErrOutOfRange, "nps: score 11: out of range [0, 10]"},
 		{"nps weight", func() error {
-			_, err := combineSplit(t, rng, &WeightedNPSFn{}, encodeNPSTally, decodeNPSTally, []Weighted{{9, 1}, {9, -2}})
+			_, err := combineSplit(t, rng, &WeightedNPSFn{}, []Weighted{{9, 1}, {9, -2}})
 			return err
 		}, cxmetrics.ErrNegativeWeight, "weight -2"},
 		{"csat score", func() error {
-			_, err := combineSplit(t, rng, &CSATFn{}, encodeCSATTally, decodeCSATTally, []int{0})
+			_, err := combineSplit(t, rng, &CSATFn{}, []int{0})
 			return err
 		}, cxmetrics.ErrOutOfRange, "csat: score 0"},
 		{"csat weight", func() error {
-			_, err := combineSplit(t, rng, &WeightedCSATFn{}, encodeCSATTally, decodeCSATTally, []Weighted{{4, math.NaN()}})
+			_, err := combineSplit(t, rng, &WeightedCSATFn{}, []Weighted{{4, math.NaN()}})
 			return err
 		}, cxmetrics.ErrNotFinite, "weight NaN"},
 		{"ces rating", func() error {
-			_, err := combineSplit(t, rng, &CESFn{}, encodeCESTally, decodeCESTally, []int{8})
+			_, err := combineSplit(t, rng, &CESFn{}, []int{8})
 			return err
 		}, cxmetrics.ErrOutOfRange, "8"},
 		{"ces weight", func() error {
-			_, err := combineSplit(t, rng, &WeightedCESFn{}, encodeCESTally, decodeCESTally, []Weighted{{4, 1e200}})
+			_, err := combineSplit(t, rng, &WeightedCESFn{}, []Weighted{{4, 1e200}})
 			return err
 		}, cxmetrics.ErrOutOfRange, "1e+200"},
 		{"nps zero weights", func() error {
-			_, err := combineSplit(t, rng, &WeightedNPSFn{}, encodeNPSTally, decodeNPSTally, []Weighted{{9, 0}, {3, 0}})
+			_, err := combineSplit(t, rng, &WeightedNPSFn{}, []Weighted{{9, 0}, {3, 0}})
 			return err
 		}, cxmetrics.ErrEmpty, "nps"},
 		{"nps scale", func() error {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/passert"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -229,7 +228,7 @@ func TestPerKeyMatchesCompute(t *testing.T) {
 				require.NoError(t, err)
 				beam.ParDo0(s, &expectOneFn{Want: d.all, Tol: tol}, one)
 				passert.Count(s, one, "results", 1)
-				require.NoError(t, ptest.Run(p))
+				require.NoError(t, runPipeline(p))
 			})
 		}
 	}
@@ -264,7 +263,7 @@ func TestBadRowFails(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p, s := beam.NewPipelineWithRoot()
 			require.NoError(t, tc.build(s))
-			err := ptest.Run(p)
+			err := runPipeline(p)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.text)
 		})
@@ -305,7 +304,7 @@ func TestSplitDeadLetter(t *testing.T) {
 	require.NoError(t, err)
 	passert.Empty(s, kvalid)
 	passert.Equals(s, krejected, Rejected{"k", 2, -1, "csat: weight -1: negative weight"})
-	require.NoError(t, ptest.Run(p))
+	require.NoError(t, runPipeline(p))
 }
 
 // TestEmptyInput checks that an empty PCollection gives no Result, as beam.Combine does.
@@ -314,7 +313,7 @@ func TestEmptyInput(t *testing.T) {
 	out, err := NPS(s, nps.Standard, beam.CreateList(s, []int{}))
 	require.NoError(t, err)
 	passert.Empty(s, out)
-	require.NoError(t, ptest.Run(p))
+	require.NoError(t, runPipeline(p))
 }
 
 // TestTransformErrors checks the errors of pipeline construction: an invalid scale and
