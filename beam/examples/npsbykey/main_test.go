@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
+	"flag"
 	"math"
 	"os"
 	"path/filepath"
@@ -9,14 +11,19 @@ import (
 	"testing"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+	//lint:ignore SA1019 the direct runner links half the packages of prism; the command runs on prism with -tags prism.
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/direct"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func TestMain(m *testing.M) { ptest.Main(m) }
+func TestMain(m *testing.M) {
+	flag.Parse()
+	beam.Init()
+	os.Exit(m.Run())
+}
 
-// run runs the pipeline on the given input text and returns the output file's records.
+// run runs the pipeline on Beam's direct runner on the given input text and returns the output file's records.
 func run(t *testing.T, input string) ([][]string, error) {
 	t.Helper()
 	dir := t.TempDir()
@@ -24,7 +31,7 @@ func run(t *testing.T, input string) ([][]string, error) {
 	require.NoError(t, os.WriteFile(in, []byte(input), 0o644))
 	p, s := beam.NewPipelineWithRoot()
 	require.NoError(t, build(s, in, out))
-	if err := ptest.Run(p); err != nil {
+	if _, err := direct.Execute(context.Background(), p); err != nil {
 		return nil, err
 	}
 	f, err := os.Open(out)
@@ -98,5 +105,31 @@ func TestBadRows(t *testing.T) {
 		_, err := run(t, tc.input)
 		require.Error(t, err, tc.input)
 		assert.Contains(t, err.Error(), tc.text)
+	}
+}
+
+func TestRunnerName(t *testing.T) {
+	for _, tc := range []struct{ flag, want, err string }{
+		{"", "direct", ""},
+		{"direct", "direct", ""},
+		{"DirectRunner", "DirectRunner", ""},
+		{"nosuch", "", `npsbykey: unknown runner "nosuch": this build has`},
+	} {
+		got, err := runnerName(tc.flag)
+		if tc.err != "" {
+			require.Error(t, err, tc.flag)
+			assert.Contains(t, err.Error(), tc.err)
+			continue
+		}
+		require.NoError(t, err, tc.flag)
+		assert.Equal(t, tc.want, got)
+	}
+	for name, tag := range tags {
+		_, err := runnerName(name)
+		if linked[name] {
+			assert.NoError(t, err, name)
+		} else {
+			assert.EqualError(t, err, `npsbykey: runner "`+name+`" is not linked in: build with -tags `+tag)
+		}
 	}
 }
