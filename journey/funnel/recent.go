@@ -95,8 +95,10 @@ func (r *recent) put(user string, id int32) {
 		lenID: uint64(len(user))<<32 | uint64(uint32(id))}
 }
 
-// router finds the worker that owns a user in streamParallel: the user's hash under the
-// run's seed, scaled to the number of workers. A direct-mapped cache from the address
+// router finds the worker that owns a user in streamParallel: bits 16 to 47 of the
+// user's hash (userHash) under the run's seed, scaled to the number of workers; the
+// table of a worker takes the low bits, and the top ones as tags. It hands the hashes
+// it computes on to the tables. A direct-mapped cache from the address
 // and length of an id string to its worker spares most hashes: as with recent, when the
 // events of a user share one string, most events find their worker there without
 // reading the id's bytes, which lie anywhere in memory. A hit is exact for the same
@@ -113,7 +115,7 @@ type routeSlot struct {
 	key  uint64 // (length of the id + 1) << 16 | worker; 0 when free
 }
 
-const routerBits = 13 // 8,192 slots of 16 bytes: 128 KB
+const routerBits = 15 // 32,768 slots of 16 bytes: 512 KB
 
 // init empties the cache, reusing its slots.
 func (c *router) init() {
@@ -146,8 +148,9 @@ func (c *router) send(seed maphash.Seed, rs []item, out [][]item) {
 		prefetch(c.addrs[:n])
 		for _, k := range c.miss[:n] {
 			user := rs[k].user
-			h := maphash.String(seed, user)
-			d := uint16(uint64(uint32(h>>32)) * workers >> 32)
+			h := userHash(seed, user)
+			rs[k].h = h
+			d := uint16(uint64(uint32(h>>16)) * workers >> 32)
 			dests[k] = d
 			a := uint64(uintptr(unsafe.Pointer(unsafe.StringData(user))))
 			c.slots[(a*0x9e3779b97f4a7c15)>>(64-routerBits)] = routeSlot{addr: a, key: (uint64(len(user))+1)<<16 | uint64(d)}

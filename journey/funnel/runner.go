@@ -26,6 +26,10 @@ type Runner struct {
 		sliceEvents        int  // events per slice of streamParallel
 		minEventsPerWorker int  // events per worker
 		noRecent           bool // keep the recent cache off
+		// around, when set, runs each worker's share of a fan-out: it must call
+		// work(w) once; fanned, when set, is called after each fan-out.
+		around func(w int, work func(w int))
+		fanned func()
 	}
 }
 
@@ -243,10 +247,17 @@ func (r *Runner) fanOut(workers int, work func(w int)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if r.tune.around != nil {
+				r.tune.around(w, work)
+				return
+			}
 			work(w)
 		}()
 	}
 	wg.Wait()
+	if r.tune.fanned != nil {
+		r.tune.fanned()
+	}
 }
 
 // merge returns the counted attempts of all of us, which it copies in parallel, and
@@ -291,7 +302,7 @@ func (r *Runner) stream(f *Funnel, events []journey.Event, ns *names, workers in
 	if workers == 1 {
 		ws := r.workspaces(1)[0]
 		eng := newEngine(f)
-		tb := newTable(eng, ws.table, len(events))
+		tb := newTable(eng, ws.table, len(events), maphash.MakeSeed())
 		if r.tune.noRecent {
 			tb.recent.off = math.MaxInt
 		}
@@ -352,7 +363,7 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 	seed := maphash.MakeSeed()
 	tables := make([]*table, workers)
 	for w, ws := range wss {
-		tables[w] = newTable(newEngine(f), ws.table, len(events))
+		tables[w] = newTable(newEngine(f), ws.table, len(events), seed)
 		if r.tune.noRecent {
 			tables[w].recent.off = math.MaxInt
 		}

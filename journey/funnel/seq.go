@@ -2,6 +2,7 @@ package funnel
 
 import (
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"math"
 	"strconv"
@@ -70,7 +71,7 @@ func (r *Runner) RunSeq(f Funnel, order SeqOrder, seq iter.Seq2[journey.Event, e
 	if order == ByTime {
 		// The recent cache compares the addresses of id strings, which is exact only
 		// while every event stays in memory: off.
-		tb = newTable(eng, ws.table, 0)
+		tb = newTable(eng, ws.table, 0, maphash.MakeSeed())
 		tb.recent.off = math.MaxInt
 	} else {
 		b = ws.block(eng.width)

@@ -5,14 +5,20 @@ import (
 	"unsafe"
 )
 
-// item is one event that may change some user's state: the user, the time, the event id
-// and what the event matches.
+// item is one event that may change some user's state: the user, the hash of the user's
+// id when the sender computed it (userHash; 0 when not), the time, the event id and what
+// the event matches.
 type item struct {
 	user string
+	h    uint64
 	t    int64
 	id   int64
 	m, x uint32 // steps matched; exclusion levels
 }
+
+// userHash returns the hash of a user id as tables use it: never 0, so that 0 can mean
+// unknown.
+func userHash(seed maphash.Seed, user string) uint64 { return maphash.String(seed, user) | 1<<63 }
 
 // table holds the state of many users whose events arrive in time order, in any
 // interleaving: an open-addressing hash table from user id to a dense number, and a
@@ -66,9 +72,10 @@ type tableBuffers struct {
 	recent  []recentSlot
 }
 
-// newTable prepares a table for at most limit users (0: no bound), reusing buf.
-func newTable(eng *engine, buf tableBuffers, limit int) *table {
-	tb := &table{eng: eng, width: eng.width, seed: maphash.MakeSeed(), chunks: buf.chunks,
+// newTable prepares a table for at most limit users (0: no bound), reusing buf. Items
+// that come with the hash of their user computed it with seed.
+func newTable(eng *engine, buf tableBuffers, limit int, seed maphash.Seed) *table {
+	tb := &table{eng: eng, width: eng.width, seed: seed, chunks: buf.chunks,
 		entries: buf.entries, limit: limit}
 	if len(tb.entries) < 1<<10 {
 		tb.entries = make([]uint64, 1<<10)
@@ -168,7 +175,7 @@ func (tb *table) grow() {
 	tb.entries = make([]uint64, 2*len(tb.entries))
 	tb.mask = uint64(len(tb.entries) - 1)
 	for id := range tb.n {
-		h := maphash.String(tb.seed, tb.chunks[id/chunkUsers].users[id%chunkUsers])
+		h := userHash(tb.seed, tb.chunks[id/chunkUsers].users[id%chunkUsers])
 		i := h & tb.mask
 		for tb.entries[i] != 0 {
 			i = (i + 1) & tb.mask
@@ -176,9 +183,6 @@ func (tb *table) grow() {
 		tb.entries[i] = h>>32<<32 | uint64(id+1)
 	}
 }
-
-// hash returns the hash of a user id as the table uses it.
-func (tb *table) hash(user string) uint64 { return maphash.String(tb.seed, user) }
 
 // apply finds the users of at most batchSize items, adding those who start an attempt,
 // and applies the items in order.
@@ -207,14 +211,20 @@ func (tb *table) apply(items []item) {
 	// Each prefetch below asks for memory that the next loop reads, in cache lines that
 	// are far apart: the user ids, the table entries, and the users' ids and blocks.
 	addrs := tb.addrs[:0]
-	for _, k := range todo {
-		addrs = append(addrs, uintptr(unsafe.Pointer(unsafe.StringData(items[k].user))))
-	}
-	prefetch(addrs)
-	addrs = addrs[:0]
 	hs := &tb.hs
 	for _, k := range todo {
-		hs[k] = tb.hash(items[k].user)
+		if hs[k] = items[k].h; hs[k] == 0 {
+			addrs = append(addrs, uintptr(unsafe.Pointer(unsafe.StringData(items[k].user))))
+		}
+	}
+	if len(addrs) > 0 {
+		prefetch(addrs)
+		addrs = addrs[:0]
+		for _, k := range todo {
+			if hs[k] == 0 {
+				hs[k] = userHash(tb.seed, items[k].user)
+			}
+		}
 	}
 	for _, k := range todo {
 		addrs = append(addrs, uintptr(unsafe.Pointer(&tb.entries[hs[k]&tb.mask])))

@@ -1,0 +1,140 @@
+package funnel
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cxmetrics/cxmetrics/journey"
+)
+
+// TestWorkersSpeedup runs the benchmark funnel with 1 and 2 workers alternately,
+// CXBENCH_FUNNEL_WORKERS times each, on the benchmark log sorted by time (with shared
+// and with separate id strings), sorted by user, and in no order (grouped), and prints
+// for each the best and the median wall time and process CPU time (user+sys), and the
+// critical path in CPU time: the CPU time of the calling goroutine outside the workers
+// plus, for each fan-out of workers, the largest CPU time of one of its workers (each
+// worker measured on its own locked thread). On a machine whose cores other processes
+// share, the wall time says little, and CPU(1 worker) / critical path(2 workers) is the
+// speedup that two free cores would give. It runs only when that variable is set, as
+// it takes about a minute.
+func TestWorkersSpeedup(t *testing.T) {
+	reps, _ := strconv.Atoi(os.Getenv("CXBENCH_FUNNEL_WORKERS"))
+	if reps <= 0 {
+		t.Skip("set CXBENCH_FUNNEL_WORKERS to time 1 and 2 workers")
+	}
+	scrambled := func() []journey.Event {
+		// Each user's events reversed in place keep the users' positions but not the
+		// time order: the log is grouped.
+		events := slices.Clone(benchLogByUser())
+		for i := 0; i < len(events); {
+			j := i
+			for j < len(events) && events[j].User == events[i].User {
+				j++
+			}
+			slices.Reverse(events[i:j])
+			i = j
+		}
+		return events
+	}
+	logs := []struct {
+		name   string
+		events func() []journey.Event
+	}{
+		{"time-sorted", benchLog},
+		{"time-sorted, own strings", benchLogOwnStrings},
+		{"user-sorted", benchLogByUser},
+		{"grouped", scrambled},
+	}
+	if only := os.Getenv("CXBENCH_FUNNEL_LOG"); only != "" {
+		logs = slices.DeleteFunc(logs, func(l struct {
+			name   string
+			events func() []journey.Event
+		}) bool {
+			return !strings.HasPrefix(l.name, only)
+		})
+	}
+	for _, l := range logs {
+		events := l.events()
+		type sample struct{ wall, cpu, path time.Duration }
+		samples := map[int][]sample{}
+		runners := map[int]*Runner{1: new(Runner), 2: new(Runner)}
+		var want Result
+		for rep := range reps + 1 {
+			for _, workers := range []int{1, 2} {
+				f := benchFunnel(Ordered, LatestStart)
+				f.Workers = workers
+				r := runners[workers]
+				// The largest worker CPU time of each fan-out, and the sum over all.
+				var mu sync.Mutex
+				var path, inWorkers time.Duration
+				var fan []time.Duration
+				r.tune.around = func(w int, work func(int)) {
+					runtime.LockOSThread()
+					defer runtime.UnlockOSThread()
+					c0 := threadCPU()
+					work(w)
+					c := threadCPU() - c0
+					mu.Lock()
+					fan = append(fan, c)
+					inWorkers += c
+					mu.Unlock()
+				}
+				r.tune.fanned = func() {
+					mu.Lock()
+					if len(fan) > 0 {
+						path += slices.Max(fan)
+					}
+					fan = fan[:0]
+					mu.Unlock()
+				}
+				c0, t0 := cpuTime(), time.Now()
+				res, err := r.Run(f, events)
+				wall, cpu := time.Since(t0), cpuTime()-c0
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rep == 0 {
+					if workers == 1 {
+						want = res
+					} else if !equalResults(want, res) {
+						t.Fatalf("%s: 2 workers disagree with 1", l.name)
+					}
+					continue // warm-up
+				}
+				if workers == 1 {
+					path, inWorkers = 0, 0
+				}
+				samples[workers] = append(samples[workers], sample{wall, cpu, cpu - inWorkers + path})
+			}
+		}
+		load, _ := os.ReadFile("/proc/loadavg")
+		stat := func(workers int, get func(sample) time.Duration) (time.Duration, time.Duration) {
+			var d []time.Duration
+			for _, s := range samples[workers] {
+				d = append(d, get(s))
+			}
+			return best(d), median64(d)
+		}
+		fmt.Printf("%s, %d runs each, load average %s", l.name, reps, load)
+		for _, workers := range []int{1, 2} {
+			wb, wm := stat(workers, func(s sample) time.Duration { return s.wall })
+			cb, cm := stat(workers, func(s sample) time.Duration { return s.cpu })
+			pb, pm := stat(workers, func(s sample) time.Duration { return s.path })
+			fmt.Printf("  %d worker(s): wall best %.3fs median %.3fs; CPU best %.3fs median %.3fs; critical path best %.3fs median %.3fs\n",
+				workers, wb.Seconds(), wm.Seconds(), cb.Seconds(), cm.Seconds(), pb.Seconds(), pm.Seconds())
+		}
+		w1b, w1m := stat(1, func(s sample) time.Duration { return s.wall })
+		w2b, w2m := stat(2, func(s sample) time.Duration { return s.wall })
+		c1b, c1m := stat(1, func(s sample) time.Duration { return s.cpu })
+		p2b, p2m := stat(2, func(s sample) time.Duration { return s.path })
+		fmt.Printf("  speedup: wall %.2fx (best) %.2fx (median); CPU(1) / critical path(2) %.2fx (best) %.2fx (median)\n",
+			w1b.Seconds()/w2b.Seconds(), w1m.Seconds()/w2m.Seconds(), c1b.Seconds()/p2b.Seconds(), c1m.Seconds()/p2m.Seconds())
+	}
+}
