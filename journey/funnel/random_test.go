@@ -491,3 +491,36 @@ func TestStreamReleasesUsers(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkersSummariseManyUsers runs a log with enough users who reach the first step
+// for the workers to summarise the times to convert in parallel, and checks that two
+// workers give the one-worker result.
+func TestWorkersSummariseManyUsers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 1))
+	const users = 90_000 // about 72,000 reach the first step
+	var events []journey.Event
+	for i := range 4 * users {
+		events = append(events, journey.Event{
+			User: "user-" + strconv.Itoa(rng.IntN(users)),
+			Name: []string{"A", "B", "C"}[rng.IntN(3)],
+			Time: base.Add(time.Duration(i) * time.Second),
+		})
+	}
+	f := Funnel{Steps: steps("A", "B", "C"), Window: 20 * time.Hour, Workers: 1,
+		Bins: []time.Duration{time.Minute, time.Hour}}
+	want, err := f.Run(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want.Users < minEventsPerWorker {
+		t.Fatalf("only %d users reached the first step", want.Users)
+	}
+	f.Workers = 2
+	got, err := f.Run(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !equalResults(want, got) {
+		t.Fatalf("2 workers: want %+v\ngot  %+v", want, got)
+	}
+}

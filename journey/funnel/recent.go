@@ -115,7 +115,7 @@ type routeSlot struct {
 	key  uint64 // (length of the id + 1) << 16 | worker; 0 when free
 }
 
-const routerBits = 15 // 32,768 slots of 16 bytes: 512 KB
+const routerBits = 14 // 16,384 slots of 16 bytes: 256 KB
 
 // init empties the cache, reusing its slots.
 func (c *router) init() {

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/cxmetrics/cxmetrics"
@@ -33,6 +34,10 @@ type users struct {
 	ids   []string
 	// named says that the users come with their ids (addNamed), for user lists.
 	named bool
+	// workers, when more than 1, is the number of goroutines that fan runs to summarise
+	// all users.
+	workers int
+	fan     func(workers int, work func(w int))
 }
 
 // resultBuffers are the buffers of the counted attempts that a Runner keeps for its next
@@ -201,7 +206,7 @@ func (u *users) result(f *Funnel) (Result, error) {
 	}
 	scratch := reuse(ws.scratch, n)
 	ws.who, ws.scratch = all, scratch
-	r := u.summary(f, all, scratch)
+	r := u.summary(f, all, scratch, u.workers)
 	if u.keepStart {
 		var err error
 		if r.Trend, err = u.trend(f); err != nil {
@@ -228,7 +233,7 @@ func (u *users) result(f *Funnel) (Result, error) {
 	}
 	r.Breakdown = make(map[string]Result, len(u.names))
 	for i, name := range u.names {
-		r.Breakdown[name] = u.summary(f, byGroup[off[i]:off[i+1]], scratch)
+		r.Breakdown[name] = u.summary(f, byGroup[off[i]:off[i+1]], scratch, 1)
 	}
 	r.BreakdownTests = breakdownTests(r)
 	return r, nil
@@ -254,8 +259,9 @@ func wilson(k, n int, level float64) cxmetrics.Interval {
 	return iv
 }
 
-// summary computes the step results over the given users.
-func (u *users) summary(f *Funnel, who []int32, scratch []int64) Result {
+// summary computes the step results over the given users. With more than one worker,
+// and many users, the times to convert of the steps are summarised in parallel.
+func (u *users) summary(f *Funnel, who []int32, scratch []int64, workers int) Result {
 	s := u.nsteps
 	level := f.level()
 	reached := make([]int, s+1)
@@ -285,42 +291,35 @@ func (u *users) summary(f *Funnel, who []int32, scratch []int64) Result {
 		if i+1 < s {
 			st.DroppedAfter = reached[i+1] - reached[i+2]
 		}
-		if i == 0 {
-			continue
-		}
-		if f.Bins != nil {
+		if i > 0 && f.Bins != nil {
 			st.Histogram = make([]int, len(f.Bins)+1)
 		}
-		if st.Reached == 0 {
-			continue
-		}
-		x := scratch[:0]
-		for _, k := range who {
-			if int(u.reach[k]) > i {
-				x = append(x, u.durs[int(k)*(s-1)+i-1])
-			}
-		}
-		if st.Histogram != nil {
-			for _, d := range x {
-				count(st.Histogram, f.Bins, d)
-			}
-		}
-		st.MeanTimeToConvert = time.Duration(mean(x))
-		st.TimeToConvert = percentiles(x)
-		st.MedianTimeToConvert = st.TimeToConvert.P50
 	}
-	// The whole funnel: from the first step to the last, saturating as each step does.
-	x := scratch[:0]
-	for _, k := range who {
-		if int(u.reach[k]) == s {
-			var total uint64
-			for _, d := range u.durs[int(k)*(s-1) : int(k+1)*(s-1)] {
-				total = min(total+uint64(d), math.MaxInt64)
+	// Task i in [1, s) summarises the times to convert to step i; task s, those of the
+	// whole funnel. Each has its part of scratch.
+	if workers > 1 && len(who) >= minEventsPerWorker {
+		lo := make([]int, s+2) // task i collects its times in scratch[lo[i]:lo[i+1]]
+		for i := 1; i <= s; i++ {
+			need := reached[s]
+			if i < s {
+				need = reached[i+1]
 			}
-			x = append(x, int64(total))
+			lo[i+1] = lo[i] + need
+		}
+		scratch = slices.Grow(scratch[:0], lo[s+1])
+		u.ws.scratch = scratch
+		var next atomic.Int32 // the next task
+		next.Store(1)
+		u.fan(workers, func(int) {
+			for i := int(next.Add(1) - 1); i <= s; i = int(next.Add(1) - 1) {
+				u.stepTimes(f, &res, who, i, scratch[lo[i]:lo[i]:lo[i+1]])
+			}
+		})
+	} else {
+		for i := 1; i <= s; i++ {
+			u.stepTimes(f, &res, who, i, scratch[:0])
 		}
 	}
-	res.TimeToConvert = percentiles(x)
 	if u.ids != nil {
 		for _, k := range who {
 			r := int(u.reach[k])
@@ -336,6 +335,45 @@ func (u *users) summary(f *Funnel, who []int32, scratch []int64) Result {
 		}
 	}
 	return res
+}
+
+// stepTimes summarises in res the times to convert of the given users to step i in
+// [1, s), or, for i = s, from the first step to the last, collecting them in x, which
+// must have room for them.
+func (u *users) stepTimes(f *Funnel, res *Result, who []int32, i int, x []int64) {
+	s := u.nsteps
+	if i == s {
+		// The whole funnel: from the first step to the last, saturating as each step
+		// does.
+		for _, k := range who {
+			if int(u.reach[k]) == s {
+				var total uint64
+				for _, d := range u.durs[int(k)*(s-1) : int(k+1)*(s-1)] {
+					total = min(total+uint64(d), math.MaxInt64)
+				}
+				x = append(x, int64(total))
+			}
+		}
+		res.TimeToConvert = percentiles(x)
+		return
+	}
+	st := &res.Steps[i]
+	if st.Reached == 0 {
+		return
+	}
+	for _, k := range who {
+		if int(u.reach[k]) > i {
+			x = append(x, u.durs[int(k)*(s-1)+i-1])
+		}
+	}
+	if st.Histogram != nil {
+		for _, d := range x {
+			count(st.Histogram, f.Bins, d)
+		}
+	}
+	st.MeanTimeToConvert = time.Duration(mean(x))
+	st.TimeToConvert = percentiles(x)
+	st.MedianTimeToConvert = st.TimeToConvert.P50
 }
 
 // count adds duration d to the histogram h with edges bins.
