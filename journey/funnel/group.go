@@ -27,10 +27,10 @@ const exclBit = 1 << 31
 // keyed hashes are equal.
 func sameUser(a, b *record) bool { return a.h == b.h && a.h2 == b.h2 }
 
-// groupPart computes the counted attempts of the users of one part: it feeds each
-// user's records, in time order, to the engine, and adds the user's best attempt to u.
-func (f *Funnel) groupPart(events []journey.Event, ns *names, ws *workspace, eng *engine, seed maphash.Seed, pt part, u *users) {
-	recs, ends := f.records(events, ns, ws, seed, pt)
+// groupPart computes the counted attempts of the users of one part, whose records
+// (see records) are recs, each user's ending at ends: it feeds each user's records, in
+// time order, to the engine, and adds the user's best attempt to u.
+func groupPart(ws *workspace, eng *engine, recs []record, ends []int, u *users) {
 	b := ws.block(eng.width)
 	start := 0
 	for _, end := range ends {
@@ -66,37 +66,70 @@ const recordsPerUserStep = 4
 // as workers (as far as the hashes allow). It counts the events the
 // funnel may need (in Strict order every event; otherwise those whose name is the event
 // of a step or an exclusion: Where filters are not called) by the top bits of the hash
-// of their user, and estimates the number of users with a HyperLogLog sketch.
-func (f *Funnel) plan(events []journey.Event, ns *names, seed maphash.Seed, partSize, workers int) ([]part, error) {
+// of their user, and estimates the number of users with a HyperLogLog sketch; the
+// workers take equal shares of the events. It also reports whether one part could hold
+// all records within the memory bound.
+func (r *Runner) plan(f *Funnel, events []journey.Event, ns *names, seed maphash.Seed, partSize, workers int) (parts []part, fits bool, err error) {
 	keepAll := f.Order == Strict
-	var counts [1 << partBits]int
-	var sketch hll
-	n := 0
-	for i := range events {
-		e := &events[i]
-		if e.User == "" {
-			return nil, &cxmetrics.InputError{Pkg: pkg, What: "event user", Index: i, Value: `""`,
-				Err: cxmetrics.ErrEmpty}
+	type tally struct {
+		counts [1 << partBits]int
+		sketch hll
+		n      int
+		err    error
+	}
+	ts := make([]tally, workers)
+	count := func(w int) {
+		tl := &ts[w]
+		for i := w * len(events) / workers; i < (w+1)*len(events)/workers; i++ {
+			e := &events[i]
+			if e.User == "" {
+				tl.err = &cxmetrics.InputError{Pkg: pkg, What: "event user", Index: i, Value: `""`,
+					Err: cxmetrics.ErrEmpty}
+				return
+			}
+			if _, ok := eventTime(e); !ok {
+				tl.err = timeError(e, i)
+				return
+			}
+			if !keepAll && ns.lookup(e.Name) == nil {
+				continue
+			}
+			h := maphash.String(seed, e.User)
+			tl.counts[h>>(64-partBits)]++
+			tl.sketch.add(h)
+			tl.n++
 		}
-		if _, ok := eventTime(e); !ok {
-			return nil, timeError(e, i)
+	}
+	if workers == 1 {
+		count(0)
+	} else {
+		r.fanOut(workers, count)
+	}
+	all := &ts[0]
+	for w := range ts {
+		if ts[w].err != nil {
+			return nil, false, ts[w].err // the first, in input order
 		}
-		if !keepAll && ns.lookup(e.Name) == nil {
+		if w == 0 {
 			continue
 		}
-		h := maphash.String(seed, e.User)
-		counts[h>>(64-partBits)]++
-		sketch.add(h)
-		n++
+		for d, c := range ts[w].counts {
+			all.counts[d] += c
+		}
+		for k, v := range ts[w].sketch {
+			all.sketch[k] = max(all.sketch[k], v)
+		}
+		all.n += ts[w].n
 	}
-	limit := max(int(recordsPerUserStep*sketch.estimate()*float64(len(f.Steps))), 1<<16)
+	counts, n := &all.counts, all.n
+	limit := max(int(recordsPerUserStep*all.sketch.estimate()*float64(len(f.Steps))), 1<<16)
+	fits = n <= limit
 	if workers > 1 {
 		limit = min(limit, (n+workers-1)/workers)
 	}
 	if partSize > 0 {
 		limit = partSize
 	}
-	var parts []part
 	p := part{}
 	for d, c := range counts {
 		if p.size > 0 && p.size+c > limit {
@@ -116,7 +149,7 @@ func (f *Funnel) plan(events []journey.Event, ns *names, seed maphash.Seed, part
 	for i := range parts {
 		parts[i].size = room
 	}
-	return parts, nil
+	return parts, fits, nil
 }
 
 // hll is a HyperLogLog sketch (Flajolet et al. 2007) with 2^12 registers: it estimates
@@ -155,51 +188,72 @@ func (s *hll) estimate() float64 {
 // user's run of records. The events have been validated by plan, with the same seed.
 // The buffers come from ws.
 func (f *Funnel) records(events []journey.Event, ns *names, ws *workspace, seed maphash.Seed, pt part) ([]record, []int) {
-	keepAll := f.Order == Strict
 	a := reuse(ws.recs, pt.size)
 	ws.recs = a
-	var counts [1 << msdBits]int
 	seed2 := maphash.MakeSeed()
 	for i := range events {
-		e := &events[i]
-		nm := ns.lookup(e.Name)
-		if nm == nil && !keepAll {
-			continue
+		if rec, ok := f.record(events, ns, seed, seed2, i); ok {
+			if d := rec.h >> (64 - partBits); d >= pt.lo && d < pt.hi {
+				a = append(a, rec)
+			}
 		}
-		h := maphash.String(seed, e.User)
-		if d := h >> (64 - partBits); d < pt.lo || d >= pt.hi {
-			continue
-		}
-		var bits uint32
-		switch {
-		case nm == nil:
-		case nm.levels != 0:
-			bits = exclBit | nm.levels
-		default:
-			bits = f.match(nm, e)
-		}
-		if bits == 0 && !keepAll {
-			continue
-		}
-		t, _ := eventTime(e)
-		counts[h>>(64-msdBits)]++
-		a = append(a, record{h: h, h2: maphash.String(seed2, e.User), t: t, idx: uint32(i), bits: bits})
 	}
+	return sortRecords(ws, [][]record{a}, pt.size)
+}
 
+// record returns the record of event i, and false when the funnel does not need it.
+// Its user's hash under seed, which says its part, is computed only for the events the
+// funnel needs; Where filters are called only for them too.
+func (f *Funnel) record(events []journey.Event, ns *names, seed, seed2 maphash.Seed, i int) (record, bool) {
+	keepAll := f.Order == Strict
+	e := &events[i]
+	nm := ns.lookup(e.Name)
+	if nm == nil && !keepAll {
+		return record{}, false
+	}
+	var bits uint32
+	switch {
+	case nm == nil:
+	case nm.levels != 0:
+		bits = exclBit | nm.levels
+	default:
+		bits = f.match(nm, e)
+	}
+	if bits == 0 && !keepAll {
+		return record{}, false
+	}
+	t, _ := eventTime(e)
+	return record{h: maphash.String(seed, e.User), h2: maphash.String(seed2, e.User), t: t, idx: uint32(i), bits: bits}, true
+}
+
+// sortRecords groups the records of one part, the concatenation of srcs, by user, as
+// records describes, with buffers from ws that have room for at least room records.
+func sortRecords(ws *workspace, srcs [][]record, room int) ([]record, []int) {
 	// Most significant digit first: scatter into buckets, then sort each bucket, which
 	// fits in the cache, by the rest of the upper 32 bits of the hash.
-	n := len(a)
-	b := reuse(ws.recs2, max(n, pt.size))[:n]
+	var counts [1 << msdBits]int
+	n := 0
+	for _, src := range srcs {
+		for _, r := range src {
+			counts[r.h>>(64-msdBits)]++
+		}
+		n += len(src)
+	}
+	b := reuse(ws.recs2, max(n, room))[:n]
 	ws.recs2 = b
+	a := reuse(ws.recs, max(n, room))[:n]
+	ws.recs = a
 	var off [1<<msdBits + 1]int
 	for d, c := range counts {
 		off[d+1] = off[d] + c
 	}
 	next := off
-	for _, r := range a {
-		d := r.h >> (64 - msdBits)
-		b[next[d]] = r
-		next[d]++
+	for _, src := range srcs {
+		for _, r := range src {
+			d := r.h >> (64 - msdBits)
+			b[next[d]] = r
+			next[d]++
+		}
 	}
 	for d := range counts {
 		lo, hi := off[d], off[d+1]

@@ -42,7 +42,8 @@ type workspace struct {
 	table   tableBuffers
 	batch   []item
 	router  router
-	routes  [][]item // per destination worker
+	routes  [][]item   // per destination worker
+	scatter [][]record // per part
 	res     resultBuffers
 }
 
@@ -476,18 +477,59 @@ func (r *Runner) newUsers(f *Funnel, n int) users { return newUsers(f, &r.res, n
 // group computes the counted attempts by grouping the events by user. It splits the
 // users into parts of at most partSize records, or, when partSize is 0, of as many as
 // keep the records proportional to the users times the steps, and at least one part per
-// worker; the workers take the parts in turn.
+// worker; the workers take the parts in turn. When the records of all parts fit in that
+// bound at once, several workers first share the events out by position, each finding
+// the records of its share and sending them to their parts, so that no worker reads
+// every event.
 func (r *Runner) group(f *Funnel, events []journey.Event, ns *names, workers, partSize int) (users, error) {
 	seed := maphash.MakeSeed()
-	parts, err := f.plan(events, ns, seed, partSize, workers)
+	parts, fits, err := r.plan(f, events, ns, seed, partSize, workers)
 	if err != nil {
 		return users{}, err
 	}
 	workers = min(workers, len(parts))
+	if workers == 1 || !fits || partSize > 0 {
+		return r.parallel(f, workers, func(w int, ws *workspace, u *users) {
+			eng := newEngine(f)
+			for p := w; p < len(parts); p += workers {
+				recs, ends := f.records(events, ns, ws, seed, parts[p])
+				groupPart(ws, eng, recs, ends, u)
+			}
+		}), nil
+	}
+	var partOf [1 << partBits]uint16
+	for p, pt := range parts {
+		for d := pt.lo; d < pt.hi; d++ {
+			partOf[d] = uint16(p)
+		}
+	}
+	wss := r.workspaces(workers)
+	seed2 := maphash.MakeSeed()
+	r.fanOut(workers, func(w int) {
+		ws := wss[w]
+		for len(ws.scatter) < len(parts) {
+			ws.scatter = append(ws.scatter, nil)
+		}
+		out := ws.scatter[:len(parts)]
+		for p := range out {
+			out[p] = reuse(out[p], parts[p].size/workers)
+		}
+		for i := w * len(events) / workers; i < (w+1)*len(events)/workers; i++ {
+			if rec, ok := f.record(events, ns, seed, seed2, i); ok {
+				p := partOf[rec.h>>(64-partBits)]
+				out[p] = append(out[p], rec)
+			}
+		}
+	})
 	return r.parallel(f, workers, func(w int, ws *workspace, u *users) {
 		eng := newEngine(f)
+		srcs := make([][]record, workers)
 		for p := w; p < len(parts); p += workers {
-			f.groupPart(events, ns, ws, eng, seed, parts[p], u)
+			for k, src := range wss {
+				srcs[k] = src.scatter[p]
+			}
+			recs, ends := sortRecords(ws, srcs, parts[p].size)
+			groupPart(ws, eng, recs, ends, u)
 		}
 	}), nil
 }
