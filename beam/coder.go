@@ -12,8 +12,8 @@ import (
 	"github.com/cxmetrics/cxmetrics/nps"
 )
 
-// init registers the combine and split functions with Beam's generated callers (so that
-// no runner falls back to reflection), and the coders: a tally travels as its
+// init registers the combine and split functions with typed callers (so that no runner
+// calls them through reflection), and the coders: a tally travels as its
 // MarshalBinary encoding, a Result as its JSON (exact: encoding/json writes the shortest
 // decimal that reads back to the same float64), Weighted and Rejected as schema rows.
 func init() {
@@ -24,10 +24,10 @@ func init() {
 	register.Combiner3[*ces.Tally, int, ces.Result](&CESFn{})
 	register.Combiner3[*ces.Tally, Weighted, ces.Result](&WeightedCESFn{})
 
-	register.DoFn3x0[int, func(int), func(Rejected)](&splitFn{})
-	register.DoFn3x0[Weighted, func(Weighted), func(Rejected)](&splitWeightedFn{})
-	register.DoFn4x0[string, int, func(string, int), func(Rejected)](&splitKVFn{})
-	register.DoFn4x0[string, Weighted, func(string, Weighted), func(Rejected)](&splitKVWeightedFn{})
+	registerDoFn3[int, func(int), func(Rejected)](&splitFn{})
+	registerDoFn3[Weighted, func(Weighted), func(Rejected)](&splitWeightedFn{})
+	registerDoFn4[string, int, func(string, int), func(Rejected)](&splitKVFn{})
+	registerDoFn4[string, Weighted, func(string, Weighted), func(Rejected)](&splitKVWeightedFn{})
 	register.Emitter1[int]()
 	register.Emitter1[Weighted]()
 	register.Emitter2[string, int]()

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/util/reflectx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -322,5 +323,20 @@ func TestSplitCheck(t *testing.T) {
 		err := c.setup()
 		assert.ErrorIs(t, err, cxmetrics.ErrInvalidScale)
 		assert.True(t, strings.HasPrefix(err.Error(), "cxbeam: ") || strings.Contains(err.Error(), "scale"), err.Error())
+	}
+}
+
+// TestSplitCallers checks that a runner calls the split functions' ProcessElement through
+// the typed callers, not through reflection.
+func TestSplitCallers(t *testing.T) {
+	for _, fn := range []any{&splitFn{}, &splitWeightedFn{}, &splitKVFn{}, &splitKVWeightedFn{}} {
+		m := reflect.ValueOf(fn).MethodByName("ProcessElement").Interface()
+		switch c := reflectx.MakeFunc(m).(type) {
+		case *caller3[int, func(int), func(Rejected)], *caller3[Weighted, func(Weighted), func(Rejected)],
+			*caller4[string, int, func(string, int), func(Rejected)],
+			*caller4[string, Weighted, func(string, Weighted), func(Rejected)]:
+		default:
+			t.Errorf("%T: ProcessElement is called by %T", fn, c)
+		}
 	}
 }
