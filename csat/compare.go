@@ -74,5 +74,5 @@ func pooledTest(a, b Result) (z, p float64) {
 	d := a.Score - b.Score
 	na, nb := a.EffectiveN, b.EffectiveN
 	pool := na/(na+nb)*a.Satisfied + nb/(na+nb)*b.Satisfied
-	return survey.ZTest(d, 1e4*math.Max(0, pool*(1-pool))*(1/na+1/nb))
+	return normal.ZTest(d, 1e4*math.Max(0, pool*(1-pool))*(1/na+1/nb))
 }

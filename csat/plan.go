@@ -219,7 +219,7 @@ func (r Result) Test(target float64, m cxmetrics.Method, level float64) (Compari
 	p, p0, n := r.Satisfied, target/100, r.EffectiveN
 	switch {
 	case m == cxmetrics.Wald:
-		c.Statistic, c.P = survey.ZTest(c.Difference, c.StdErr*c.StdErr)
+		c.Statistic, c.P = normal.ZTest(c.Difference, c.StdErr*c.StdErr)
 	case m == cxmetrics.Wilson || (m == cxmetrics.ClopperPearson && math.Round(n) > maxExactTest):
 		c.Statistic, c.P = scoreTest(p, p0, n)
 	case m == cxmetrics.ClopperPearson:

@@ -74,7 +74,7 @@ func pooledTest(a, b Result) (z, p float64) {
 	wa, wb := na/(na+nb), nb/(na+nb)
 	pro := wa*a.Promoters + wb*b.Promoters
 	det := wa*a.Detractors + wb*b.Detractors
-	return survey.ZTest(d, 1e4*math.Max(0, pro+det-(pro-det)*(pro-det))*(1/na+1/nb))
+	return normal.ZTest(d, 1e4*math.Max(0, pro+det-(pro-det)*(pro-det))*(1/na+1/nb))
 }
 
 // Test tests the NPS against a target score (in points, -100..100): the one-sample test of
@@ -109,7 +109,7 @@ func (r Result) Test(target float64, m cxmetrics.Method, level float64) (Compari
 	c := Comparison{Difference: r.Score - target, StdErr: r.StdErr()}
 	switch m {
 	case cxmetrics.Wald:
-		c.Statistic, c.P = survey.ZTest(c.Difference, c.StdErr*c.StdErr)
+		c.Statistic, c.P = normal.ZTest(c.Difference, c.StdErr*c.StdErr)
 	case cxmetrics.Tango:
 		n := r.EffectiveN
 		switch t := tangoStatistic(n*r.Promoters, n*r.Detractors, n, target/100); {

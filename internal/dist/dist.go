@@ -55,7 +55,7 @@ func TwoSidedTP(t, df float64) float64 {
 
 // CriticalT is normal.Critical for Student's t with df > 0 degrees of freedom.
 func CriticalT(pkg string, level, df float64) (float64, error) {
-	if err := CheckLevel(pkg, level); err != nil {
+	if err := normal.CheckLevel(pkg, level); err != nil {
 		return 0, err
 	}
 	t := TQuantile(0.5+level/2, df)
@@ -64,9 +64,6 @@ func CriticalT(pkg string, level, df float64) (float64, error) {
 	}
 	return t, nil
 }
-
-// CheckLevel is normal.CheckLevel, for the callers that need Student's t as well.
-func CheckLevel(pkg string, level float64) error { return normal.CheckLevel(pkg, level) }
 
 // BetaQuantile returns the p-quantile of the Beta(a, b) distribution.
 func BetaQuantile(p, a, b float64) float64 {

@@ -6,7 +6,6 @@ import (
 	"math"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/normal"
 )
 
 // CountSeq counts a stream of unweighted scores into bins, which must be l.Bins() empty bins.
@@ -71,8 +70,3 @@ func MOVER(a, la, ua, b, lb, ub float64) (lo, hi float64) {
 	d := a - b
 	return d - math.Hypot(a-la, ub-b), d + math.Hypot(ua-a, b-lb)
 }
-
-// ZTest returns the z statistic d/√v of a difference d with variance v, and its two-sided
-// normal p-value. When v is 0 (the samples all alike) z is 0 and p is 1 for d = 0, 0
-// otherwise.
-func ZTest(d, v float64) (z, p float64) { return normal.ZTest(d, v) }

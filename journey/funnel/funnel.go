@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/cxmetrics/cxmetrics"
-	"github.com/cxmetrics/cxmetrics/internal/dist"
 	"github.com/cxmetrics/cxmetrics/internal/enum"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/journey"
 )
 
@@ -301,7 +301,7 @@ func (f *Funnel) validate() error {
 			Err: err, Detail: "[0, " + strconv.Itoa(MaxWorkers) + "]"}
 	}
 	if f.Level != 0 {
-		if err := dist.CheckLevel(pkg, f.Level); err != nil {
+		if err := normal.CheckLevel(pkg, f.Level); err != nil {
 			return err
 		}
 	}

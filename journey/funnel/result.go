@@ -10,8 +10,8 @@ import (
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/multtest"
+	"github.com/cxmetrics/cxmetrics/internal/normal"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
-	"github.com/cxmetrics/cxmetrics/internal/survey"
 	"github.com/cxmetrics/cxmetrics/journey"
 )
 
@@ -255,7 +255,8 @@ func wilson(k, n int, level float64) cxmetrics.Interval {
 	}
 	iv.Estimate = float64(k) / float64(n)
 	// The level was checked and the share lies in [0, 1]: no error is possible.
-	iv.Lower, iv.Upper, _ = survey.Proportion(pkg, cxmetrics.Wilson, iv.Estimate, float64(n), level)
+	z, _ := normal.Critical(pkg, level)
+	iv.Lower, iv.Upper, _ = normal.Wilson(pkg, iv.Estimate, float64(n), z)
 	return iv
 }
 
@@ -483,7 +484,7 @@ func breakdownTests(r Result) []BreakdownTest {
 		n2, x2 := total-n1, conv-x1
 		t := BreakdownTest{Value: v, Users: n1, Converted: x1, Rate: share(x1, n1), RestRate: share(x2, n2)}
 		p := share(x1+x2, n1+n2)
-		t.Z, t.P = survey.ZTest(t.Rate-t.RestRate, p*(1-p)*(1/float64(n1)+1/float64(n2)))
+		t.Z, t.P = normal.ZTest(t.Rate-t.RestRate, p*(1-p)*(1/float64(n1)+1/float64(n2)))
 		tests = append(tests, t)
 	}
 	slices.SortFunc(tests, func(a, b BreakdownTest) int { return strings.Compare(a.Value, b.Value) })
