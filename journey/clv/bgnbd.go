@@ -108,7 +108,7 @@ type bgData struct {
 	// refreshed on every evaluation: per distinct x, and per distinct time
 	lg, dlgR, dlgA, dlgB, c4 []float64
 	lnT, invT                []float64
-	pareto                   paretoTimes // the Pareto/NBD likelihood's per-time terms
+	pareto                   []paretoScratch // per goroutine: the Pareto/NBD likelihood's terms
 }
 
 // bgGroup is a set of identical customers.

@@ -3,6 +3,8 @@ package clv
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
@@ -108,7 +110,9 @@ func FitParetoNBD(customers []Customer) (ParetoNBD, error) {
 const paretoStep = 1e-5
 
 // paretoGrad is the objective of the fit: the negative mean log-likelihood and, when
-// grad is not nil, its gradient by central differences.
+// grad is not nil, its gradient by central differences. The 2·len(x) neighbours are
+// evaluated on up to GOMAXPROCS goroutines, each with its own scratch space; every value
+// is computed as it would be on one, so the result does not depend on GOMAXPROCS.
 func (d *bgData) paretoGrad(grad, x []float64) float64 {
 	f := d.paretoNegLL(x)
 	if grad == nil {
@@ -120,13 +124,33 @@ func (d *bgData) paretoGrad(grad, x []float64) float64 {
 		}
 		return f
 	}
-	xs := make([]float64, len(x))
-	for i := range x {
+	nb := make([]float64, 2*len(x)) // f(x + h e_i) at 2i, f(x - h e_i) at 2i+1
+	eval := func(w, j int, xs []float64) {
 		copy(xs, x)
-		xs[i] = x[i] + paretoStep
-		fp := d.paretoNegLL(xs)
-		xs[i] = x[i] - paretoStep
-		fm := d.paretoNegLL(xs)
+		if j%2 == 0 {
+			xs[j/2] += paretoStep
+		} else {
+			xs[j/2] -= paretoStep
+		}
+		nb[j] = d.paretoNegLLWith(xs, d.paretoScratch(w))
+	}
+	k := 2 * len(x)
+	workers := min(runtime.GOMAXPROCS(0), k)
+	d.paretoScratch(workers - 1) // allocate every worker's scratch before the fan-out
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			xs := make([]float64, len(x))
+			for j := w; j < k; j += workers {
+				eval(w, j, xs)
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range x {
+		fp, fm := nb[2*i], nb[2*i+1]
 		grad[i] = (fp - fm) / (2 * paretoStep)
 		if !stats.Finite(grad[i]) {
 			// A neighbour is outside the region the likelihood can be evaluated in:
@@ -144,11 +168,30 @@ func (d *bgData) paretoGrad(grad, x []float64) float64 {
 	return f
 }
 
+// paretoScratch is the space one goroutine evaluates the Pareto/NBD likelihood in.
+type paretoScratch struct {
+	lg []float64 // ln Γ(r+x) - ln Γ(r) per distinct x
+	pt paretoTimes
+}
+
+// paretoScratch returns goroutine w's scratch space, allocating up to w.
+func (d *bgData) paretoScratch(w int) *paretoScratch {
+	for len(d.pareto) <= w {
+		d.pareto = append(d.pareto, paretoScratch{lg: make([]float64, len(d.xs))})
+	}
+	return &d.pareto[w]
+}
+
 // paretoNegLL returns the negative mean log-likelihood at the log parameters
 // x = (ln r, ln alpha, ln s, ln beta) of the scaled customers, or +Inf where it cannot
 // be evaluated. The terms that depend on a time only are computed once per distinct
 // time (see paretoTimes): CDNOW's 2,357 customers have 341 distinct times.
 func (d *bgData) paretoNegLL(x []float64) float64 {
+	return d.paretoNegLLWith(x, d.paretoScratch(0))
+}
+
+// paretoNegLLWith is paretoNegLL in the scratch space sc.
+func (d *bgData) paretoNegLLWith(x []float64, sc *paretoScratch) float64 {
 	for _, v := range x {
 		if !(math.Abs(v) <= maxLogParam) {
 			return math.Inf(1)
@@ -156,9 +199,9 @@ func (d *bgData) paretoNegLL(x []float64) float64 {
 	}
 	r, alpha, s, beta := math.Exp(x[0]), math.Exp(x[1]), math.Exp(x[2]), math.Exp(x[3])
 	for k, xv := range d.xs {
-		d.lg[k] = -lgammaDiff(r, xv) // ln Γ(r+x) - ln Γ(r)
+		sc.lg[k] = -lgammaDiff(r, xv) // ln Γ(r+x) - ln Γ(r)
 	}
-	pt := d.paretoTimes(alpha, beta)
+	pt := sc.pt.fill(d.ts, alpha, beta)
 	lnS := x[2]
 	var ll float64
 	for i := range d.groups {
@@ -169,7 +212,7 @@ func (d *bgData) paretoNegLL(x []float64) float64 {
 		if !ok {
 			return math.Inf(1)
 		}
-		ll += g.weight * (d.lg[g.xi] + logAddExp(l1, lnS-math.Log(rx+s)+lnA0))
+		ll += g.weight * (sc.lg[g.xi] + logAddExp(l1, lnS-math.Log(rx+s)+lnA0))
 	}
 	n := float64(d.n)
 	ll += n * (r*x[1] + s*x[3])
@@ -184,16 +227,16 @@ type paretoTimes struct {
 	z, oneMinusZ  []float64
 }
 
-func (d *bgData) paretoTimes(alpha, beta float64) *paretoTimes {
-	k := len(d.ts)
-	pt := &d.pareto
+// fill computes pt's terms for the distinct times ts and returns pt.
+func (pt *paretoTimes) fill(ts []float64, alpha, beta float64) *paretoTimes {
+	k := len(ts)
 	if len(pt.lnA) != k {
 		pt.lnA, pt.lnB, pt.z, pt.oneMinusZ = make([]float64, k), make([]float64, k), make([]float64, k), make([]float64, k)
 	}
 	pt.alphaBig = alpha >= beta
 	m, lo := max(alpha, beta), min(alpha, beta)
 	diff := math.Abs(alpha - beta)
-	for i, t := range d.ts {
+	for i, t := range ts {
 		pt.lnA[i] = math.Log(alpha + t)
 		pt.lnB[i] = math.Log(beta + t)
 		pt.z[i] = diff / (m + t)
@@ -236,11 +279,11 @@ func (pt *paretoTimes) lnA0(r, s, x float64, txi, ti int) (float64, bool) {
 // paretoLnA0 returns ln A0 of one customer (see FitParetoNBD), -Inf when t_x = T, and
 // false when the hypergeometric series does not converge in maxHypTerms terms.
 func paretoLnA0(r, alpha, s, beta, x, tx, T float64) (float64, bool) {
-	d := bgData{ts: []float64{tx, T}}
 	if tx >= T {
 		return math.Inf(-1), true
 	}
-	return d.paretoTimes(alpha, beta).lnA0(r, s, x, 0, 1)
+	var pt paretoTimes
+	return pt.fill([]float64{tx, T}, alpha, beta).lnA0(r, s, x, 0, 1)
 }
 
 // cfOneMinusZ is the value of 1-z below which lnHyp2F1a1 evaluates Gauss's continued
