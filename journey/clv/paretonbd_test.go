@@ -3,6 +3,7 @@ package clv
 import (
 	"errors"
 	"math"
+	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/floats/scalar"
@@ -132,6 +133,24 @@ func TestParetoNBDErrors(t *testing.T) {
 	} {
 		if err := c.call(); !errors.Is(err, c.err) {
 			t.Errorf("%s: error %v, want %v", c.name, err, c.err)
+		}
+	}
+}
+
+// TestFitParetoNBDAnyGOMAXPROCS checks that the fit, whose gradient is evaluated on every
+// core, gives the same bits with one core as with several.
+func TestFitParetoNBDAnyGOMAXPROCS(t *testing.T) {
+	customers := readCDNOW(t, "cdnow_summary.csv")
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	one, err := FitParetoNBD(customers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, procs := range []int{2, 3, 8} {
+		runtime.GOMAXPROCS(procs)
+		m, err := FitParetoNBD(customers)
+		if err != nil || m != one {
+			t.Errorf("GOMAXPROCS %d: %+v, %v; with 1: %+v", procs, m, err, one)
 		}
 	}
 }
