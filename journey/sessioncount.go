@@ -50,7 +50,8 @@ func SummarizeEventSessions(events []Event, gap time.Duration, e Engagement) (Se
 			return SessionStats{}, inputErr("time", i, e.Time, cxmetrics.ErrOutOfRange, "(more than 2^63 seconds before 1970)")
 		}
 	}
-	panic("unreachable") // countSessions fails only on the events above
+	// countSessions fails only on the events checked above.
+	return SessionStats{}, inputErr("events", -1, len(events), cxmetrics.ErrCorrupt, "(could not be counted)")
 }
 
 // maxSessionEvents is the most events that Sessions and SummarizeEventSessions take.
