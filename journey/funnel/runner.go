@@ -106,7 +106,7 @@ func (r *Runner) Run(f Funnel, events []journey.Event) (Result, error) {
 	byTime, byUser := true, false
 	if f.hasWhere() {
 		var err error
-		if byTime, byUser, err = checkOrder(events); err != nil {
+		if byTime, byUser, err = r.checkOrder(events, workers); err != nil {
 			return Result{}, err
 		}
 	}
@@ -117,7 +117,7 @@ func (r *Runner) Run(f Funnel, events []journey.Event) (Result, error) {
 			return Result{}, err
 		}
 		if !byTime && !f.hasWhere() {
-			if _, byUser, err = checkOrder(events); err != nil {
+			if _, byUser, err = r.checkOrder(events, workers); err != nil {
 				return Result{}, err
 			}
 		}
@@ -163,10 +163,40 @@ func checkEvent(e *journey.Event, i int) (int64, error) {
 
 // checkOrder validates the events and reports whether they are sorted by time, and
 // whether they are sorted by user and then by time (users in increasing byte order).
-func checkOrder(events []journey.Event) (byTime, byUser bool, err error) {
+// Several workers check consecutive shares of the log, each from the last event of the
+// share before it; the error is that of the first invalid event, whatever the workers.
+func (r *Runner) checkOrder(events []journey.Event, workers int) (byTime, byUser bool, err error) {
+	if workers == 1 {
+		return checkRange(events, 0, len(events))
+	}
+	type checked struct {
+		byTime, byUser bool
+		err            error
+	}
+	shares := make([]checked, workers)
+	r.fanOut(workers, func(w int) {
+		s := &shares[w]
+		s.byTime, s.byUser, s.err = checkRange(events, w*len(events)/workers, (w+1)*len(events)/workers)
+	})
+	byTime, byUser = true, true
+	for _, s := range shares {
+		if s.err != nil {
+			return false, false, s.err
+		}
+		byTime, byUser = byTime && s.byTime, byUser && s.byUser
+	}
+	return byTime, byUser, nil
+}
+
+// checkRange is checkOrder for events[lo:hi], which it compares with events[lo-1] too,
+// if any; it does not validate events[lo-1].
+func checkRange(events []journey.Event, lo, hi int) (byTime, byUser bool, err error) {
 	byTime, byUser = true, true
 	prev := int64(math.MinInt64)
-	for i := range events {
+	if lo > 0 {
+		prev, _ = eventTime(&events[lo-1])
+	}
+	for i := lo; i < hi; i++ {
 		e := &events[i]
 		t, err := checkEvent(e, i)
 		if err != nil {

@@ -1,6 +1,7 @@
 package funnel
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/journey"
 )
 
@@ -137,5 +139,43 @@ func TestWorkersSpeedup(t *testing.T) {
 		p2b, p2m := stat(2, func(s sample) time.Duration { return s.path })
 		fmt.Printf("  speedup: wall %.2fx (best) %.2fx (median); CPU(1) / critical path(2) %.2fx (best) %.2fx (median)\n",
 			w1b.Seconds()/w2b.Seconds(), w1m.Seconds()/w2m.Seconds(), c1b.Seconds()/p2b.Seconds(), c1m.Seconds()/p2m.Seconds())
+	}
+}
+
+// TestWorkersFirstInvalidEvent checks that, with any number of workers checking shares
+// of the log, Run names the first invalid event, in logs sorted by time, by user, and
+// in no order.
+func TestWorkersFirstInvalidEvent(t *testing.T) {
+	var byTime []journey.Event
+	for i := range 60 {
+		byTime = append(byTime, journey.Event{User: "u" + strconv.Itoa(i%7), Name: "A", Time: at(1, i)})
+	}
+	byUser := slices.Clone(byTime)
+	slices.SortStableFunc(byUser, func(a, b journey.Event) int { return strings.Compare(a.User, b.User) })
+	noOrder := slices.Clone(byTime)
+	slices.Reverse(noOrder)
+	for name, log := range map[string][]journey.Event{"by time": byTime, "by user": byUser, "no order": noOrder} {
+		for _, bad := range [][2]int{{0, 59}, {29, 31}, {30, 45}, {44, 50}, {59, 59}} {
+			events := slices.Clone(log)
+			events[bad[0]].User = ""
+			events[bad[1]].Time = time.Time{}
+			for workers := 1; workers <= 3; workers++ {
+				for _, where := range []bool{false, true} {
+					f := Funnel{Steps: steps("A", "A"), Window: time.Hour, Workers: workers}
+					if where {
+						f.Steps[1].Where = func(journey.Event) bool { return true }
+					}
+					var r Runner
+					r.tune.minEventsPerWorker = 1
+					r.tune.sliceEvents = 7
+					_, err := r.Run(f, events)
+					var ie *cxmetrics.InputError
+					if !errors.As(err, &ie) || ie.Index != bad[0] || !errors.Is(err, cxmetrics.ErrEmpty) {
+						t.Fatalf("%s, invalid events %v, %d workers, where %v: got %v, want the empty user at index %d",
+							name, bad, workers, where, err, bad[0])
+					}
+				}
+			}
+		}
 	}
 }
