@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/journey"
@@ -116,19 +117,27 @@ func (r *Runner) Run(f Funnel, events []journey.Event) (Result, error) {
 		if u, byTime, err = r.stream(&f, events, ns, workers); err != nil {
 			return Result{}, err
 		}
-		if !byTime && !f.hasWhere() {
-			if _, byUser, err = r.checkOrder(events, workers); err != nil {
-				return Result{}, err
-			}
-		}
 	}
 	switch {
 	case byTime:
 	case byUser:
-		u = r.walk(&f, events, ns, workers)
+		u, _ = r.walk(&f, events, ns, workers, false)
 	default:
-		if u, err = r.group(&f, events, ns, workers, 0); err != nil {
-			return Result{}, err
+		// Without filters, a log not sorted by time is walked as if sorted by user,
+		// checking the order and the events on the way; the first that breaks it sends
+		// the log to the grouping path, once it is validated.
+		ok := false
+		if !f.hasWhere() {
+			if u, ok = r.walk(&f, events, ns, workers, true); !ok {
+				if _, _, err = r.checkOrder(events, workers); err != nil {
+					return Result{}, err
+				}
+			}
+		}
+		if !ok {
+			if u, err = r.group(&f, events, ns, workers, 0); err != nil {
+				return Result{}, err
+			}
 		}
 	}
 	if f.BreakdownBy != "" || f.ListUsers {
@@ -217,8 +226,10 @@ func checkRange(events []journey.Event, lo, hi int) (byTime, byUser bool, err er
 
 // walk computes the counted attempts of a valid log sorted by user and then by time: it
 // feeds each user's run of events to the engine with one block, so that its memory
-// beyond the result is that of one user. Workers take consecutive users.
-func (r *Runner) walk(f *Funnel, events []journey.Event, ns *names, workers int) users {
+// beyond the result is that of one user. Workers take consecutive users. With check,
+// walk also checks that the events are valid and sorted by user and then by time, and
+// stops at the first that is not, reporting ok false; without, ok is true.
+func (r *Runner) walk(f *Funnel, events []journey.Event, ns *names, workers int, check bool) (u users, ok bool) {
 	// Split the log at the first user boundary after each share.
 	cuts := []int{0}
 	for w := 1; w < workers; w++ {
@@ -229,29 +240,44 @@ func (r *Runner) walk(f *Funnel, events []journey.Event, ns *names, workers int)
 		cuts = append(cuts, c)
 	}
 	cuts = append(cuts, len(events))
+	var failed atomic.Bool
 	walkRange := func(ws *workspace, lo, hi int, u *users) {
 		eng := newEngine(f)
 		b := ws.block(eng.width)
 		strict := f.Order == Strict
 		for i := lo; i < hi; {
+			if check && failed.Load() {
+				return
+			}
 			eng.init(b)
 			j := i
+			prev := int64(math.MinInt64)
 			for ; j < hi && events[j].User == events[i].User; j++ {
 				e := &events[j]
+				t, ok := eventTime(e)
+				if check {
+					// Within a run the times must not decrease; a new run's user must
+					// follow the last.
+					if !ok || e.User == "" || t < prev || (j == i && j > 0 && e.User <= events[j-1].User) {
+						failed.Store(true)
+						return
+					}
+					prev = t
+				}
 				m, x := f.classify(ns, e)
 				if m|x == 0 && !strict {
 					continue
 				}
-				t, _ := eventTime(e)
 				eng.step(b, m, x, t, int64(j))
 			}
 			u.add(eng, b)
 			i = j
 		}
 	}
-	return r.parallel(f, workers, func(w int, ws *workspace, u *users) {
+	u = r.parallel(f, workers, func(w int, ws *workspace, u *users) {
 		walkRange(ws, cuts[w], cuts[w+1], u)
 	})
+	return u, !failed.Load()
 }
 
 // parallel runs work on workers goroutines, each with its own workspace and accumulator
