@@ -3,7 +3,9 @@ package journey
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"runtime"
 	"strconv"
 	"strings"
@@ -228,4 +230,34 @@ func TestReadEventsCSVLarge(t *testing.T) {
 		t.Errorf("%.1f bytes of heap per event, want at most 100", perEvent)
 	}
 	runtime.KeepAlive(events)
+}
+
+// TestParseUnixNano checks the eight-digits-at-a-time reader of times against parseUnix
+// on random times of its form and on random strings of twenty bytes of digits, points,
+// signs and other bytes: wherever parseUnixNano reads a time, parseUnix reads the same,
+// and every time of the form it takes (no sign) it reads.
+func TestParseUnixNano(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 300000 {
+		var s []byte
+		if i%3 == 0 {
+			s = fmt.Appendf(nil, "%010d.%09d", r.Int64N(1e10), r.Int64N(1e9))
+		} else {
+			s = make([]byte, 20)
+			for k := range s {
+				s[k] = "0123456789./:;+-a 9"[r.IntN(19)]
+			}
+			if i%2 == 0 {
+				s[10] = '.'
+			}
+		}
+		sec, nsec, ok := parseUnixNano(s)
+		wantSec, wantNsec, wantOK := parseUnix(s)
+		if ok && (!wantOK || sec != wantSec || nsec != wantNsec) {
+			t.Fatalf("parseUnixNano(%q) = %d, %d; parseUnix: %d, %d, %v", s, sec, nsec, wantSec, wantNsec, wantOK)
+		}
+		if !ok && wantOK && s[0] != '+' && s[0] != '-' && s[10] == '.' {
+			t.Fatalf("parseUnixNano(%q) failed; parseUnix: %d, %d", s, wantSec, wantNsec)
+		}
+	}
 }
