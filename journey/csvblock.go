@@ -310,27 +310,35 @@ type blockParser struct {
 	// and a batch lets the misses overlap.
 	keys [][]byte
 	ids  []string
-	// recent holds the event names and channels last seen, by recentSlot, so that the
-	// few names that most files repeat are found by one comparison of their bytes.
+	// recent holds the event names and channels last seen, two for each value of
+	// recentSet, so that the few names that most files repeat are found by one or two
+	// comparisons of their bytes.
 	recent [recentLen]string
 }
 
 // recentLen is the number of names that a blockParser keeps at hand.
-const recentLen = 32
+const recentLen = 64
 
-// recentSlot returns the slot of a non-empty name in blockParser.recent.
-func recentSlot(b []byte) int {
-	return (len(b)*7 + int(b[0]) + int(b[len(b)-1])*3) & (recentLen - 1)
+// recentSet returns the first of the two slots of blockParser.recent that may hold a
+// non-empty name: a multiplicative hash (Knuth's golden-ratio constant) of its length
+// and its first, middle and last bytes.
+func recentSet(b []byte) int {
+	x := uint32(b[0]) | uint32(b[len(b)-1])<<8 | uint32(len(b)&0xff)<<16 | uint32(b[len(b)/2])<<24
+	return int(x*0x9E3779B1>>26) &^ 1
 }
 
 // name returns the interned string equal to b, which is not empty.
 func (p *blockParser) name(b []byte) string {
-	r := &p.recent[recentSlot(b)]
-	if *r == string(b) {
-		return *r
+	set := p.recent[recentSet(b):][:2]
+	if set[0] == string(b) {
+		return set[0]
 	}
-	*r = p.names.Bytes(b)
-	return *r
+	if set[1] == string(b) {
+		return set[1]
+	}
+	s := p.names.Bytes(b)
+	set[0], set[1] = s, set[0] // the older of the two gives way
+	return s
 }
 
 // parseUnixNano is parseUnix on a time of exactly ten digits of seconds, a point and nine
