@@ -261,3 +261,45 @@ func TestParseUnixNano(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitRecord checks splitRecord against bytes.Cut and bytes.Split on random data of
+// letters, commas and line feeds, for three and for five fields.
+func TestSplitRecord(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 200000 {
+		data := make([]byte, r.IntN(40))
+		for k := range data {
+			data[k] = "ab,\n,xy"[r.IntN(7)]
+		}
+		fields := make([][]byte, 3+2*(i%2))
+		rest, st := splitRecord(data, fields)
+		line, after, found := bytes.Cut(data, []byte{'\n'})
+		want := splitRecordOK
+		parts := bytes.Split(line, []byte{','})
+		switch {
+		case len(line) == 0:
+			want = splitBlank
+		case len(parts) != len(fields):
+			want = splitBad
+		}
+		if st != want {
+			t.Fatalf("splitRecord(%q) status %d, want %d", data, st, want)
+		}
+		if st == splitBad {
+			continue
+		}
+		if !found {
+			after = nil
+		}
+		if !bytes.Equal(rest, after) {
+			t.Fatalf("splitRecord(%q) rest %q, want %q", data, rest, after)
+		}
+		if st == splitRecordOK {
+			for k := range fields {
+				if !bytes.Equal(fields[k], parts[k]) {
+					t.Fatalf("splitRecord(%q) field %d = %q, want %q", data, k, fields[k], parts[k])
+				}
+			}
+		}
+	}
+}
