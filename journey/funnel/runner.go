@@ -432,12 +432,22 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 			ws.routes = make([][]item, workers)
 		}
 	}
+	// release hands worker w's buffers back to its workspace, without the caller's
+	// strings. The workers release their own after collecting their users, or, when the
+	// stream stops early, the calling goroutine releases them all.
+	release := func(w int) {
+		ws := wss[w]
+		ws.table = tables[w].release()
+		for d := range ws.routes {
+			clear(ws.routes[d][:cap(ws.routes[d])])
+			ws.routes[d] = ws.routes[d][:0]
+		}
+	}
+	released := false
 	defer func() {
-		for w, ws := range wss {
-			ws.table = tables[w].release()
-			for d := range ws.routes {
-				clear(ws.routes[d][:cap(ws.routes[d])]) // drop the caller's strings
-				ws.routes[d] = ws.routes[d][:0]
+		if !released {
+			for w := range wss {
+				release(w)
 			}
 		}
 	}()
@@ -523,7 +533,9 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 	r.fanOut(workers, func(w int) {
 		us[w] = newUsers(f, &wss[w].res, 0)
 		tables[w].collect(&us[w])
+		release(w)
 	})
+	released = true
 	return r.merge(f, us), true, nil
 }
 
