@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"math"
-	"math/bits"
 	"os"
 	"runtime"
 	"slices"
@@ -398,20 +397,13 @@ func (p *blockParser) fast(data []byte, out []Event) (n int, ok bool) {
 	}
 	defer flush()
 	for len(data) > 0 {
-		if !hasCR {
-			var st splitStatus
-			if data, st = splitRecord(data, fields); st == splitBlank {
-				continue
-			} else if st == splitBad {
-				return n, false
-			}
+		var line []byte
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
 		} else {
-			var line []byte
-			if i := bytes.IndexByte(data, '\n'); i >= 0 {
-				line, data = data[:i], data[i+1:]
-			} else {
-				line, data = data, nil
-			}
+			line, data = data, nil
+		}
+		if hasCR {
 			// encoding/csv reads "\r\n" as "\n", and drops a "\r" before the end of
 			// the input.
 			if k := len(line) - 1; k >= 0 && line[k] == '\r' {
@@ -420,22 +412,22 @@ func (p *blockParser) fast(data []byte, out []Event) (n int, ok bool) {
 			if bytes.IndexByte(line, '\r') >= 0 {
 				return n, false
 			}
-			if len(line) == 0 {
-				continue // a blank line holds no record
-			}
-			last := len(fields) - 1
-			for k := range last {
-				i := bytes.IndexByte(line, ',')
-				if i < 0 {
-					return n, false
-				}
-				fields[k], line = line[:i], line[i+1:]
-			}
-			if bytes.IndexByte(line, ',') >= 0 {
+		}
+		if len(line) == 0 {
+			continue // a blank line holds no record
+		}
+		last := len(fields) - 1
+		for k := range last {
+			i := bytes.IndexByte(line, ',')
+			if i < 0 {
 				return n, false
 			}
-			fields[last] = line
+			fields[k], line = line[:i], line[i+1:]
 		}
+		if bytes.IndexByte(line, ',') >= 0 {
+			return n, false
+		}
+		fields[last] = line
 		if !p.event(&out[n]) {
 			return n, false
 		}
@@ -446,64 +438,6 @@ func (p *blockParser) fast(data []byte, out []Event) (n int, ok bool) {
 		}
 	}
 	return n, true
-}
-
-// splitStatus says what splitRecord found.
-type splitStatus int
-
-const (
-	splitRecordOK splitStatus = iota // a record of as many fields as there are names
-	splitBlank                       // a blank line, which holds no record
-	splitBad                         // a line of another number of fields
-)
-
-// splitRecord splits the first line of data, which holds no quote and no carriage
-// return, at its commas into fields, and returns the rest of data after its line feed.
-// It reads data eight bytes at a time, finding the commas and line feeds of a word with
-// a few bitwise operations (the exact zero-byte test of Hacker's Delight, 2nd ed., 6-1),
-// so that a record costs one pass over its bytes.
-func splitRecord(data []byte, fields [][]byte) (rest []byte, st splitStatus) {
-	last := len(fields) - 1
-	k, start := 0, 0
-	for i := 0; ; i++ {
-		i = delimiter(data, i)
-		if i < len(data) && data[i] == ',' {
-			if k == last {
-				return data, splitBad
-			}
-			fields[k] = data[start:i]
-			k, start = k+1, i+1
-			continue
-		}
-		rest = data[min(i+1, len(data)):]
-		switch {
-		case k == 0 && i == start:
-			return rest, splitBlank
-		case k < last:
-			return data, splitBad
-		}
-		fields[last] = data[start:i]
-		return rest, splitRecordOK
-	}
-}
-
-// delimiter returns the position of the first comma or line feed of data from i on, or
-// len(data) if there is none.
-func delimiter(data []byte, i int) int {
-	const ones, highs = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f
-	for ; i+8 <= len(data); i += 8 {
-		x := binary.LittleEndian.Uint64(data[i:])
-		c, l := x^(','*ones), x^('\n'*ones)
-		// A byte of zc (zl) has its high bit set exactly where c (l) is zero.
-		zc := ^((c&highs + highs) | c | highs)
-		zl := ^((l&highs + highs) | l | highs)
-		if m := zc | zl; m != 0 {
-			return i + bits.TrailingZeros64(m)>>3
-		}
-	}
-	for ; i < len(data) && data[i] != ',' && data[i] != '\n'; i++ {
-	}
-	return i
 }
 
 // event fills e from p.fields as parseRecord does, or returns false. It leaves the
