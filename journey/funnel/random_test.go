@@ -494,7 +494,7 @@ func TestStreamReleasesUsers(t *testing.T) {
 
 // TestWorkersSummariseManyUsers runs a log with enough users who reach the first step
 // for the workers to summarise the times to convert in parallel, and checks that two
-// workers give the one-worker result.
+// and three workers give the one-worker result.
 func TestWorkersSummariseManyUsers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 1))
 	const users = 90_000 // about 72,000 reach the first step
@@ -515,12 +515,14 @@ func TestWorkersSummariseManyUsers(t *testing.T) {
 	if want.Users < minEventsPerWorker {
 		t.Fatalf("only %d users reached the first step", want.Users)
 	}
-	f.Workers = 2
-	got, err := f.Run(events)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !equalResults(want, got) {
-		t.Fatalf("2 workers: want %+v\ngot  %+v", want, got)
+	for _, workers := range []int{2, 3} {
+		f.Workers = workers
+		got, err := f.Run(events)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !equalResults(want, got) {
+			t.Fatalf("%d workers: want %+v\ngot  %+v", workers, want, got)
+		}
 	}
 }

@@ -307,13 +307,56 @@ func (u *users) summary(f *Funnel, who []int32, scratch []int64, workers int) Re
 			}
 			lo[i+1] = lo[i] + need
 		}
-		scratch = slices.Grow(scratch[:0], lo[s+1])
+		scratch = slices.Grow(scratch[:0], lo[s+1])[:lo[s+1]]
 		u.ws.scratch = scratch
-		var next atomic.Int32 // the next task
-		next.Store(1)
+		// Each worker collects the times of a part of the users, into the places
+		// that the parts before it leave free, so that every task's times come in the
+		// order of who; then the workers take the tasks in turn.
+		// at[w][r] counts the users of part w who reached r steps, then holds where
+		// part w writes the times of task r.
+		at := make([][]int, workers)
+		part := func(w int) []int32 { return who[w*len(who)/workers : (w+1)*len(who)/workers] }
+		u.fan(workers, func(w int) {
+			c := make([]int, s+1)
+			for _, k := range part(w) {
+				c[u.reach[k]]++
+			}
+			at[w] = c
+		})
+		next := slices.Clone(lo[:s+1]) // where the next part writes the times of task i
+		for w := range workers {
+			c := at[w]
+			pos := make([]int, s+1)
+			n := 0 // users of part w who reached more than i steps
+			for i := s - 1; i >= 1; i-- {
+				n += c[i+1]
+				pos[i] = next[i]
+				next[i] += n
+			}
+			pos[s] = next[s]
+			next[s] += c[s]
+			at[w] = pos
+		}
+		u.fan(workers, func(w int) {
+			pos := at[w]
+			for _, k := range part(w) {
+				r := int(u.reach[k])
+				d := u.durs[int(k)*(s-1) : int(k+1)*(s-1)]
+				for i := 1; i < r; i++ {
+					scratch[pos[i]] = d[i-1]
+					pos[i]++
+				}
+				if r == s {
+					scratch[pos[s]] = wholeFunnel(d)
+					pos[s]++
+				}
+			}
+		})
+		var task atomic.Int32 // the next task
+		task.Store(1)
 		u.fan(workers, func(int) {
-			for i := int(next.Add(1) - 1); i <= s; i = int(next.Add(1) - 1) {
-				u.stepTimes(f, &res, who, i, scratch[lo[i]:lo[i]:lo[i+1]])
+			for i := int(task.Add(1) - 1); i <= s; i = int(task.Add(1) - 1) {
+				u.summariseTimes(f, &res, i, scratch[lo[i]:lo[i+1]])
 			}
 		})
 	} else {
@@ -343,29 +386,38 @@ func (u *users) summary(f *Funnel, who []int32, scratch []int64, workers int) Re
 // must have room for them.
 func (u *users) stepTimes(f *Funnel, res *Result, who []int32, i int, x []int64) {
 	s := u.nsteps
-	if i == s {
-		// The whole funnel: from the first step to the last, saturating as each step
-		// does.
-		for _, k := range who {
-			if int(u.reach[k]) == s {
-				var total uint64
-				for _, d := range u.durs[int(k)*(s-1) : int(k+1)*(s-1)] {
-					total = min(total+uint64(d), math.MaxInt64)
-				}
-				x = append(x, int64(total))
-			}
+	for _, k := range who {
+		r := int(u.reach[k])
+		switch {
+		case i == s && r == s:
+			x = append(x, wholeFunnel(u.durs[int(k)*(s-1):int(k+1)*(s-1)]))
+		case i < s && r > i:
+			x = append(x, u.durs[int(k)*(s-1)+i-1])
 		}
+	}
+	u.summariseTimes(f, res, i, x)
+}
+
+// wholeFunnel returns the time from the first step to the last of a user who reached
+// every step, from the user's times between steps, saturating as each step does.
+func wholeFunnel(durs []int64) int64 {
+	var total uint64
+	for _, d := range durs {
+		total = min(total+uint64(d), math.MaxInt64)
+	}
+	return int64(total)
+}
+
+// summariseTimes summarises in res the times to convert x of task i (see stepTimes),
+// reordering x.
+func (u *users) summariseTimes(f *Funnel, res *Result, i int, x []int64) {
+	if i == u.nsteps {
 		res.TimeToConvert = percentiles(x)
 		return
 	}
 	st := &res.Steps[i]
 	if st.Reached == 0 {
 		return
-	}
-	for _, k := range who {
-		if int(u.reach[k]) > i {
-			x = append(x, u.durs[int(k)*(s-1)+i-1])
-		}
 	}
 	if st.Histogram != nil {
 		for _, d := range x {
