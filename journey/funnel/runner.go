@@ -44,6 +44,7 @@ type workspace struct {
 	batch   []item
 	router  router
 	routes  [][]item   // per destination worker
+	routed  []int      // per destination worker, the most routes held in this run
 	scatter [][]record // per part
 	res     resultBuffers
 }
@@ -430,6 +431,7 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 		ws.router.init()
 		if len(ws.routes) < workers {
 			ws.routes = make([][]item, workers)
+			ws.routed = make([]int, workers)
 		}
 	}
 	// release hands worker w's buffers back to its workspace, without the caller's
@@ -439,8 +441,8 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 		ws := wss[w]
 		ws.table = tables[w].release()
 		for d := range ws.routes {
-			clear(ws.routes[d][:cap(ws.routes[d])])
-			ws.routes[d] = ws.routes[d][:0]
+			clear(ws.routes[d][:ws.routed[d]])
+			ws.routes[d], ws.routed[d] = ws.routes[d][:0], 0
 		}
 	}
 	released := false
@@ -502,6 +504,9 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 			}
 			ws.router.send(seed, batch[:n], out)
 			clear(batch[:]) // drop the caller's strings
+			for d := range out {
+				ws.routed[d] = max(ws.routed[d], len(out[d]))
+			}
 			sl.last = p
 			sls[w] = sl
 		})
