@@ -109,6 +109,8 @@ type bgData struct {
 	lg, dlgR, dlgA, dlgB, c4 []float64
 	lnT, invT                []float64
 	pareto                   []paretoScratch // per goroutine: the Pareto/NBD likelihood's terms
+	pairs                    [][2]int        // Pareto/NBD: distinct (x, time) index pairs
+	groupPairs               [][2]int32      // Pareto/NBD: each group's pairs, -1 without
 }
 
 // bgGroup is a set of identical customers.

@@ -75,6 +75,7 @@ func FitParetoNBD(customers []Customer) (ParetoNBD, error) {
 	if err := checkRepeaters("Pareto/NBD", customers); err != nil {
 		return ParetoNBD{}, err
 	}
+	d.paretoPairs()
 	n := len(customers)
 	const model = "Pareto/NBD"
 	// Times are divided by the largest T: alpha and beta are fitted as alpha/scale and
@@ -171,15 +172,41 @@ func (d *bgData) paretoGrad(grad, x []float64) float64 {
 // paretoScratch is the space one goroutine evaluates the Pareto/NBD likelihood in.
 type paretoScratch struct {
 	lg []float64 // ln Γ(r+x) - ln Γ(r) per distinct x
+	u  []float64 // ln of A0's terms per (x, time) pair, see paretoPairs
 	pt paretoTimes
 }
 
 // paretoScratch returns goroutine w's scratch space, allocating up to w.
 func (d *bgData) paretoScratch(w int) *paretoScratch {
 	for len(d.pareto) <= w {
-		d.pareto = append(d.pareto, paretoScratch{lg: make([]float64, len(d.xs))})
+		d.pareto = append(d.pareto, paretoScratch{lg: make([]float64, len(d.xs)), u: make([]float64, len(d.pairs))})
 	}
 	return &d.pareto[w]
+}
+
+// paretoPairs lists the distinct (frequency, time) pairs whose hypergeometric term A0
+// needs, (x, t_x) and (x, T) of every group with t_x < T, and each group's two pairs:
+// the term depends on the customer only through them, and CDNOW's 1,016 groups share
+// 940 pairs among their 2,006 terms, so each is evaluated once per likelihood.
+func (d *bgData) paretoPairs() {
+	index := make(map[[2]int]int32)
+	pair := func(xi, ti int) int32 {
+		k := [2]int{xi, ti}
+		p, ok := index[k]
+		if !ok {
+			p = int32(len(d.pairs))
+			index[k] = p
+			d.pairs = append(d.pairs, k)
+		}
+		return p
+	}
+	d.groupPairs = make([][2]int32, len(d.groups))
+	for i, g := range d.groups {
+		d.groupPairs[i] = [2]int32{-1, -1}
+		if g.txi != g.bigT {
+			d.groupPairs[i] = [2]int32{pair(g.xi, g.txi), pair(g.xi, g.bigT)}
+		}
+	}
 }
 
 // paretoNegLL returns the negative mean log-likelihood at the log parameters
@@ -202,15 +229,22 @@ func (d *bgData) paretoNegLLWith(x []float64, sc *paretoScratch) float64 {
 		sc.lg[k] = -lgammaDiff(r, xv) // ln Γ(r+x) - ln Γ(r)
 	}
 	pt := sc.pt.fill(d.ts, alpha, beta)
+	for p, k := range d.pairs {
+		u, ok := pt.lnTerm(r, s, d.xs[k[0]], k[1])
+		if !ok {
+			return math.Inf(1)
+		}
+		sc.u[p] = u
+	}
 	lnS := x[2]
 	var ll float64
 	for i := range d.groups {
 		g := &d.groups[i]
 		rx := r + g.x
 		l1 := -rx*pt.lnA[g.bigT] - s*pt.lnB[g.bigT]
-		lnA0, ok := pt.lnA0(r, s, g.x, g.txi, g.bigT)
-		if !ok {
-			return math.Inf(1)
+		lnA0 := math.Inf(-1)
+		if gp := d.groupPairs[i]; gp[0] >= 0 {
+			lnA0 = lnDiff(sc.u[gp[0]], sc.u[gp[1]])
 		}
 		ll += g.weight * (sc.lg[g.xi] + logAddExp(l1, lnS-math.Log(rx+s)+lnA0))
 	}
@@ -251,29 +285,40 @@ func (pt *paretoTimes) fill(ts []float64, alpha, beta float64) *paretoTimes {
 }
 
 // lnA0 returns ln A0 (see FitParetoNBD) of a customer with x purchases and times
-// d.ts[txi] <= d.ts[ti], -Inf when they are equal, and false when the hypergeometric
+// ts[txi] <= ts[ti], -Inf when they are equal, and false when the hypergeometric
 // series does not converge.
 func (pt *paretoTimes) lnA0(r, s, x float64, txi, ti int) (float64, bool) {
 	if txi == ti {
 		return math.Inf(-1), true
 	}
+	u, ok1 := pt.lnTerm(r, s, x, txi)
+	v, ok2 := pt.lnTerm(r, s, x, ti)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	return lnDiff(u, v), true
+}
+
+// lnTerm returns the log of A0's term at time ts[ti] for x purchases,
+// ln 2F1(a, b; a+1; z) - a·ln(m+t) with a = r+s+x, and false when the hypergeometric
+// series does not converge.
+func (pt *paretoTimes) lnTerm(r, s, x float64, ti int) (float64, bool) {
 	a := r + s + x
 	b := s + 1
 	if !pt.alphaBig {
 		b = r + x
 	}
-	f1, ok1 := lnHyp2F1a1(a, b, pt.z[txi], pt.oneMinusZ[txi])
-	f2, ok2 := lnHyp2F1a1(a, b, pt.z[ti], pt.oneMinusZ[ti])
-	if !ok1 || !ok2 {
-		return 0, false
-	}
-	u := f1 - a*pt.lnM[txi]
-	v := f2 - a*pt.lnM[ti]
+	f, ok := lnHyp2F1a1(a, b, pt.z[ti], pt.oneMinusZ[ti])
+	return f - a*pt.lnM[ti], ok
+}
+
+// lnDiff returns ln(e^u - e^v) for the terms u (at t_x) > v (at T) of A0, and -Inf when
+// rounding has made them equal: A0 is then lost in their digits.
+func lnDiff(u, v float64) float64 {
 	if !(v < u) {
-		// Rounding: the two terms agree to all their digits, A0 is lost in them.
-		return math.Inf(-1), true
+		return math.Inf(-1)
 	}
-	return u + math.Log(-math.Expm1(v-u)), true
+	return u + math.Log(-math.Expm1(v-u))
 }
 
 // paretoLnA0 returns ln A0 of one customer (see FitParetoNBD), -Inf when t_x = T, and
