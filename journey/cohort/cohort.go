@@ -243,50 +243,89 @@ func Build(events []journey.Event, o Options) (Table, error) {
 
 	// Pass 2: returns. A return lies between the user's acquisition and AsOf, so its
 	// period is at most u.last + 1 <= MaxPeriods. Each (user, period) counts once: a bit
-	// per period in u.active up to period 64, sorted pairs beyond.
+	// per period in u.active up to period 64, sorted pairs beyond. The shards are shared
+	// among the cores: a shard's users are its own and its events come in input order,
+	// and the counts are integers, so the table is the same for any GOMAXPROCS.
 	width := o.Period.rollingSeconds()
-	var pairs []uint64
-	for i := range events {
-		e := &events[i]
-		if o.ReturnEvent != "" && e.Name != o.ReturnEvent {
-			continue
+	// period returns the period of a return at (s, ns), event i of user u, or false when
+	// it is not counted: before the acquisition or after AsOf.
+	period := func(u *member, i int32, s int64, ns int32) (int32, bool) {
+		if u.acq < 0 || after(s, ns) || s < u.sec || (s == u.sec && (ns < u.nsec || (ns == u.nsec && i < u.acq))) {
+			return 0, false
 		}
-		id := us.id(i)
-		u := &all[id]
-		if u.acq < 0 {
-			continue
-		}
-		s, ns := e.Time.Unix(), int32(e.Time.Nanosecond())
-		if after(s, ns) || s < u.sec || (s == u.sec && (ns < u.nsec || (ns == u.nsec && int32(i) < u.acq))) {
-			continue
-		}
-		var n int32
 		if o.Window == Calendar {
-			n = int32(b.index(s) - u.key)
-		} else {
-			n = int32(secondsBetween(u.sec, u.nsec, s, ns) / width)
+			return int32(b.index(s) - u.key), true
 		}
-		u.max = max(u.max, n)
-		if n > u.last {
-			continue
-		}
-		if o.Revenue {
-			r.cell(u.row, n).Revenue += e.Value
-		}
-		switch {
-		case n == 0:
-		case n <= 64:
-			if bit := uint64(1) << (n - 1); u.active&bit == 0 {
-				u.active |= bit
-				r.cell(u.row, n).Active++
+		return int32(secondsBetween(u.sec, u.nsec, s, ns) / width), true
+	}
+	type part struct {
+		active [][]int32 // by row and period: returns counted
+		pairs  []uint64  // (user, period) returns beyond period 64
+	}
+	parts := make([]part, workers(len(events)))
+	parallel(shards, len(parts), func(p, lo, hi int) {
+		pt := &parts[p]
+		for sh := lo; sh < hi; sh++ {
+			for k := us.start[sh]; k < us.start[sh+1]; k++ {
+				if !us.ret[k] {
+					continue
+				}
+				id := us.base[sh] + us.lid[k]
+				u := &all[id]
+				n, ok := period(u, us.order[k], us.sec[k], us.nsec[k])
+				if !ok {
+					continue
+				}
+				u.max = max(u.max, n)
+				switch {
+				case n == 0 || n > u.last:
+				case n <= 64:
+					if bit := uint64(1) << (n - 1); u.active&bit == 0 {
+						u.active |= bit
+						for int(u.row) >= len(pt.active) {
+							pt.active = append(pt.active, nil)
+						}
+						a := pt.active[u.row]
+						if int(n) >= len(a) {
+							a = slices.Grow(a, int(n)+1-len(a))[:n+1]
+							pt.active[u.row] = a
+						}
+						a[n]++
+					}
+				default:
+					pt.pairs = append(pt.pairs, uint64(id)<<32|uint64(n))
+				}
 			}
-		default:
-			pairs = append(pairs, uint64(id)<<32|uint64(n))
 		}
+	})
+	var pairs []uint64
+	for _, pt := range parts {
+		for row, a := range pt.active {
+			for n, c := range a {
+				if c > 0 {
+					r.cell(int32(row), int32(n)).Active += int(c)
+				}
+			}
+		}
+		pairs = append(pairs, pt.pairs...)
 	}
 	slices.Sort(pairs)
 	for _, p := range slices.Compact(pairs) {
 		r.cell(all[p>>32].row, int32(p)).Active++
+	}
+	if o.Revenue {
+		// Sums of money in input order, on one core, so that they do not depend on how
+		// the shards were shared.
+		for i := range events {
+			e := &events[i]
+			if o.ReturnEvent != "" && e.Name != o.ReturnEvent {
+				continue
+			}
+			u := &all[us.id(i)]
+			if n, ok := period(u, int32(i), e.Time.Unix(), int32(e.Time.Nanosecond())); ok && n <= u.last {
+				r.cell(u.row, n).Revenue += e.Value
+			}
+		}
 	}
 	for id := range all {
 		if u := &all[id]; u.acq >= 0 {

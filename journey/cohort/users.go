@@ -110,7 +110,15 @@ type users struct {
 	shard []uint8 // of each event
 	local []int32 // each event's user number in its shard
 	base  [shards]int32
-	all   []member // by global number; acq -1 for a user without a start event
+	all   []member          // by global number; acq -1 for a user without a start event
+	order []int32           // the event indexes shard by shard, in input order within each
+	start [shards + 1]int32 // shard s's indexes are order[start[s]:start[s+1]]
+	// By position in order, for the pass over the returns, which then reads memory in
+	// sequence: each event's user number in its shard, time, and whether it is a return.
+	lid  []int32
+	sec  []int64
+	nsec []int32
+	ret  []bool
 }
 
 // id returns the global number of the user of event i.
@@ -146,7 +154,9 @@ func numberUsers(events []journey.Event, o Options, after func(s int64, ns int32
 		}
 	}
 	start[shards] = at
+	u.start = start
 	order := make([]int32, n)
+	u.order = order
 	parallel(n, w, func(p, lo, hi int) {
 		next := offsets[p]
 		for i := lo; i < hi; i++ {
@@ -156,24 +166,29 @@ func numberUsers(events []journey.Event, o Options, after func(s int64, ns int32
 		}
 	})
 	members := make([][]member, shards)
+	u.lid, u.sec, u.nsec, u.ret = make([]int32, n), make([]int64, n), make([]int32, n), make([]bool, n)
 	parallel(shards, w, func(_, lo, hi int) {
 		for s := lo; s < hi; s++ {
 			idx := order[start[s]:start[s+1]]
+			pos := int(start[s])
 			// Sized for a third of the shard's events: no growth for users with three
 			// events or more.
 			t := newTable(len(idx) / 3)
 			var m []member
-			for _, i := range idx {
+			for k, i := range idx {
 				e := &events[i]
 				id := t.id(hashes[i], e.User)
 				if int(id) == len(m) {
 					m = append(m, member{acq: -1})
 				}
 				u.local[i] = id
+				sec, ns := e.Time.Unix(), int32(e.Time.Nanosecond())
+				p := pos + k
+				u.lid[p], u.sec[p], u.nsec[p] = id, sec, ns
+				u.ret[p] = o.ReturnEvent == "" || e.Name == o.ReturnEvent
 				if o.StartEvent != "" && e.Name != o.StartEvent {
 					continue
 				}
-				sec, ns := e.Time.Unix(), int32(e.Time.Nanosecond())
 				if after(sec, ns) {
 					continue
 				}
