@@ -155,18 +155,28 @@ func numberUsers(events []journey.Event, o Options, after func(s int64, ns int32
 	}
 	start[shards] = at
 	u.start = start
+	// The scatter reads the events in sequence and lays out, by position in shard order,
+	// what the numbering and the pass over the returns need of each, so that neither
+	// reads the events out of order.
 	order := make([]int32, n)
 	u.order = order
+	u.lid, u.sec, u.nsec, u.ret = make([]int32, n), make([]int64, n), make([]int32, n), make([]bool, n)
+	posHash, posUser, posStart := make([]uint64, n), make([]string, n), make([]bool, n)
 	parallel(n, w, func(p, lo, hi int) {
 		next := offsets[p]
 		for i := lo; i < hi; i++ {
+			e := &events[i]
 			s := u.shard[i]
-			order[next[s]] = int32(i)
+			k := next[s]
 			next[s]++
+			order[k] = int32(i)
+			posHash[k], posUser[k] = hashes[i], e.User
+			u.sec[k], u.nsec[k] = e.Time.Unix(), int32(e.Time.Nanosecond())
+			u.ret[k] = o.ReturnEvent == "" || e.Name == o.ReturnEvent
+			posStart[k] = o.StartEvent == "" || e.Name == o.StartEvent
 		}
 	})
 	members := make([][]member, shards)
-	u.lid, u.sec, u.nsec, u.ret = make([]int32, n), make([]int64, n), make([]int32, n), make([]bool, n)
 	parallel(shards, w, func(_, lo, hi int) {
 		for s := lo; s < hi; s++ {
 			idx := order[start[s]:start[s+1]]
@@ -176,19 +186,17 @@ func numberUsers(events []journey.Event, o Options, after func(s int64, ns int32
 			t := newTable(len(idx) / 3)
 			var m []member
 			for k, i := range idx {
-				e := &events[i]
-				id := t.id(hashes[i], e.User)
+				p := pos + k
+				id := t.id(posHash[p], posUser[p])
 				if int(id) == len(m) {
 					m = append(m, member{acq: -1})
 				}
 				u.local[i] = id
-				sec, ns := e.Time.Unix(), int32(e.Time.Nanosecond())
-				p := pos + k
-				u.lid[p], u.sec[p], u.nsec[p] = id, sec, ns
-				u.ret[p] = o.ReturnEvent == "" || e.Name == o.ReturnEvent
-				if o.StartEvent != "" && e.Name != o.StartEvent {
+				u.lid[p] = id
+				if !posStart[p] {
 					continue
 				}
+				sec, ns := u.sec[p], u.nsec[p]
 				if after(sec, ns) {
 					continue
 				}
