@@ -55,7 +55,7 @@ func Proportion(pkg string, m cxmetrics.Method, p, n, level float64) (lo, hi flo
 		d := z * math.Sqrt(p*q/n)
 		lo, hi = p-d, p+d
 	case cxmetrics.Wilson:
-		lo, hi, err = normal.Wilson(pkg, p, n, z)
+		lo, hi, _ = normal.Wilson(pkg, p, n, z) // n > 0 and p in [0, 1]: checked above
 	case cxmetrics.AgrestiCoull:
 		nt := n + z*z
 		pt := (x + z*z/2) / nt
