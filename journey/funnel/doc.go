@@ -88,7 +88,8 @@
 //
 // # What else a Result tells
 //
-// Every share comes with its Wilson score interval at Funnel.Level (95% by default).
+// Every share comes with its Wilson score interval at Funnel.Level (95% by default), in
+// percent as every cxmetrics.Interval of a share (the shares themselves are in [0, 1]).
 // Times to convert are summarised by their mean, median and the percentiles 10, 25, 50,
 // 75 and 90 (R's type 7), per step and for the whole funnel (first step to last, over
 // the users who converted), and counted in a histogram with the caller's Bins. With a

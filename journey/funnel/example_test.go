@@ -103,7 +103,7 @@ func ExampleFunnel_analysis() {
 	// prop.test(c(13, 20), c(40, 41), correct = FALSE)$p.value = 0.136, doubled by Holm.
 	last := res.Steps[2]
 	fmt.Printf("converted %d of %d: %.1f%%, 95%% Wilson [%.1f%%, %.1f%%]\n", last.Reached, res.Users,
-		100*last.FromStart, 100*last.FromStartInterval.Lower, 100*last.FromStartInterval.Upper)
+		100*last.FromStart, last.FromStartInterval.Lower, last.FromStartInterval.Upper)
 	fmt.Println("time to convert: median", res.TimeToConvert.P50, "p90", res.TimeToConvert.P90)
 	fmt.Println("cart to purchase histogram (<30m, 30m-90m, >=90m):", last.Histogram)
 	for _, t := range res.BreakdownTests {

@@ -180,8 +180,9 @@ type StepResult struct {
 	MeanTimeToConvert   time.Duration `json:"mean_time_to_convert"`
 	// FromStartInterval and FromPreviousInterval are Wilson score intervals (Wilson
 	// 1927) at Funnel.Level for FromStart (R(i) of R(0)) and FromPrevious (R(i) of
-	// R(i-1)), shares in [0, 1]: with p̂ the share of n users and z the (1+level)/2
-	// normal quantile,
+	// R(i-1)), in percent (0 to 100) as every cxmetrics.Interval of a share, while
+	// FromStart and FromPrevious are in [0, 1]: with p̂ the share of n users and z the
+	// (1+level)/2 normal quantile, 100 times
 	//
 	//	(p̂ + z²/2n ± z √(p̂(1-p̂)/n + z²/4n²)) / (1 + z²/n)
 	//
@@ -225,7 +226,7 @@ type BreakdownTest struct {
 // TrendPoint is the conversion of the attempts that started in one period: of the users
 // whose counted attempt's anchoring event lies in the period, Users reached the first
 // step (all of them) and Converted the last. Rate is Converted / Users (0 for no users)
-// and Interval its Wilson interval at Funnel.Level. Start is the start of the period in
+// and Interval its Wilson interval at Funnel.Level, in percent. Start is the start of the period in
 // Funnel.Location: midnight of the day, of the Monday of the week (ISO 8601), or of the
 // first day of the month. The points cover every period from the first to the last
 // with an attempt, empty ones included.

@@ -265,7 +265,7 @@ func TestStepResults(t *testing.T) {
 	}
 	// Wilson intervals: R prop.test(x, n, correct = FALSE)$conf.int for 4/4, 3/4, 2/4, 2/3.
 	wil := func(k, n int, lo, hi float64) cxmetrics.Interval {
-		return cxmetrics.Interval{Estimate: float64(k) / float64(n), Lower: lo, Upper: hi, Level: 0.95, Method: cxmetrics.Wilson}
+		return cxmetrics.Interval{Estimate: 100 * (float64(k) / float64(n)), Lower: 100 * lo, Upper: 100 * hi, Level: 0.95, Method: cxmetrics.Wilson}
 	}
 	w44 := wil(4, 4, 0.510109163545403, 1)
 	w34 := wil(3, 4, 0.300641842582402, 0.954412739190299)
@@ -290,7 +290,7 @@ func TestStepResults(t *testing.T) {
 		// From A to C: 2 and 5 minutes; R quantile(c(120, 300), ...) = 138 165 210 255 282.
 		TimeToConvert: sec(138, 165, 210, 255, 282),
 	}
-	const tol = 1e-12
+	const tol = 1e-10 // percent
 	for i := range want.Steps {
 		for _, p := range [][2]cxmetrics.Interval{{want.Steps[i].FromStartInterval, r.Steps[i].FromStartInterval},
 			{want.Steps[i].FromPreviousInterval, r.Steps[i].FromPreviousInterval}} {

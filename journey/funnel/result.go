@@ -247,16 +247,18 @@ func (f *Funnel) level() float64 {
 	return f.Level
 }
 
-// wilson returns the Wilson interval of the share k/n, or [0, 0] when n is 0.
+// wilson returns the Wilson interval of the share k/n in percent, as every
+// cxmetrics.Interval of a share, or [0, 0] when n is 0.
 func wilson(k, n int, level float64) cxmetrics.Interval {
 	iv := cxmetrics.Interval{Level: level, Method: cxmetrics.Wilson}
 	if n == 0 {
 		return iv
 	}
-	iv.Estimate = float64(k) / float64(n)
+	p := float64(k) / float64(n)
 	// The level was checked and the share lies in [0, 1]: no error is possible.
 	z, _ := normal.Critical(pkg, level)
-	iv.Lower, iv.Upper, _ = normal.Wilson(pkg, iv.Estimate, float64(n), z)
+	lo, hi, _ := normal.Wilson(pkg, p, float64(n), z)
+	iv.Estimate, iv.Lower, iv.Upper = 100*p, 100*lo, 100*hi
 	return iv
 }
 
