@@ -231,11 +231,15 @@ func checkStreamed(t *testing.T, c func(int) int, arrange func([]journey.Event) 
 }
 
 // stream runs the one-pass path alone, with the recent cache on or off, and with
-// several workers on slices of one to four events.
+// several workers on slices of one to four events (chunks of one) or of 16 to 31 (chunks
+// of two or three).
 func stream(f Funnel, events []journey.Event, workers int, cache bool) (Result, bool, error) {
 	var r Runner
 	r.tune.noRecent = !cache
 	r.tune.sliceEvents = 1 + len(events)%4
+	if len(events)%2 == 1 {
+		r.tune.sliceEvents = 16 + len(events)%16
+	}
 	u, ok, err := r.stream(&f, events, f.compile(), workers)
 	if !ok || err != nil {
 		return Result{}, ok, err
@@ -480,11 +484,11 @@ func TestStreamReleasesUsers(t *testing.T) {
 						t.Fatalf("case %d: user %q kept in a batch", i, it.user)
 					}
 				}
-				for _, rs := range ws.routes {
-					for _, rt := range rs[:cap(rs)] {
-						if rt.user != "" {
-							t.Fatalf("case %d: user %q kept in a route", i, rt.user)
-						}
+			}
+			for _, rs := range r.routes {
+				for _, rt := range rs[:cap(rs)] {
+					if rt.user != "" {
+						t.Fatalf("case %d: user %q kept in a route", i, rt.user)
 					}
 				}
 			}

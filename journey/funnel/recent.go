@@ -127,26 +127,25 @@ func (c *router) init() {
 
 // send appends every route to out[w], w being the worker that owns its user, keeping
 // their order: first from the cache, then, after prefetching the bytes of the ids it
-// missed, by hashing.
+// missed, by hashing. Whether the cache knows an id is as unpredictable as the ids
+// themselves, so the lookup takes no branch on it.
 func (c *router) send(seed maphash.Seed, rs []item, out [][]item) {
 	workers := uint64(len(out))
 	dests := c.dests[:len(rs)]
+	miss := c.miss[:len(rs)]
 	n := 0
 	for k := range rs {
 		user := rs[k].user
 		a := uint64(uintptr(unsafe.Pointer(unsafe.StringData(user))))
 		sl := &c.slots[(a*0x9e3779b97f4a7c15)>>(64-routerBits)]
-		if sl.addr == a && sl.key>>16 == uint64(len(user))+1 {
-			dests[k] = uint16(sl.key)
-			continue
-		}
-		c.miss[n] = uint16(k)
+		dests[k] = uint16(sl.key)
+		miss[n] = uint16(k)
 		c.addrs[n] = uintptr(a)
-		n++
+		n += notZero((sl.addr ^ a) | (sl.key>>16 ^ (uint64(len(user)) + 1)))
 	}
 	if n > 0 {
 		prefetch(c.addrs[:n])
-		for _, k := range c.miss[:n] {
+		for _, k := range miss[:n] {
 			user := rs[k].user
 			h := userHash(seed, user)
 			rs[k].h = h
@@ -161,3 +160,6 @@ func (c *router) send(seed maphash.Seed, rs []item, out [][]item) {
 		out[d] = append(out[d], rs[k])
 	}
 }
+
+// notZero returns 1 when x is not 0, and 0 when it is, without a branch.
+func notZero(x uint64) int { return int((x | -x) >> 63) }

@@ -21,6 +21,10 @@ import (
 type Runner struct {
 	ws  []*workspace // one per worker
 	res resultBuffers
+	// The routes of streamParallel, per chunk and destination worker, and the most
+	// routes each held in this run.
+	routes [][]item
+	routed []int
 	// Settings that tests change to reach every path with small logs; 0 or false for
 	// the defaults.
 	tune struct {
@@ -43,8 +47,6 @@ type workspace struct {
 	table   tableBuffers
 	batch   []item
 	router  router
-	routes  [][]item   // per destination worker
-	routed  []int      // per destination worker, the most routes held in this run
 	scatter [][]record // per part
 	res     resultBuffers
 }
@@ -400,11 +402,15 @@ func (r *Runner) stream(f *Funnel, events []journey.Event, ns *names, workers in
 	return r.streamParallel(f, events, ns, workers)
 }
 
-// sliceEvents is the number of events that one worker reads in one round of
-// streamParallel.
+// sliceEvents is the number of events per worker in one round of streamParallel.
 const sliceEvents = 1 << 18
 
-// slice is what one worker found in its slice of a round of streamParallel.
+// roundChunks is the number of chunks per worker in one round of streamParallel: the
+// workers claim the chunks of a round one at a time, so that none waits long for the
+// others at the end of the round.
+const roundChunks = 8
+
+// slice is what one worker found in a chunk of a round of streamParallel.
 type slice struct {
 	err         error
 	sorted      bool
@@ -412,13 +418,14 @@ type slice struct {
 }
 
 // streamParallel is stream with several workers, each of which owns the users whose
-// hash falls in its share. The log is read in rounds of workers slices of sliceEvents
-// events: first each worker validates and matches one slice and sends its events to
-// the workers that own their users (see router), with the hashes of the ids it had to
-// hash; then each worker applies, slice by slice and where they lie, the events of its
-// users, which therefore reach it in time order. Each worker then collects its own
-// users. Memory is the users' blocks and the events of one round. The cost of two
-// workers over one is the routing: one cache probe and one copy per matching event.
+// hash falls in its share. The log is read in rounds of workers*sliceEvents events, cut
+// into chunks: first the workers claim the chunks in turn, and validate and match each
+// one, sending its events to the workers that own their users (see router), with the
+// hashes of the ids they had to hash; then each worker applies, chunk by chunk and where
+// they lie, the events of its users, which therefore reach it in time order. Each
+// worker then collects its own users. Memory is the users' blocks and the events of one
+// round. The cost of two workers over one is the routing: one cache probe and one copy
+// per matching event.
 func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, workers int) (u users, ok bool, err error) {
 	wss := r.workspaces(workers)
 	seed := maphash.MakeSeed()
@@ -429,21 +436,24 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 			tables[w].recent.off = math.MaxInt
 		}
 		ws.router.init()
-		if len(ws.routes) < workers {
-			ws.routes = make([][]item, workers)
-			ws.routed = make([]int, workers)
-		}
 	}
+	size := sliceEvents
+	if r.tune.sliceEvents > 0 {
+		size = r.tune.sliceEvents
+	}
+	// Chunk c of a round sends the events of worker d's users to routes[c*workers+d].
+	chunk := max(1, size/roundChunks)
+	chunks := (workers*size + chunk - 1) / chunk
+	for len(r.routes) < chunks*workers {
+		r.routes = append(r.routes, nil)
+		r.routed = append(r.routed, 0)
+	}
+	routes, routed := r.routes[:chunks*workers], r.routed[:chunks*workers]
 	// release hands worker w's buffers back to its workspace, without the caller's
 	// strings. The workers release their own after collecting their users, or, when the
 	// stream stops early, the calling goroutine releases them all.
 	release := func(w int) {
-		ws := wss[w]
-		ws.table = tables[w].release()
-		for d := range ws.routes {
-			clear(ws.routes[d][:ws.routed[d]])
-			ws.routes[d], ws.routed[d] = ws.routes[d][:0], 0
-		}
+		wss[w].table = tables[w].release()
 	}
 	released := false
 	defer func() {
@@ -452,63 +462,72 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 				release(w)
 			}
 		}
+		for k := range routes {
+			clear(routes[k][:routed[k]])
+			routes[k], routed[k] = routes[k][:0], 0
+		}
 	}()
 	strict := f.Order == Strict
-	size := sliceEvents
-	if r.tune.sliceEvents > 0 {
-		size = r.tune.sliceEvents
-	}
-	sls := make([]slice, workers)
+	sls := make([]slice, chunks)
 	prev := int64(math.MinInt64)
 	for start := 0; start < len(events); start += workers * size {
+		end := min(start+workers*size, len(events))
+		var next atomic.Int64
 		r.fanOut(workers, func(w int) {
 			ws := wss[w]
-			lo := min(start+w*size, len(events))
-			hi := min(lo+size, len(events))
-			out := ws.routes[:workers]
-			for d := range out {
-				out[d] = reuse(out[d], min(2*size/workers, hi-lo))
-			}
 			// Routes wait in batch until batchSize of them can find their workers
 			// together, so that the reads of the ids' bytes overlap.
 			var batch [batchSize]item
-			n := 0
-			sl := slice{sorted: true, first: math.MaxInt64, last: math.MinInt64}
-			p := int64(math.MinInt64)
-			for i := lo; i < hi; i++ {
-				e := &events[i]
-				t, err := checkEvent(e, i)
-				if err != nil {
-					sl.err = err
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= chunks {
 					break
 				}
-				if i == lo {
-					sl.first = t
+				lo := min(start+c*chunk, end)
+				hi := min(lo+chunk, end)
+				out := routes[c*workers : (c+1)*workers]
+				for d := range out {
+					out[d] = reuse(out[d], min(2*chunk/workers, hi-lo))
 				}
-				if t < p {
-					sl.sorted = false
+				n := 0
+				sl := slice{sorted: true, first: math.MaxInt64, last: math.MinInt64}
+				p := int64(math.MinInt64)
+				for i := lo; i < hi; i++ {
+					e := &events[i]
+					t, err := checkEvent(e, i)
+					if err != nil {
+						sl.err = err
+						break
+					}
+					if i == lo {
+						sl.first = t
+					}
+					if t < p {
+						sl.sorted = false
+					}
+					p = t
+					if !sl.sorted {
+						continue // only validate the rest
+					}
+					m, x := f.classify(ns, e)
+					if m|x == 0 && !strict {
+						continue
+					}
+					batch[n] = item{user: e.User, t: t, id: int64(i), m: m, x: x}
+					if n++; n == batchSize {
+						ws.router.send(seed, batch[:n], out)
+						n = 0
+					}
 				}
-				p = t
-				if !sl.sorted {
-					continue // only validate the rest
+				ws.router.send(seed, batch[:n], out)
+				for d := range out {
+					k := c*workers + d
+					routed[k] = max(routed[k], len(out[d]))
 				}
-				m, x := f.classify(ns, e)
-				if m|x == 0 && !strict {
-					continue
-				}
-				batch[n] = item{user: e.User, t: t, id: int64(i), m: m, x: x}
-				if n++; n == batchSize {
-					ws.router.send(seed, batch[:n], out)
-					n = 0
-				}
+				sl.last = p
+				sls[c] = sl
 			}
-			ws.router.send(seed, batch[:n], out)
 			clear(batch[:]) // drop the caller's strings
-			for d := range out {
-				ws.routed[d] = max(ws.routed[d], len(out[d]))
-			}
-			sl.last = p
-			sls[w] = sl
 		})
 		for _, sl := range sls {
 			if sl.err != nil {
@@ -525,8 +544,8 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 		}
 		r.fanOut(workers, func(d int) {
 			tb := tables[d]
-			for _, src := range wss {
-				for its := src.routes[d]; len(its) > 0; {
+			for c := range chunks {
+				for its := routes[c*workers+d]; len(its) > 0; {
 					k := min(len(its), batchSize)
 					tb.apply(its[:k])
 					its = its[k:]
@@ -585,7 +604,11 @@ func (r *Runner) group(f *Funnel, events []journey.Event, ns *names, workers, pa
 		}
 		out := ws.scatter[:len(parts)]
 		for p := range out {
-			out[p] = reuse(out[p], parts[p].size/workers)
+			// A worker's share of a part's records varies with the hash seed: a
+			// margin keeps a buffer from growing, and being mapped anew, in a
+			// later run.
+			share := parts[p].size / workers
+			out[p] = reuse(out[p], share+share/32+1024)
 		}
 		for i := w * len(events) / workers; i < (w+1)*len(events)/workers; i++ {
 			if rec, ok := f.record(events, ns, seed, seed2, i); ok {
