@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -298,6 +299,47 @@ func TestSessionsLarge(t *testing.T) {
 						t.Fatalf("sorted %v, gap %v, session %d, event %d differs", sorted, gap, k, i)
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestSessionsMapped runs Sessions on a log whose sessions take more than 64 MiB with
+// their events, so that it maps their memory and finishes a collection before copying
+// (see internal/pages), and checks the result against the plain definition.
+func TestSessionsMapped(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("400,000 events: too slow with the race detector or in -short")
+	}
+	rng := rand.New(rand.NewPCG(5, 5))
+	const n = 400_000 // 35 MB of events and, with a gap of a second, nearly as many sessions
+	events := randomLog(rng, n, n/3, 30*24*time.Hour, false)
+	for i := range events {
+		events[i].Value = float64(i)
+	}
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	got, err := Sessions(events, time.Second)
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.NumGC-before.NumGC < 2 {
+		t.Errorf("%d collections: the memory was not mapped beforehand", after.NumGC-before.NumGC)
+	}
+	want := sessionsRef(events, time.Second)
+	if len(got) != len(want) {
+		t.Fatalf("%d sessions, want %d", len(got), len(want))
+	}
+	for k := range want {
+		g, w := got[k], want[k]
+		if g.User != w.User || !g.Start.Equal(w.Start) || !g.End.Equal(w.End) || len(g.Events) != len(w.Events) {
+			t.Fatalf("session %d: %s %v-%v (%d), want %s %v-%v (%d)", k, g.User, g.Start, g.End, len(g.Events), w.User, w.Start, w.End, len(w.Events))
+		}
+		for i := range w.Events {
+			if ge, we := g.Events[i], w.Events[i]; ge.User != we.User || ge.Name != we.Name || !ge.Time.Equal(we.Time) || ge.Value != we.Value {
+				t.Fatalf("session %d, event %d: %+v, want %+v", k, i, ge, we)
 			}
 		}
 	}

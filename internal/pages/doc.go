@@ -11,10 +11,10 @@
 // byte per page took 0.7–1.0 s and 1.2–1.7 s of system time this way, against 0.2 s and
 // 0.4 s when nothing reads the memory first.
 //
-// [Make] avoids the race: it first maps the memory through a slice without pointers,
-// which the collector never reads, on every core at once; it then lets a collection free
-// that slice, and allocates the result in the same, now mapped, memory, which the
-// runtime clears before returning it. The collection is a full one, so Make takes that
+// [Map] and [Make] avoid the race: they first map the memory through a slice without
+// pointers, which the collector never reads, on every core at once, and let a collection
+// free that slice; the result is then allocated in the same, now mapped, memory, which
+// the runtime clears before returning it. The collection is a full one, so they take that
 // path only when the live heap is small next to the slice (at most its size): a program
 // with a large heap would pay more for the extra collection than it saves.
 package pages

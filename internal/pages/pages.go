@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"math"
 	"runtime"
 	"runtime/metrics"
 	"sync"
@@ -16,19 +17,29 @@ const minBytes = 64 << 20
 const pageSize = 4096
 
 // Make returns a slice of n zero values of T, like make([]T, n). When the slice takes at
-// least 64 MiB and the live heap is no larger, its memory is first mapped, by workers
-// goroutines (at least one) that write one byte per page of a slice without pointers,
-// which a full garbage collection then frees for the result to reuse; see the package
-// documentation for why.
+// least 64 MiB and the live heap is no larger, its memory is first mapped (see [Map]).
 func Make[T any](n, workers int) []T {
 	var zero T
 	size := uint64(n) * uint64(unsafe.Sizeof(zero))
-	if n <= 0 || size < minBytes || size/uint64(n) != uint64(unsafe.Sizeof(zero)) || liveHeap() > size {
-		return make([]T, n)
+	if n > 0 && size/uint64(n) == uint64(unsafe.Sizeof(zero)) {
+		Map(size, workers)
+	}
+	return make([]T, n)
+}
+
+// Map prepares size bytes of mapped memory for the allocations that follow it: when
+// size is at least 64 MiB and the live heap is no larger, workers goroutines (at least
+// one) write one byte per page of a slice without pointers of that size, which a full
+// garbage collection then frees for the next allocations to reuse; see the package
+// documentation for why. Otherwise it does nothing. It reports whether it mapped the
+// memory.
+func Map(size uint64, workers int) bool {
+	if size < minBytes || size > math.MaxInt || liveHeap() > size {
+		return false
 	}
 	prefault(make([]byte, size), max(workers, 1))
 	runtime.GC() // frees the mapped slice, which is garbage once prefault returns
-	return make([]T, n)
+	return true
 }
 
 // prefault writes one byte per page of b, on workers goroutines.

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"math"
 	"runtime"
 	"testing"
 	"unsafe"
@@ -70,4 +71,26 @@ func TestLiveHeap(t *testing.T) {
 	if liveHeap() == 0 {
 		t.Fatal("live heap 0 after a collection")
 	}
+}
+
+// TestMap checks when Map maps memory: from 64 MiB on, while the live heap is no larger.
+func TestMap(t *testing.T) {
+	if Map(minBytes-1, 2) {
+		t.Error("mapped less than 64 MiB")
+	}
+	if Map(math.MaxUint64, 2) {
+		t.Error("mapped more than the address space")
+	}
+	if live := liveHeap(); live > minBytes {
+		t.Skipf("live heap of %d bytes", live)
+	}
+	if !Map(minBytes, 2) {
+		t.Error("did not map 64 MiB with a small live heap")
+	}
+	keep := make([]byte, 2*minBytes)
+	runtime.GC()
+	if Map(minBytes, 2) {
+		t.Error("mapped 64 MiB with a live heap of 128 MiB")
+	}
+	runtime.KeepAlive(keep)
 }
