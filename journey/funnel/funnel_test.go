@@ -466,7 +466,8 @@ func TestWhereOnce(t *testing.T) {
 			}
 			var r Runner
 			r.tune.minEventsPerWorker = 1
-			r.tune.sliceEvents = 100
+			r.tune.chunkEvents = 12
+			r.tune.ringChunks = 3
 			got, err := r.Run(f, log)
 			if err != nil {
 				t.Fatal(err)

@@ -231,15 +231,13 @@ func checkStreamed(t *testing.T, c func(int) int, arrange func([]journey.Event) 
 }
 
 // stream runs the one-pass path alone, with the recent cache on or off, and with
-// several workers on slices of one to four events (chunks of one) or of 16 to 31 (chunks
-// of two or three).
+// several workers on chunks of one to four events, of which one to five are in flight
+// at once.
 func stream(f Funnel, events []journey.Event, workers int, cache bool) (Result, bool, error) {
 	var r Runner
 	r.tune.noRecent = !cache
-	r.tune.sliceEvents = 1 + len(events)%4
-	if len(events)%2 == 1 {
-		r.tune.sliceEvents = 16 + len(events)%16
-	}
+	r.tune.chunkEvents = 1 + len(events)%4
+	r.tune.ringChunks = 1 + len(events)%5
 	u, ok, err := r.stream(&f, events, f.compile(), workers)
 	if !ok || err != nil {
 		return Result{}, ok, err
@@ -458,7 +456,7 @@ func TestStreamReleasesUsers(t *testing.T) {
 	for _, workers := range []int{1, 2} {
 		for i, events := range [][]journey.Event{sorted, unsorted, bad} {
 			var r Runner
-			r.tune.sliceEvents = 1
+			r.tune.chunkEvents = 1
 			_, ok, err := r.stream(&f, events, f.compile(), workers)
 			if ok != (i == 0) || (err != nil) != (i == 2) {
 				t.Fatalf("case %d: ok %v, err %v", i, ok, err)

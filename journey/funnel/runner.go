@@ -28,7 +28,8 @@ type Runner struct {
 	// Settings that tests change to reach every path with small logs; 0 or false for
 	// the defaults.
 	tune struct {
-		sliceEvents        int  // events per slice of streamParallel
+		chunkEvents        int  // events per chunk of streamParallel
+		ringChunks         int  // chunks in flight in streamParallel
 		minEventsPerWorker int  // events per worker
 		noRecent           bool // keep the recent cache off
 		// around, when set, runs each worker's share of a fan-out: it must call
@@ -402,30 +403,40 @@ func (r *Runner) stream(f *Funnel, events []journey.Event, ns *names, workers in
 	return r.streamParallel(f, events, ns, workers)
 }
 
-// sliceEvents is the number of events per worker in one round of streamParallel.
-const sliceEvents = 1 << 18
+// chunkEvents is the number of events in a chunk of streamParallel, and ringChunks the
+// number of chunks per worker that may be in flight at once.
+const (
+	chunkEvents = 1 << 15
+	ringChunks  = 16
+)
 
-// roundChunks is the number of chunks per worker in one round of streamParallel: the
-// workers claim the chunks of a round one at a time, so that none waits long for the
-// others at the end of the round.
-const roundChunks = 8
-
-// slice is what one worker found in a chunk of a round of streamParallel.
+// slice is what a worker found in a chunk of streamParallel.
 type slice struct {
 	err         error
 	sorted      bool
 	first, last int64 // times of the first and last events
 }
 
+// pipeSlot is one slot of the ring of chunks in streamParallel: the chunk whose routes
+// it holds, once they are complete, and how many workers have applied them.
+type pipeSlot struct {
+	ready   atomic.Int64 // the chunk's number + 1 once its routes are complete; 0 before
+	applied atomic.Int32
+	sl      slice
+}
+
 // streamParallel is stream with several workers, each of which owns the users whose
-// hash falls in its share. The log is read in rounds of workers*sliceEvents events, cut
-// into chunks: first the workers claim the chunks in turn, and validate and match each
-// one, sending its events to the workers that own their users (see router), with the
-// hashes of the ids they had to hash; then each worker applies, chunk by chunk and where
-// they lie, the events of its users, which therefore reach it in time order. Each
-// worker then collects its own users. Memory is the users' blocks and the events of one
-// round. The cost of two workers over one is the routing: one cache probe and one copy
-// per matching event.
+// hash falls in its share, and none of which waits for the others at a barrier. The log
+// is cut into chunks, numbered in order, and a ring of slots holds the routes of the
+// chunks in flight: a chunk's events that may change some user's state, sent to the
+// worker that owns the user (see router). Each worker applies, chunk after chunk, the
+// routes to its users as soon as their chunk is routed, so that they reach it in time
+// order; when the next chunk is not routed yet, it claims the next unclaimed chunk whose
+// slot is free (every worker has applied what it held) and routes it. A worker that
+// finds the next chunk invalid or out of order stops them all: the first invalid event
+// is an error, and events out of order give ok false. Memory is the users' blocks and
+// the routes of the ring; the cost of two workers over one is the routing, one cache
+// probe and one copy per matching event.
 func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, workers int) (u users, ok bool, err error) {
 	wss := r.workspaces(workers)
 	seed := maphash.MakeSeed()
@@ -437,30 +448,24 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 		}
 		ws.router.init()
 	}
-	size := sliceEvents
-	if r.tune.sliceEvents > 0 {
-		size = r.tune.sliceEvents
+	chunk := chunkEvents
+	if r.tune.chunkEvents > 0 {
+		chunk = r.tune.chunkEvents
 	}
-	// Chunk c of a round sends the events of worker d's users to routes[c*workers+d].
-	chunk := max(1, size/roundChunks)
-	chunks := (workers*size + chunk - 1) / chunk
-	for len(r.routes) < chunks*workers {
+	nchunks := (len(events) + chunk - 1) / chunk
+	ring := workers * ringChunks
+	if r.tune.ringChunks > 0 {
+		ring = r.tune.ringChunks
+	}
+	ring = min(ring, nchunks)
+	for len(r.routes) < ring*workers {
 		r.routes = append(r.routes, nil)
 		r.routed = append(r.routed, 0)
 	}
-	routes, routed := r.routes[:chunks*workers], r.routed[:chunks*workers]
-	// release hands worker w's buffers back to its workspace, without the caller's
-	// strings. The workers release their own after collecting their users, or, when the
-	// stream stops early, the calling goroutine releases them all.
-	release := func(w int) {
-		wss[w].table = tables[w].release()
-	}
-	released := false
+	routes, routed := r.routes[:ring*workers], r.routed[:ring*workers]
 	defer func() {
-		if !released {
-			for w := range wss {
-				release(w)
-			}
+		for w := range wss {
+			wss[w].table = tables[w].release()
 		}
 		for k := range routes {
 			clear(routes[k][:routed[k]])
@@ -468,98 +473,115 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 		}
 	}()
 	strict := f.Order == Strict
-	sls := make([]slice, chunks)
-	prev := int64(math.MinInt64)
-	for start := 0; start < len(events); start += workers * size {
-		end := min(start+workers*size, len(events))
-		var next atomic.Int64
-		r.fanOut(workers, func(w int) {
-			ws := wss[w]
-			// Routes wait in batch until batchSize of them can find their workers
-			// together, so that the reads of the ids' bytes overlap.
-			var batch [batchSize]item
-			for {
-				c := int(next.Add(1) - 1)
-				if c >= chunks {
-					break
-				}
-				lo := min(start+c*chunk, end)
-				hi := min(lo+chunk, end)
-				out := routes[c*workers : (c+1)*workers]
-				for d := range out {
-					out[d] = reuse(out[d], min(2*chunk/workers, hi-lo))
-				}
-				n := 0
-				sl := slice{sorted: true, first: math.MaxInt64, last: math.MinInt64}
-				p := int64(math.MinInt64)
-				for i := lo; i < hi; i++ {
-					e := &events[i]
-					t, err := checkEvent(e, i)
-					if err != nil {
-						sl.err = err
-						break
-					}
-					if i == lo {
-						sl.first = t
-					}
-					if t < p {
-						sl.sorted = false
-					}
-					p = t
-					if !sl.sorted {
-						continue // only validate the rest
-					}
-					m, x := f.classify(ns, e)
-					if m|x == 0 && !strict {
-						continue
-					}
-					batch[n] = item{user: e.User, t: t, id: int64(i), m: m, x: x}
-					if n++; n == batchSize {
-						ws.router.send(seed, batch[:n], out)
-						n = 0
-					}
-				}
+	slots := make([]pipeSlot, ring)
+	var claimed atomic.Int64 // chunks claimed for routing
+	var stop atomic.Bool
+	var mu sync.Mutex
+	stopAt := math.MaxInt // the first chunk found invalid or out of order
+	var stopErr error
+	// route routes chunk c into its slot, which is free.
+	route := func(ws *workspace, c int, batch *[batchSize]item) {
+		k := c % ring
+		lo, hi := c*chunk, min((c+1)*chunk, len(events))
+		out := routes[k*workers : (k+1)*workers]
+		for d := range out {
+			out[d] = reuse(out[d], min(2*chunk/workers, hi-lo))
+		}
+		n := 0
+		sl := slice{sorted: true, first: math.MaxInt64, last: math.MinInt64}
+		p := int64(math.MinInt64)
+		for i := lo; i < hi; i++ {
+			e := &events[i]
+			t, err := checkEvent(e, i)
+			if err != nil {
+				sl.err = err
+				break
+			}
+			if i == lo {
+				sl.first = t
+			}
+			if t < p {
+				sl.sorted = false
+			}
+			p = t
+			if !sl.sorted {
+				continue // only validate the rest
+			}
+			m, x := f.classify(ns, e)
+			if m|x == 0 && !strict {
+				continue
+			}
+			batch[n] = item{user: e.User, t: t, id: int64(i), m: m, x: x}
+			if n++; n == batchSize {
 				ws.router.send(seed, batch[:n], out)
-				for d := range out {
-					k := c*workers + d
-					routed[k] = max(routed[k], len(out[d]))
+				n = 0
+			}
+		}
+		ws.router.send(seed, batch[:n], out)
+		for d := range out {
+			routed[k*workers+d] = max(routed[k*workers+d], len(out[d]))
+		}
+		sl.last = p
+		s := &slots[k]
+		s.sl = sl
+		s.applied.Store(0)
+		s.ready.Store(int64(c) + 1)
+	}
+	// free reports whether the slot of chunk c no longer holds a chunk some worker has
+	// yet to apply.
+	free := func(c int) bool {
+		if c < ring {
+			return true
+		}
+		s := &slots[c%ring]
+		return s.ready.Load() == int64(c-ring)+1 && int(s.applied.Load()) == workers
+	}
+	us := make([]users, workers)
+	r.fanOut(workers, func(w int) {
+		ws, tb := wss[w], tables[w]
+		var batch [batchSize]item
+		defer clear(batch[:]) // drop the caller's strings
+		prev := int64(math.MinInt64)
+		for next := 0; next < nchunks; {
+			if stop.Load() {
+				return
+			}
+			s := &slots[next%ring]
+			if s.ready.Load() == int64(next)+1 {
+				sl := s.sl
+				if sl.err != nil || !sl.sorted || (sl.first != math.MaxInt64 && sl.first < prev) {
+					mu.Lock()
+					if next < stopAt {
+						stopAt, stopErr = next, sl.err
+					}
+					mu.Unlock()
+					stop.Store(true)
+					return
 				}
-				sl.last = p
-				sls[c] = sl
-			}
-			clear(batch[:]) // drop the caller's strings
-		})
-		for _, sl := range sls {
-			if sl.err != nil {
-				return u, false, sl.err
-			}
-		}
-		for _, sl := range sls {
-			if !sl.sorted || (sl.first != math.MaxInt64 && sl.first < prev) {
-				return u, false, nil
-			}
-			if sl.first != math.MaxInt64 {
-				prev = sl.last
-			}
-		}
-		r.fanOut(workers, func(d int) {
-			tb := tables[d]
-			for c := range chunks {
-				for its := routes[c*workers+d]; len(its) > 0; {
+				if sl.first != math.MaxInt64 {
+					prev = sl.last
+				}
+				for its := routes[(next%ring)*workers+w]; len(its) > 0; {
 					k := min(len(its), batchSize)
 					tb.apply(its[:k])
 					its = its[k:]
 				}
+				s.applied.Add(1)
+				next++
+				continue
 			}
-		})
-	}
-	us := make([]users, workers)
-	r.fanOut(workers, func(w int) {
-		us[w] = newUsers(f, &wss[w].res, 0)
-		tables[w].collect(&us[w])
-		release(w)
+			if c := int(claimed.Load()); c < nchunks && free(c) && claimed.CompareAndSwap(int64(c), int64(c)+1) {
+				route(ws, c, &batch)
+				continue
+			}
+			runtime.Gosched() // the next chunk is being routed
+		}
+		us[w] = newUsers(f, &ws.res, 0)
+		tb.collect(&us[w])
 	})
-	released = true
+	if stop.Load() {
+		return u, false, stopErr
+	}
 	return r.merge(f, us), true, nil
 }
 

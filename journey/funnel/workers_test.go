@@ -167,7 +167,8 @@ func TestWorkersFirstInvalidEvent(t *testing.T) {
 					}
 					var r Runner
 					r.tune.minEventsPerWorker = 1
-					r.tune.sliceEvents = 7
+					r.tune.chunkEvents = 7
+					r.tune.ringChunks = 2
 					_, err := r.Run(f, events)
 					var ie *cxmetrics.InputError
 					if !errors.As(err, &ie) || ie.Index != bad[0] || !errors.Is(err, cxmetrics.ErrEmpty) {
