@@ -56,6 +56,10 @@ type part struct {
 
 const partBits = 8
 
+// partsPerWorker is the number of parts per worker of the grouping path when the
+// records of all parts fit in memory at once.
+const partsPerWorker = 4
+
 // recordsPerUserStep is the number of records per user and step that one pass of the
 // grouping path may hold: more, and the users are split into parts that are grouped one
 // after the other, so that memory stays proportional to the users times the steps.
@@ -63,7 +67,8 @@ const recordsPerUserStep = 4
 
 // plan validates the events and splits the users into parts of at most partSize
 // records, or, when partSize is 0, by the users' number and into at least as many parts
-// as workers (as far as the hashes allow). It counts the events the
+// as workers, or partsPerWorker times as many when all parts fit at once (as far as the
+// hashes allow). It counts the events the
 // funnel may need (in Strict order every event; otherwise those whose name is the event
 // of a step or an exclusion: Where filters are not called) by the top bits of the hash
 // of their user, and estimates the number of users with a HyperLogLog sketch; the
@@ -125,7 +130,13 @@ func (r *Runner) plan(f *Funnel, events []journey.Event, ns *names, seed maphash
 	limit := max(int(recordsPerUserStep*all.sketch.estimate()*float64(len(f.Steps))), 1<<16)
 	fits = n <= limit
 	if workers > 1 {
-		limit = min(limit, (n+workers-1)/workers)
+		// Parts for every worker; when all fit at once, four for each, which the workers
+		// claim in turn, so that none waits long for the others at the end.
+		k := workers
+		if fits {
+			k *= partsPerWorker
+		}
+		limit = min(limit, (n+k-1)/k)
 	}
 	if partSize > 0 {
 		limit = partSize

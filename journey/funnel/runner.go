@@ -591,10 +591,11 @@ func (r *Runner) newUsers(f *Funnel, n int) users { return newUsers(f, &r.res, n
 // group computes the counted attempts by grouping the events by user. It splits the
 // users into parts of at most partSize records, or, when partSize is 0, of as many as
 // keep the records proportional to the users times the steps, and at least one part per
-// worker; the workers take the parts in turn. When the records of all parts fit in that
-// bound at once, several workers first share the events out by position, each finding
-// the records of its share and sending them to their parts, so that no worker reads
-// every event.
+// worker. When the records of all parts fit in that bound at once, several workers
+// first share the events out by position, each finding the records of its share and
+// sending them to their parts, so that no worker reads every event, and then claim the
+// parts (four per worker) one at a time; otherwise each worker takes every workers-th
+// part.
 func (r *Runner) group(f *Funnel, events []journey.Event, ns *names, workers, partSize int) (users, error) {
 	seed := maphash.MakeSeed()
 	parts, fits, err := r.plan(f, events, ns, seed, partSize, workers)
@@ -639,10 +640,11 @@ func (r *Runner) group(f *Funnel, events []journey.Event, ns *names, workers, pa
 			}
 		}
 	})
+	var next atomic.Int64
 	return r.parallel(f, workers, func(w int, ws *workspace, u *users) {
 		eng := newEngine(f)
 		srcs := make([][]record, workers)
-		for p := w; p < len(parts); p += workers {
+		for p := int(next.Add(1) - 1); p < len(parts); p = int(next.Add(1) - 1) {
 			for k, src := range wss {
 				srcs[k] = src.scatter[p]
 			}
