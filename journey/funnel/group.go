@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"sync/atomic"
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/journey"
@@ -56,6 +57,10 @@ type part struct {
 
 const partBits = 8
 
+// claimEvents is the number of events that a worker of the grouping path claims at a
+// time.
+const claimEvents = 1 << 16
+
 // partsPerWorker is the number of parts per worker of the grouping path when the
 // records of all parts fit in memory at once.
 const partsPerWorker = 4
@@ -81,28 +86,40 @@ func (r *Runner) plan(f *Funnel, events []journey.Event, ns *names, seed maphash
 		sketch hll
 		n      int
 		err    error
+		errAt  int // index of the event of err
 	}
 	ts := make([]tally, workers)
+	// The workers claim the events by chunks, so that none waits for the others at the
+	// end; a worker that meets an invalid event stops there, and the first invalid event
+	// in input order is the earliest that any of them met.
+	var next atomic.Int64
+	claim := r.claimEvents()
 	count := func(w int) {
 		tl := &ts[w]
-		for i := w * len(events) / workers; i < (w+1)*len(events)/workers; i++ {
-			e := &events[i]
-			if e.User == "" {
-				tl.err = &cxmetrics.InputError{Pkg: pkg, What: "event user", Index: i, Value: `""`,
-					Err: cxmetrics.ErrEmpty}
+		for {
+			lo := int(next.Add(1)-1) * claim
+			if lo >= len(events) {
 				return
 			}
-			if _, ok := eventTime(e); !ok {
-				tl.err = timeError(e, i)
-				return
+			for i := lo; i < min(lo+claim, len(events)); i++ {
+				e := &events[i]
+				if e.User == "" {
+					tl.err, tl.errAt = &cxmetrics.InputError{Pkg: pkg, What: "event user", Index: i, Value: `""`,
+						Err: cxmetrics.ErrEmpty}, i
+					return
+				}
+				if _, ok := eventTime(e); !ok {
+					tl.err, tl.errAt = timeError(e, i), i
+					return
+				}
+				if !keepAll && ns.lookup(e.Name) == nil {
+					continue
+				}
+				h := maphash.String(seed, e.User)
+				tl.counts[h>>(64-partBits)]++
+				tl.sketch.add(h)
+				tl.n++
 			}
-			if !keepAll && ns.lookup(e.Name) == nil {
-				continue
-			}
-			h := maphash.String(seed, e.User)
-			tl.counts[h>>(64-partBits)]++
-			tl.sketch.add(h)
-			tl.n++
 		}
 	}
 	if workers == 1 {
@@ -110,11 +127,17 @@ func (r *Runner) plan(f *Funnel, events []journey.Event, ns *names, seed maphash
 	} else {
 		r.fanOut(workers, count)
 	}
+	var first *tally
+	for w := range ts {
+		if ts[w].err != nil && (first == nil || ts[w].errAt < first.errAt) {
+			first = &ts[w]
+		}
+	}
+	if first != nil {
+		return nil, false, first.err
+	}
 	all := &ts[0]
 	for w := range ts {
-		if ts[w].err != nil {
-			return nil, false, ts[w].err // the first, in input order
-		}
 		if w == 0 {
 			continue
 		}

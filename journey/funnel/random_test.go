@@ -250,9 +250,10 @@ func stream(f Funnel, events []journey.Event, workers int, cache bool) (Result, 
 }
 
 // group runs the grouping path alone, with parts of at most partSize records (0: the
-// default).
+// default), its workers claiming one to three events at a time.
 func group(f Funnel, events []journey.Event, workers, partSize int) (Result, error) {
 	var r Runner
+	r.tune.claimEvents = 1 + len(events)%3
 	u, err := r.group(&f, events, f.compile(), workers, partSize)
 	if err != nil {
 		return Result{}, err

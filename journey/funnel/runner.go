@@ -30,6 +30,7 @@ type Runner struct {
 	tune struct {
 		chunkEvents        int  // events per chunk of streamParallel
 		ringChunks         int  // chunks in flight in streamParallel
+		claimEvents        int  // events per claim of the grouping path
 		minEventsPerWorker int  // events per worker
 		noRecent           bool // keep the recent cache off
 		// around, when set, runs each worker's share of a fan-out: it must call
@@ -585,6 +586,15 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 	return r.merge(f, us), true, nil
 }
 
+// claimEvents returns the number of events that a worker of the grouping path claims
+// at a time.
+func (r *Runner) claimEvents() int {
+	if r.tune.claimEvents > 0 {
+		return r.tune.claimEvents
+	}
+	return claimEvents
+}
+
 // newUsers returns an empty accumulator of counted attempts with room for n users.
 func (r *Runner) newUsers(f *Funnel, n int) users { return newUsers(f, &r.res, n) }
 
@@ -620,6 +630,11 @@ func (r *Runner) group(f *Funnel, events []journey.Event, ns *names, workers, pa
 	}
 	wss := r.workspaces(workers)
 	seed2 := maphash.MakeSeed()
+	// The workers claim the events by chunks, and the parts one at a time, so that none
+	// waits long for the others; the order in which a part's records arrive does not
+	// matter, as each user's are sorted by time and event index.
+	var claimed atomic.Int64
+	claim := r.claimEvents()
 	r.fanOut(workers, func(w int) {
 		ws := wss[w]
 		for len(ws.scatter) < len(parts) {
@@ -627,16 +642,22 @@ func (r *Runner) group(f *Funnel, events []journey.Event, ns *names, workers, pa
 		}
 		out := ws.scatter[:len(parts)]
 		for p := range out {
-			// A worker's share of a part's records varies with the hash seed: a
-			// margin keeps a buffer from growing, and being mapped anew, in a
-			// later run.
+			// A worker's share of a part's records varies with the hash seed and
+			// the chunks it claims: a margin keeps a buffer from growing, and being
+			// mapped anew, in a later run.
 			share := parts[p].size / workers
-			out[p] = reuse(out[p], share+share/32+1024)
+			out[p] = reuse(out[p], share+share/4+1024)
 		}
-		for i := w * len(events) / workers; i < (w+1)*len(events)/workers; i++ {
-			if rec, ok := f.record(events, ns, seed, seed2, i); ok {
-				p := partOf[rec.h>>(64-partBits)]
-				out[p] = append(out[p], rec)
+		for {
+			lo := int(claimed.Add(1)-1) * claim
+			if lo >= len(events) {
+				return
+			}
+			for i := lo; i < min(lo+claim, len(events)); i++ {
+				if rec, ok := f.record(events, ns, seed, seed2, i); ok {
+					p := partOf[rec.h>>(64-partBits)]
+					out[p] = append(out[p], rec)
+				}
 			}
 		}
 	})

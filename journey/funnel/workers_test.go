@@ -168,12 +168,26 @@ func TestWorkersFirstInvalidEvent(t *testing.T) {
 					var r Runner
 					r.tune.minEventsPerWorker = 1
 					r.tune.chunkEvents = 7
+					r.tune.claimEvents = 5
 					r.tune.ringChunks = 2
 					_, err := r.Run(f, events)
 					var ie *cxmetrics.InputError
 					if !errors.As(err, &ie) || ie.Index != bad[0] || !errors.Is(err, cxmetrics.ErrEmpty) {
 						t.Fatalf("%s, invalid events %v, %d workers, where %v: got %v, want the empty user at index %d",
 							name, bad, workers, where, err, bad[0])
+					}
+				}
+				// The grouping path, which Run reaches with validated events only,
+				// checks them too, with its workers claiming a few events at a time.
+				for claim := 1; claim <= 9; claim += 4 {
+					f := Funnel{Steps: steps("A", "A"), Window: time.Hour}
+					var r Runner
+					r.tune.claimEvents = claim
+					_, err := r.group(&f, events, f.compile(), workers, 0)
+					var ie *cxmetrics.InputError
+					if !errors.As(err, &ie) || ie.Index != bad[0] || !errors.Is(err, cxmetrics.ErrEmpty) {
+						t.Fatalf("%s, invalid events %v, %d workers claiming %d: grouping path got %v, want the empty user at index %d",
+							name, bad, workers, claim, err, bad[0])
 					}
 				}
 			}
