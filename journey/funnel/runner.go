@@ -405,10 +405,15 @@ func (r *Runner) stream(f *Funnel, events []journey.Event, ns *names, workers in
 }
 
 // chunkEvents is the number of events in a chunk of streamParallel, and ringChunks the
-// number of chunks per worker that may be in flight at once.
+// number of chunks per worker that may be in flight at once. The ring is kept small so
+// that the routes of the chunks in flight (about 48 bytes per matching event, under a
+// megabyte for two workers) stay in the processors' caches between the worker that
+// writes them and the workers that apply them: with 32 chunks of 2^15 events the routes
+// took 30 MB, went through memory, and two workers spent 15-20% more processor time than
+// one instead of 8-14%.
 const (
-	chunkEvents = 1 << 15
-	ringChunks  = 16
+	chunkEvents = 1 << 12
+	ringChunks  = 4
 )
 
 // slice is what a worker found in a chunk of streamParallel.
