@@ -130,7 +130,11 @@
 //
 // With Workers other than 1, Run splits the users among goroutines by a hash of their
 // id (or, for a log sorted by user, by position), so the result is the same for any
-// number of workers. A log of fewer than 65,536 events per worker uses fewer workers.
+// number of workers. A log sorted by time whose events share one id string per user (a
+// log built in memory, whose first 16,384 events show it) is split by the address of
+// the id string instead, which is cheaper; afterwards Run checks that no user was in
+// two shares, and if one was (the same id in two strings), reads the log again, split
+// by hash. A log of fewer than 65,536 events per worker uses fewer workers.
 //
 // Where filters are called exactly once for each event that has their step's event
 // name, whatever the input order; with Workers other than 1 possibly from several

@@ -232,12 +232,21 @@ func checkStreamed(t *testing.T, c func(int) int, arrange func([]journey.Event) 
 
 // stream runs the one-pass path alone, with the recent cache on or off, and with
 // several workers on chunks of one to four events, of which one to five are in flight
-// at once.
+// at once, routed as the path chooses, by address or by hash. Routed by address, half
+// of the logs give every other event its own copy of the user id, so that a user's
+// events may go to two workers and the path must notice it and route by hash.
 func stream(f Funnel, events []journey.Event, workers int, cache bool) (Result, bool, error) {
 	var r Runner
 	r.tune.noRecent = !cache
 	r.tune.chunkEvents = 1 + len(events)%4
 	r.tune.ringChunks = 1 + len(events)%5
+	r.tune.route = len(events) % 3
+	if r.tune.route == 1 && len(events)%2 == 0 {
+		events = slices.Clone(events)
+		for i := 0; i < len(events); i += 2 {
+			events[i].User = strings.Clone(events[i].User)
+		}
+	}
 	u, ok, err := r.stream(&f, events, f.compile(), workers)
 	if !ok || err != nil {
 		return Result{}, ok, err

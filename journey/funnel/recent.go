@@ -95,11 +95,11 @@ func (r *recent) put(user string, id int32) {
 		lenID: uint64(len(user))<<32 | uint64(uint32(id))}
 }
 
-// router finds the worker that owns a user in streamParallel: bits 16 to 47 of the
-// user's hash (userHash) under the run's seed, scaled to the number of workers; the
-// table of a worker takes the low bits, and the top ones as tags. It hands the hashes
-// it computes on to the tables. A direct-mapped cache from the address
-// and length of an id string to its worker spares most hashes: as with recent, when the
+// router finds the worker that owns a user when streamParallel routes by hash: bits 16
+// to 47 of the user's hash (userHash) under the run's seed, scaled to the number of
+// workers; the table of a worker takes the low bits, and the top ones as tags. It hands
+// the hashes it computes on to the tables. A direct-mapped cache from the address and
+// length of an id string to its worker spares most hashes: as with recent, when the
 // events of a user share one string, most events find their worker there without
 // reading the id's bytes, which lie anywhere in memory. A hit is exact for the same
 // reason.

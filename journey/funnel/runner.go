@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/journey"
@@ -33,6 +34,7 @@ type Runner struct {
 		claimEvents        int  // events per claim of the grouping path
 		minEventsPerWorker int  // events per worker
 		noRecent           bool // keep the recent cache off
+		route              int  // streamParallel routes by: 0 its choice, 1 address, 2 hash
 		// around, when set, runs each worker's share of a fan-out: it must call
 		// work(w) once; fanned, when set, is called after each fan-out.
 		around func(w int, work func(w int))
@@ -50,6 +52,8 @@ type workspace struct {
 	batch   []item
 	router  router
 	scatter [][]record // per part
+	offs    []int      // spread's groups
+	byGroup []uint64
 	res     resultBuffers
 }
 
@@ -401,7 +405,42 @@ func (r *Runner) stream(f *Funnel, events []journey.Event, ns *names, workers in
 		tb.collect(&u)
 		return u, true, nil
 	}
-	return r.streamParallel(f, events, ns, workers)
+	byAddr := r.tune.route == 1 || r.tune.route == 0 && sharedIDs(events)
+	if f.hasWhere() {
+		byAddr = false // a second pass would call the filters again
+	}
+	u, ok, spread, err := r.streamParallel(f, events, ns, workers, byAddr)
+	if spread {
+		u, ok, _, err = r.streamParallel(f, events, ns, workers, false)
+	}
+	return u, ok, err
+}
+
+// sampleEvents is the number of events at the start of a log that sharedIDs reads.
+const sampleEvents = 1 << 14
+
+// sharedIDs reports whether, among the first events of a log, users come back (at
+// least one event in four is a user's second or later), and every user's events share
+// one id string: then streamParallel routes the events by the address of their id
+// string. A log whose events have each their own copy of the id, as a CSV reader gives,
+// is routed by hash.
+func sharedIDs(events []journey.Event) bool {
+	n := min(len(events), sampleEvents)
+	seen := make(map[string]uintptr, n/4)
+	again := 0
+	for i := range n {
+		id := events[i].User
+		a := uintptr(unsafe.Pointer(unsafe.StringData(id)))
+		if b, ok := seen[id]; ok {
+			if a != b {
+				return false
+			}
+			again++
+		} else {
+			seen[id] = a
+		}
+	}
+	return again >= n/4
 }
 
 // chunkEvents is the number of events in a chunk of streamParallel, and ringChunks the
@@ -431,24 +470,35 @@ type pipeSlot struct {
 	sl      slice
 }
 
-// streamParallel is stream with several workers, each of which owns the users whose
-// hash falls in its share, and none of which waits for the others at a barrier. The log
-// is cut into chunks, numbered in order, and a ring of slots holds the routes of the
-// chunks in flight: a chunk's events that may change some user's state, sent to the
-// worker that owns the user (see router). Each worker applies, chunk after chunk, the
-// routes to its users as soon as their chunk is routed, so that they reach it in time
-// order; when the next chunk is not routed yet, it claims the next unclaimed chunk whose
-// slot is free (every worker has applied what it held) and routes it. A worker that
-// finds the next chunk invalid or out of order stops them all: the first invalid event
-// is an error, and events out of order give ok false. Memory is the users' blocks and
-// the routes of the ring; the cost of two workers over one is the routing, one cache
-// probe and one copy per matching event.
-func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, workers int) (u users, ok bool, err error) {
+// streamParallel is stream with several workers, each of which owns a share of the
+// users, and none of which waits for the others at a barrier. The log is cut into
+// chunks, numbered in order, and a ring of slots holds the routes of the chunks in
+// flight: a chunk's events that may change some user's state, sent to the worker that
+// owns the user (see router). Each worker applies, chunk after chunk, the routes to its
+// users as soon as their chunk is routed, so that they reach it in time order; when the
+// next chunk is not routed yet, it claims the next unclaimed chunk whose slot is free
+// (every worker has applied what it held) and routes it. A worker that finds the next
+// chunk invalid or out of order stops them all: the first invalid event is an error, and
+// events out of order give ok false. Memory is the users' blocks and the routes of the
+// ring.
+//
+// A worker owns the users whose hash falls in its share (see router), or, with byAddr,
+// the id strings whose address does (addrOwner). By address the routing worker needs
+// neither the cache probe nor the hash, and the owner's table no more than with one
+// worker, so the cost of two workers over one is one copy per matching event, and the
+// check below; by hash, the routing worker also probes its cache, and hashes more ids
+// than one worker would, as its cache sees only the chunks it routes. By address, one
+// user whose events hold the id in two strings could be owned by two workers, each of
+// which would count part of the user's events. Every worker's table therefore keeps
+// every user it saw, and at the end the tables are compared (see spread); if a user is
+// in two, streamParallel reports spread, and the caller runs it again by hash.
+func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, workers int, byAddr bool) (u users, ok, spread bool, err error) {
 	wss := r.workspaces(workers)
 	seed := maphash.MakeSeed()
 	tables := make([]*table, workers)
 	for w, ws := range wss {
 		tables[w] = newTable(newEngine(f), ws.table, len(events), seed)
+		tables[w].keepAll = byAddr
 		if r.tune.noRecent {
 			tables[w].recent.off = math.MaxInt
 		}
@@ -490,6 +540,7 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 		k := c % ring
 		lo, hi := c*chunk, min((c+1)*chunk, len(events))
 		out := routes[k*workers : (k+1)*workers]
+		nw := uint64(len(out))
 		for d := range out {
 			out[d] = reuse(out[d], min(2*chunk/workers, hi-lo))
 		}
@@ -515,6 +566,11 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 			}
 			m, x := f.classify(ns, e)
 			if m|x == 0 && !strict {
+				continue
+			}
+			if byAddr {
+				d := addrOwner(e.User, nw)
+				out[d] = append(out[d], item{user: e.User, t: t, id: int64(i), m: m, x: x})
 				continue
 			}
 			batch[n] = item{user: e.User, t: t, id: int64(i), m: m, x: x}
@@ -582,13 +638,100 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 			}
 			runtime.Gosched() // the next chunk is being routed
 		}
-		us[w] = newUsers(f, &ws.res, 0)
-		tb.collect(&us[w])
 	})
 	if stop.Load() {
-		return u, false, stopErr
+		return u, false, false, stopErr
 	}
-	return r.merge(f, us), true, nil
+	if byAddr && r.spread(tables) {
+		return u, false, true, nil
+	}
+	r.fanOut(workers, func(w int) {
+		us[w] = newUsers(f, &wss[w].res, 0)
+		tables[w].collect(&us[w])
+	})
+	return r.merge(f, us), true, false, nil
+}
+
+// addrOwner returns the worker, of workers, that owns the id string user when
+// streamParallel routes by address: bits 32 to 63 of a multiplicative hash of the
+// address of its bytes, scaled to the number of workers.
+func addrOwner(user string, workers uint64) uint64 {
+	a := uint64(uintptr(unsafe.Pointer(unsafe.StringData(user))))
+	return uint64(uint32((a*0x9e3779b97f4a7c15)>>32)) * workers >> 32
+}
+
+// spread reports whether some user is in the tables of two workers. An entry of a
+// table holds the high half of the user's hash (its tag) and the user's number, so the
+// entries of all tables are grouped by the low bits of their tags, each worker
+// scattering its own; then each worker takes a share of the groups and finds, in each,
+// the tags that two tables share, with a small hash set, and compares the users' ids.
+// The groups hold about 1,024 users each, and the whole takes two passes over the tables.
+// entries and one over the users.
+func (r *Runner) spread(tables []*table) bool {
+	workers := len(tables)
+	total := 0
+	for _, tb := range tables {
+		total += tb.n
+	}
+	bits := uint(0)
+	for 1024<<bits < total {
+		bits++
+	}
+	groups := 1 << bits
+	group := func(e uint64) int { return int(e >> 32 & uint64(groups-1)) }
+	wss := r.workspaces(workers)
+	r.fanOut(workers, func(w int) {
+		ws, tb := wss[w], tables[w]
+		offs := reuse(ws.offs, groups+1)[:groups+1]
+		clear(offs)
+		for _, e := range tb.listed {
+			offs[group(e)+1]++
+		}
+		for g := range groups {
+			offs[g+1] += offs[g]
+		}
+		byGroup := reuse(ws.byGroup, len(tb.listed))[:len(tb.listed)]
+		for _, e := range tb.listed {
+			g := group(e)
+			byGroup[offs[g]] = e
+			offs[g]++
+		}
+		// offs[g] is now the end of group g; shift them back to the starts.
+		copy(offs[1:], offs[:groups])
+		offs[0] = 0
+		ws.offs, ws.byGroup = offs, byGroup
+	})
+	var found atomic.Bool
+	r.fanOut(workers, func(w int) {
+		var set []uint64   // entries, by a hash of their tags; 0 is free
+		var owner []uint16 // the worker of each
+		for g := w * groups / workers; g < (w+1)*groups/workers && !found.Load(); g++ {
+			n := 0
+			for _, ws := range wss {
+				n += ws.offs[g+1] - ws.offs[g]
+			}
+			size := 4
+			for size < 2*n {
+				size <<= 1
+			}
+			set, owner = reuse(set, size)[:size], reuse(owner, size)[:size]
+			clear(set)
+			for v, ws := range wss {
+				for _, e := range ws.byGroup[ws.offs[g]:ws.offs[g+1]] {
+					tag := e >> 32
+					i := int(tag>>bits) & (size - 1)
+					for ; set[i] != 0; i = (i + 1) & (size - 1) {
+						if set[i]>>32 == tag && int(owner[i]) != v && tables[owner[i]].user(set[i]) == tables[v].user(e) {
+							found.Store(true)
+							return
+						}
+					}
+					set[i], owner[i] = e, uint16(v)
+				}
+			}
+		}
+	})
+	return found.Load()
 }
 
 // claimEvents returns the number of events that a worker of the grouping path claims

@@ -44,10 +44,15 @@ type table struct {
 	limit   int // the number of events, which bounds the users; 0 for no bound
 	// The recent cache spares finding the users it knows in the table.
 	recent recent
-	hs     [batchSize]uint64 // the hashes of the users of a batch
-	ids    [batchSize]int32
-	todo   [batchSize]int32
-	addrs  []uintptr // the addresses to prefetch
+	// keepAll adds every user an item names, even before the first step, as the recent
+	// cache does while it is on, and lists their entries, in the order they came, in
+	// listed.
+	keepAll bool
+	listed  []uint64
+	hs      [batchSize]uint64 // the hashes of the users of a batch
+	ids     [batchSize]int32
+	todo    [batchSize]int32
+	addrs   []uintptr // the addresses to prefetch
 }
 
 // batchSize is the number of events whose memory accesses overlap.
@@ -70,13 +75,14 @@ type tableBuffers struct {
 	chunks  []chunk
 	entries []uint64
 	recent  []recentSlot
+	listed  []uint64
 }
 
 // newTable prepares a table for at most limit users (0: no bound), reusing buf. Items
 // that come with the hash of their user computed it with seed.
 func newTable(eng *engine, buf tableBuffers, limit int, seed maphash.Seed) *table {
 	tb := &table{eng: eng, width: eng.width, seed: seed, chunks: buf.chunks,
-		entries: buf.entries, limit: limit}
+		entries: buf.entries, limit: limit, listed: buf.listed}
 	if len(tb.entries) < 1<<10 {
 		tb.entries = make([]uint64, 1<<10)
 	}
@@ -94,7 +100,7 @@ func (tb *table) release() tableBuffers {
 		clear(tb.chunks[i].users)
 	}
 	clear(tb.recent.slots)
-	return tableBuffers{chunks: tb.chunks, entries: tb.entries, recent: tb.recent.slots}
+	return tableBuffers{chunks: tb.chunks, entries: tb.entries, recent: tb.recent.slots, listed: tb.listed[:0]}
 }
 
 // block returns the block of user number id.
@@ -119,6 +125,12 @@ func (tb *table) find(h uint64, user string) (id int32, pos uint64) {
 			}
 		}
 	}
+}
+
+// user returns the id of the user of an entry of the table.
+func (tb *table) user(e uint64) string {
+	id := int(uint32(e)) - 1
+	return tb.chunks[id/chunkUsers].users[id%chunkUsers]
 }
 
 // guess returns the number of the first user in the table whose hash has the same high
@@ -163,6 +175,9 @@ func (tb *table) insert(h uint64, pos uint64, user string) int32 {
 	tb.chunks[id/chunkUsers].users[id%chunkUsers] = user
 	tb.eng.init(tb.block(id))
 	tb.entries[pos] = h>>32<<32 | uint64(id+1)
+	if tb.keepAll {
+		tb.listed = append(tb.listed, tb.entries[pos])
+	}
 	if 2*tb.n > len(tb.entries) {
 		tb.grow()
 	}
@@ -192,6 +207,7 @@ func (tb *table) apply(items []item) {
 	// The items whose users the recent cache does not know.
 	todo := tb.todo[:0]
 	cache := tb.recent.on()
+	keep := cache || tb.keepAll
 	if cache {
 		for k := range items {
 			if id, ok := tb.recent.get(items[k].user); ok {
@@ -235,7 +251,7 @@ func (tb *table) apply(items []item) {
 	next := tb.n // the likely number of the next new user
 	for _, k := range todo {
 		id := tb.guess(hs[k])
-		if id < 0 && (cache || items[k].m&starts != 0) {
+		if id < 0 && (keep || items[k].m&starts != 0) {
 			id = next
 			next++
 		}
@@ -256,7 +272,7 @@ func (tb *table) apply(items []item) {
 		it := &items[k]
 		id, pos := tb.find(hs[k], it.user)
 		if id < 0 {
-			if !cache && it.m&starts == 0 {
+			if !keep && it.m&starts == 0 {
 				// Nothing to do before the first step. With the cache on, such users
 				// are added too, so that their later events find them in the cache.
 				continue

@@ -194,3 +194,59 @@ func TestWorkersFirstInvalidEvent(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamByAddress checks the choice between routing by address and by hash, and
+// that a user whose events hold the id in two strings owned by two workers sends the
+// run back to routing by hash, with the result of one worker.
+func TestStreamByAddress(t *testing.T) {
+	var shared, own, once []journey.Event
+	ids := []string{"a", "b", "c", "d"}
+	for i := range 400 {
+		e := journey.Event{User: ids[i%4], Name: []string{"A", "B"}[i/4%2], Time: at(1, i)}
+		shared = append(shared, e)
+		e.User = strings.Clone(e.User)
+		own = append(own, e)
+		e.User = "user-" + strconv.Itoa(i)
+		once = append(once, e)
+	}
+	for name, c := range map[string]struct {
+		events []journey.Event
+		want   bool
+	}{"shared": {shared, true}, "own": {own, false}, "once": {once, false}} {
+		if got := sharedIDs(c.events); got != c.want {
+			t.Errorf("sharedIDs(%s) = %v, want %v", name, got, c.want)
+		}
+	}
+	// Give user "a" a second string that another worker owns.
+	split := slices.Clone(shared)
+	other := "a"
+	for addrOwner(other, 2) == addrOwner("a", 2) {
+		other = strings.Clone("a")
+	}
+	for i := range split {
+		if split[i].User == "a" && i%8 >= 4 {
+			split[i].User = other
+		}
+	}
+	f := Funnel{Steps: steps("A", "B"), Window: time.Hour}
+	for name, c := range map[string]struct {
+		events []journey.Event
+		spread bool
+	}{"shared": {shared, false}, "split": {split, true}} {
+		var r Runner
+		r.tune.minEventsPerWorker = 1
+		r.tune.chunkEvents = 16
+		_, ok, spread, err := r.streamParallel(&f, c.events, f.compile(), 2, true)
+		if err != nil || spread != c.spread || ok == spread {
+			t.Fatalf("%s: ok %v, spread %v, err %v; want spread %v", name, ok, spread, err, c.spread)
+		}
+		r.tune.route = 1
+		got, err := r.Run(Funnel{Steps: f.Steps, Window: f.Window, Workers: 2}, c.events)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := refRun(f, c.events); !equalResults(want, got) {
+			t.Fatalf("%s: want %+v\ngot  %+v", name, want, got)
+		}
+	}
+}
