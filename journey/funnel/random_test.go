@@ -232,7 +232,8 @@ func checkStreamed(t *testing.T, c func(int) int, arrange func([]journey.Event) 
 
 // stream runs the one-pass path alone, with the recent cache on or off, and with
 // several workers on chunks of one to four events, of which one to five are in flight
-// at once, routed as the path chooses, by address or by hash. Routed by address, half
+// at once, routed as the path chooses, by address, or by hash with or without the
+// cache of addresses. Routed by address, half
 // of the logs give every other event its own copy of the user id, so that a user's
 // events may go to two workers and the path must notice it and route by hash.
 func stream(f Funnel, events []journey.Event, workers int, cache bool) (Result, bool, error) {
@@ -240,8 +241,8 @@ func stream(f Funnel, events []journey.Event, workers int, cache bool) (Result, 
 	r.tune.noRecent = !cache
 	r.tune.chunkEvents = 1 + len(events)%4
 	r.tune.ringChunks = 1 + len(events)%5
-	r.tune.route = len(events) % 3
-	if r.tune.route == 1 && len(events)%2 == 0 {
+	r.tune.route = len(events) % 4
+	if r.tune.route == routeAddr && len(events)%2 == 0 {
 		events = slices.Clone(events)
 		for i := 0; i < len(events); i += 2 {
 			events[i].User = strings.Clone(events[i].User)

@@ -104,10 +104,11 @@ func (r *recent) put(user string, id int32) {
 // reading the id's bytes, which lie anywhere in memory. A hit is exact for the same
 // reason.
 type router struct {
-	slots []routeSlot // 1 << routerBits
-	dests [batchSize]uint16
-	miss  [batchSize]uint16
-	addrs [batchSize]uintptr
+	slots  []routeSlot // 1 << routerBits
+	cached bool        // whether the slots are used
+	dests  [batchSize]uint16
+	miss   [batchSize]uint16
+	addrs  [batchSize]uintptr
 }
 
 type routeSlot struct {
@@ -117,8 +118,13 @@ type routeSlot struct {
 
 const routerBits = 14 // 16,384 slots of 16 bytes: 256 KB
 
-// init empties the cache, reusing its slots.
-func (c *router) init() {
+// init empties the cache, reusing its slots, or, without cached, leaves it off: every
+// id is hashed.
+func (c *router) init(cached bool) {
+	c.cached = cached
+	if !cached {
+		return
+	}
 	if len(c.slots) != 1<<routerBits {
 		c.slots = make([]routeSlot, 1<<routerBits)
 	}
@@ -134,14 +140,22 @@ func (c *router) send(seed maphash.Seed, rs []item, out [][]item) {
 	dests := c.dests[:len(rs)]
 	miss := c.miss[:len(rs)]
 	n := 0
-	for k := range rs {
-		user := rs[k].user
-		a := uint64(uintptr(unsafe.Pointer(unsafe.StringData(user))))
-		sl := &c.slots[(a*0x9e3779b97f4a7c15)>>(64-routerBits)]
-		dests[k] = uint16(sl.key)
-		miss[n] = uint16(k)
-		c.addrs[n] = uintptr(a)
-		n += notZero((sl.addr ^ a) | (sl.key>>16 ^ (uint64(len(user)) + 1)))
+	if c.cached {
+		for k := range rs {
+			user := rs[k].user
+			a := uint64(uintptr(unsafe.Pointer(unsafe.StringData(user))))
+			sl := &c.slots[(a*0x9e3779b97f4a7c15)>>(64-routerBits)]
+			dests[k] = uint16(sl.key)
+			miss[n] = uint16(k)
+			c.addrs[n] = uintptr(a)
+			n += notZero((sl.addr ^ a) | (sl.key>>16 ^ (uint64(len(user)) + 1)))
+		}
+	} else {
+		for k := range rs {
+			miss[k] = uint16(k)
+			c.addrs[k] = uintptr(unsafe.Pointer(unsafe.StringData(rs[k].user)))
+		}
+		n = len(rs)
 	}
 	if n > 0 {
 		prefetch(c.addrs[:n])
@@ -151,8 +165,10 @@ func (c *router) send(seed maphash.Seed, rs []item, out [][]item) {
 			rs[k].h = h
 			d := uint16(uint64(uint32(h>>16)) * workers >> 32)
 			dests[k] = d
-			a := uint64(uintptr(unsafe.Pointer(unsafe.StringData(user))))
-			c.slots[(a*0x9e3779b97f4a7c15)>>(64-routerBits)] = routeSlot{addr: a, key: (uint64(len(user))+1)<<16 | uint64(d)}
+			if c.cached {
+				a := uint64(uintptr(unsafe.Pointer(unsafe.StringData(user))))
+				c.slots[(a*0x9e3779b97f4a7c15)>>(64-routerBits)] = routeSlot{addr: a, key: (uint64(len(user))+1)<<16 | uint64(d)}
+			}
 		}
 	}
 	for k := range rs {

@@ -34,7 +34,7 @@ type Runner struct {
 		claimEvents        int  // events per claim of the grouping path
 		minEventsPerWorker int  // events per worker
 		noRecent           bool // keep the recent cache off
-		route              int  // streamParallel routes by: 0 its choice, 1 address, 2 hash
+		route              int  // how streamParallel routes: 0 its choice, or routeAddr...
 		// around, when set, runs each worker's share of a fan-out: it must call
 		// work(w) once; fanned, when set, is called after each fan-out.
 		around func(w int, work func(w int))
@@ -405,42 +405,65 @@ func (r *Runner) stream(f *Funnel, events []journey.Event, ns *names, workers in
 		tb.collect(&u)
 		return u, true, nil
 	}
-	byAddr := r.tune.route == 1 || r.tune.route == 0 && sharedIDs(events)
-	if f.hasWhere() {
-		byAddr = false // a second pass would call the filters again
+	route := r.tune.route
+	if route == 0 {
+		route = idStrings(events)
 	}
-	u, ok, spread, err := r.streamParallel(f, events, ns, workers, byAddr)
+	if route == routeAddr && f.hasWhere() {
+		route = routeHash // a second pass would call the filters again
+	}
+	u, ok, spread, err := r.streamParallel(f, events, ns, workers, route)
 	if spread {
-		u, ok, _, err = r.streamParallel(f, events, ns, workers, false)
+		u, ok, _, err = r.streamParallel(f, events, ns, workers, routeHash)
 	}
 	return u, ok, err
 }
 
-// sampleEvents is the number of events at the start of a log that sharedIDs reads.
+// The ways streamParallel routes the events: by the address of their id strings, by
+// hash with the router's cache of id addresses, or by hash alone.
+const (
+	routeAddr = 1 + iota
+	routeHash
+	routeHashAlone
+)
+
+// sampleEvents is the number of events at the start of a log that idStrings reads.
 const sampleEvents = 1 << 14
 
-// sharedIDs reports whether, among the first events of a log, users come back (at
-// least one event in four is a user's second or later), and every user's events share
-// one id string: then streamParallel routes the events by the address of their id
-// string. A log whose events have each their own copy of the id, as a CSV reader gives,
-// is routed by hash.
-func sharedIDs(events []journey.Event) bool {
+// idStrings tells how streamParallel should route a log by its first events. When
+// users come back (at least one event in four is a user's second or later) and every
+// user's events share one id string, the log is routed by the address of the id
+// strings. When users come back and no event shares a string with the first or the
+// previous event of its user, as when each event has its own copy of the id, by hash
+// alone, as a cache of addresses would seldom hit.
+// Otherwise by hash, with the cache.
+func idStrings(events []journey.Event) int {
 	n := min(len(events), sampleEvents)
-	seen := make(map[string]uintptr, n/4)
-	again := 0
+	// The first and the last string of each user.
+	seen := make(map[string][2]uintptr, n/4)
+	again, same := 0, 0
 	for i := range n {
 		id := events[i].User
 		a := uintptr(unsafe.Pointer(unsafe.StringData(id)))
 		if b, ok := seen[id]; ok {
-			if a != b {
-				return false
-			}
 			again++
+			if a == b[0] || a == b[1] {
+				same++
+			}
+			seen[id] = [2]uintptr{b[0], a}
 		} else {
-			seen[id] = a
+			seen[id] = [2]uintptr{a, a}
 		}
 	}
-	return again >= n/4
+	switch {
+	case again < n/4:
+		return routeHash
+	case same == again:
+		return routeAddr
+	case same == 0:
+		return routeHashAlone
+	}
+	return routeHash
 }
 
 // chunkEvents is the number of events in a chunk of streamParallel, and ringChunks the
@@ -492,7 +515,8 @@ type pipeSlot struct {
 // which would count part of the user's events. Every worker's table therefore keeps
 // every user it saw, and at the end the tables are compared (see spread); if a user is
 // in two, streamParallel reports spread, and the caller runs it again by hash.
-func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, workers int, byAddr bool) (u users, ok, spread bool, err error) {
+func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, workers, mode int) (u users, ok, spread bool, err error) {
+	byAddr := mode == routeAddr
 	wss := r.workspaces(workers)
 	seed := maphash.MakeSeed()
 	tables := make([]*table, workers)
@@ -502,7 +526,7 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 		if r.tune.noRecent {
 			tables[w].recent.off = math.MaxInt
 		}
-		ws.router.init()
+		ws.router.init(mode == routeHash)
 	}
 	chunk := chunkEvents
 	if r.tune.chunkEvents > 0 {

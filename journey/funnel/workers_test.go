@@ -209,12 +209,18 @@ func TestStreamByAddress(t *testing.T) {
 		e.User = "user-" + strconv.Itoa(i)
 		once = append(once, e)
 	}
+	mixed := slices.Clone(own)
+	for i := range mixed {
+		if i%3 == 0 {
+			mixed[i].User = shared[i].User
+		}
+	}
 	for name, c := range map[string]struct {
 		events []journey.Event
-		want   bool
-	}{"shared": {shared, true}, "own": {own, false}, "once": {once, false}} {
-		if got := sharedIDs(c.events); got != c.want {
-			t.Errorf("sharedIDs(%s) = %v, want %v", name, got, c.want)
+		want   int
+	}{"shared": {shared, routeAddr}, "own": {own, routeHashAlone}, "once": {once, routeHash}, "mixed": {mixed, routeHash}} {
+		if got := idStrings(c.events); got != c.want {
+			t.Errorf("idStrings(%s) = %v, want %v", name, got, c.want)
 		}
 	}
 	// Give user "a" a second string that another worker owns.
@@ -236,11 +242,11 @@ func TestStreamByAddress(t *testing.T) {
 		var r Runner
 		r.tune.minEventsPerWorker = 1
 		r.tune.chunkEvents = 16
-		_, ok, spread, err := r.streamParallel(&f, c.events, f.compile(), 2, true)
+		_, ok, spread, err := r.streamParallel(&f, c.events, f.compile(), 2, routeAddr)
 		if err != nil || spread != c.spread || ok == spread {
 			t.Fatalf("%s: ok %v, spread %v, err %v; want spread %v", name, ok, spread, err, c.spread)
 		}
-		r.tune.route = 1
+		r.tune.route = routeAddr
 		got, err := r.Run(Funnel{Steps: f.Steps, Window: f.Window, Workers: 2}, c.events)
 		if err != nil {
 			t.Fatal(err)
