@@ -435,8 +435,7 @@ const sampleEvents = 1 << 14
 // user's events share one id string, the log is routed by the address of the id
 // strings. When users come back and no event shares a string with the first or the
 // previous event of its user, as when each event has its own copy of the id, by hash
-// alone, as a cache of addresses would seldom hit.
-// Otherwise by hash, with the cache.
+// alone, as a cache of addresses would seldom hit. Otherwise by hash, with the cache.
 func idStrings(events []journey.Event) int {
 	n := min(len(events), sampleEvents)
 	// The first and the last string of each user.
@@ -471,8 +470,8 @@ func idStrings(events []journey.Event) int {
 // that the routes of the chunks in flight (about 48 bytes per matching event, under a
 // megabyte for two workers) stay in the processors' caches between the worker that
 // writes them and the workers that apply them: with 32 chunks of 2^15 events the routes
-// took 30 MB, went through memory, and two workers spent 15-20% more processor time than
-// one instead of 8-14%.
+// took 30 MB, went through memory, and two workers routing by hash spent 15-20% more
+// processor time than one instead of 8-14%.
 const (
 	chunkEvents = 1 << 12
 	ringChunks  = 4
@@ -509,12 +508,13 @@ type pipeSlot struct {
 // the id strings whose address does (addrOwner). By address the routing worker needs
 // neither the cache probe nor the hash, and the owner's table no more than with one
 // worker, so the cost of two workers over one is one copy per matching event, and the
-// check below; by hash, the routing worker also probes its cache, and hashes more ids
-// than one worker would, as its cache sees only the chunks it routes. By address, one
-// user whose events hold the id in two strings could be owned by two workers, each of
-// which would count part of the user's events. Every worker's table therefore keeps
-// every user it saw, and at the end the tables are compared (see spread); if a user is
-// in two, streamParallel reports spread, and the caller runs it again by hash.
+// check below; by hash, the routing worker also probes its cache (unless mode is
+// routeHashAlone), and hashes more ids than one worker would, as its cache sees only the
+// chunks it routes. By address, one user whose events hold the id in two strings could
+// be owned by two workers, each of which would count part of the user's events. Every
+// worker's table therefore keeps every user it saw, and at the end the tables are
+// compared (see spread); if a user is in two, streamParallel reports spread, and the
+// caller runs it again by hash.
 func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, workers, mode int) (u users, ok, spread bool, err error) {
 	byAddr := mode == routeAddr
 	wss := r.workspaces(workers)
@@ -685,12 +685,12 @@ func addrOwner(user string, workers uint64) uint64 {
 }
 
 // spread reports whether some user is in the tables of two workers. An entry of a
-// table holds the high half of the user's hash (its tag) and the user's number, so the
-// entries of all tables are grouped by the low bits of their tags, each worker
-// scattering its own; then each worker takes a share of the groups and finds, in each,
-// the tags that two tables share, with a small hash set, and compares the users' ids.
-// The groups hold about 1,024 users each, and the whole takes two passes over the tables.
-// entries and one over the users.
+// table holds the high half of the user's hash (its tag) and the user's number, and
+// each table lists its entries (keepAll). Each worker scatters its own entries into
+// groups by the low bits of their tags; then each worker takes a share of the groups
+// and finds, in each, the tags that two tables share, with a small hash set, and
+// compares those users' ids. The groups hold about 1,024 users each, and the whole
+// reads each entry three times.
 func (r *Runner) spread(tables []*table) bool {
 	workers := len(tables)
 	total := 0
