@@ -72,15 +72,20 @@ func (r *recent) count(tries, hits int) {
 	}
 }
 
+// idAddr returns the address of the bytes of a string, as a number, only to compare it.
+func idAddr(s string) uint64 { return uint64(uintptr(unsafe.Pointer(unsafe.StringData(s)))) }
+
+// fib spreads the bits of an address over the high bits, by Fibonacci hashing.
+func fib(a uint64) uint64 { return a * 0x9e3779b97f4a7c15 }
+
 func (r *recent) slot(user string) *recentSlot {
-	a := uint64(uintptr(unsafe.Pointer(unsafe.StringData(user))))
-	return &r.slots[(a*0x9e3779b97f4a7c15)>>r.shift]
+	return &r.slots[fib(idAddr(user))>>r.shift]
 }
 
 // get returns the id of user, if the cache holds its string.
 func (r *recent) get(user string) (int32, bool) {
 	sl := r.slot(user)
-	if sl.addr != uint64(uintptr(unsafe.Pointer(unsafe.StringData(user)))) || sl.lenID>>32 != uint64(len(user)) {
+	if sl.addr != idAddr(user) || sl.lenID>>32 != uint64(len(user)) {
 		return 0, false
 	}
 	return int32(uint32(sl.lenID)), true
@@ -91,7 +96,7 @@ func (r *recent) put(user string, id int32) {
 	if r.slots == nil || uint64(len(user)) > math.MaxUint32 {
 		return
 	}
-	*r.slot(user) = recentSlot{addr: uint64(uintptr(unsafe.Pointer(unsafe.StringData(user)))),
+	*r.slot(user) = recentSlot{addr: idAddr(user),
 		lenID: uint64(len(user))<<32 | uint64(uint32(id))}
 }
 
@@ -143,8 +148,8 @@ func (c *router) send(seed maphash.Seed, rs []item, out [][]item) {
 	if c.cached {
 		for k := range rs {
 			user := rs[k].user
-			a := uint64(uintptr(unsafe.Pointer(unsafe.StringData(user))))
-			sl := &c.slots[(a*0x9e3779b97f4a7c15)>>(64-routerBits)]
+			a := idAddr(user)
+			sl := &c.slots[fib(a)>>(64-routerBits)]
 			dests[k] = uint16(sl.key)
 			miss[n] = uint16(k)
 			c.addrs[n] = uintptr(a)
@@ -153,7 +158,7 @@ func (c *router) send(seed maphash.Seed, rs []item, out [][]item) {
 	} else {
 		for k := range rs {
 			miss[k] = uint16(k)
-			c.addrs[k] = uintptr(unsafe.Pointer(unsafe.StringData(rs[k].user)))
+			c.addrs[k] = uintptr(idAddr(rs[k].user))
 		}
 		n = len(rs)
 	}
@@ -166,8 +171,8 @@ func (c *router) send(seed maphash.Seed, rs []item, out [][]item) {
 			d := uint16(uint64(uint32(h>>16)) * workers >> 32)
 			dests[k] = d
 			if c.cached {
-				a := uint64(uintptr(unsafe.Pointer(unsafe.StringData(user))))
-				c.slots[(a*0x9e3779b97f4a7c15)>>(64-routerBits)] = routeSlot{addr: a, key: (uint64(len(user))+1)<<16 | uint64(d)}
+				a := idAddr(user)
+				c.slots[fib(a)>>(64-routerBits)] = routeSlot{addr: a, key: (uint64(len(user))+1)<<16 | uint64(d)}
 			}
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/cxmetrics/cxmetrics"
 	"github.com/cxmetrics/cxmetrics/journey"
@@ -443,7 +442,7 @@ func idStrings(events []journey.Event) int {
 	again, same := 0, 0
 	for i := range n {
 		id := events[i].User
-		a := uintptr(unsafe.Pointer(unsafe.StringData(id)))
+		a := uintptr(idAddr(id))
 		if b, ok := seen[id]; ok {
 			again++
 			if a == b[0] || a == b[1] {
@@ -680,8 +679,7 @@ func (r *Runner) streamParallel(f *Funnel, events []journey.Event, ns *names, wo
 // streamParallel routes by address: bits 32 to 63 of a multiplicative hash of the
 // address of its bytes, scaled to the number of workers.
 func addrOwner(user string, workers uint64) uint64 {
-	a := uint64(uintptr(unsafe.Pointer(unsafe.StringData(user))))
-	return uint64(uint32((a*0x9e3779b97f4a7c15)>>32)) * workers >> 32
+	return uint64(uint32(fib(idAddr(user))>>32)) * workers >> 32
 }
 
 // spread reports whether some user is in the tables of two workers. An entry of a

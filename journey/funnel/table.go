@@ -230,7 +230,7 @@ func (tb *table) apply(items []item) {
 	hs := &tb.hs
 	for _, k := range todo {
 		if hs[k] = items[k].h; hs[k] == 0 {
-			addrs = append(addrs, uintptr(unsafe.Pointer(unsafe.StringData(items[k].user))))
+			addrs = append(addrs, uintptr(idAddr(items[k].user)))
 		}
 	}
 	if len(addrs) > 0 {
